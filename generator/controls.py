@@ -1,0 +1,94 @@
+"""Word content controls (w:sdt) as XML text: plain text, date picker, drop-down list and checkbox.
+
+The renderer exposes these to templates through `veld(...)` and `vinkje(...)`. Values are escaped
+here, because the result is inserted as markup. Each control's w:tag is its field name, so that a
+finished form can be read back; ids are numbered per document by the renderer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from markupsafe import Markup, escape
+
+from .convert import XML_ILLEGAL, datum_tekst
+from .fields import Veld, Veldtype
+
+CHECKED, UNCHECKED = "\u2612", "\u2610"
+_FONT = '<w:rFonts w:ascii="MS Gothic" w:eastAsia="MS Gothic" w:hAnsi="MS Gothic" w:hint="eastAsia"/>'
+_PLACEHOLDER_RPR = '<w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
+
+
+def _x(value: object) -> str:
+    """Escape for element text and attribute values alike; illegal XML characters become U+FFFD."""
+    return str(escape(XML_ILLEGAL.sub("\ufffd", str(value))))
+
+
+def _runs(text: str) -> str:
+    """Text as runs; line breaks become w:br so that a multi-line value stays multi-line."""
+    lines = text.split("\n")
+    inner = '<w:br/>'.join(f'<w:t xml:space="preserve">{_x(line)}</w:t>' for line in lines)
+    return f"<w:r>{inner}</w:r>"
+
+
+def _sdt(v: Veld, tag: str, kind: str, content: str, empty: bool, alias: str | None = None) -> Markup:
+    label = _x(alias or v.omschrijving.rstrip("."))[:250]
+    plc = "<w:showingPlcHdr/>" if empty else ""
+    return Markup(
+        f'<w:sdt><w:sdtPr><w:alias w:val="{label}"/><w:tag w:val="{_x(tag)}"/><w:id w:val="0"/>'
+        f'{plc}{kind}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>')
+
+
+def _placeholder(v: Veld, fallback: str) -> str:
+    return f'<w:r>{_PLACEHOLDER_RPR}<w:t xml:space="preserve">{_x(v.invultekst or fallback)}</w:t></w:r>'
+
+
+def tekstveld(v: Veld, value: object, tag: str | None = None) -> Markup:
+    text = "" if value is None else str(value)
+    multi = ' w:multiLine="1"' if v.type is Veldtype.LANGE_TEKST else ""
+    content = _runs(text) if text else _placeholder(v, "Vul hier in.")
+    return _sdt(v, tag or v.pad, f"<w:text{multi}/>", content, not text)
+
+
+def datumveld(v: Veld, value: date | None, tag: str | None = None) -> Markup:
+    props = ('<w:dateFormat w:val="d MMMM yyyy"/><w:lid w:val="nl-NL"/>'
+             '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/>')
+    if value is None:
+        return _sdt(v, tag or v.pad, f"<w:date>{props}</w:date>", _placeholder(v, "Kies een datum."), True)
+    kind = f'<w:date w:fullDate="{value.isoformat()}T00:00:00Z">{props}</w:date>'
+    return _sdt(v, tag or v.pad, kind, _runs(datum_tekst(value)), False)
+
+
+def keuzeveld(v: Veld, value: object, tag: str | None = None) -> Markup:
+    text = "" if value is None else str(value)
+    prompt = v.invultekst or "Kies een item."
+    options = list(v.keuzes)
+    if text and text not in options:
+        options.append(text)  # a value outside the list is kept, never lost
+    items = f'<w:listItem w:displayText="{_x(prompt)}" w:value=""/>' + "".join(
+        f'<w:listItem w:displayText="{_x(o)}" w:value="{_x(o)}"/>' for o in options)
+    content = _runs(text) if text else _placeholder(v, prompt)
+    return _sdt(v, tag or v.pad, f"<w:dropDownList>{items}</w:dropDownList>", content, not text)
+
+
+def vinkje(v: Veld, checked: bool, tag: str | None = None, alias: str | None = None) -> Markup:
+    kind = (f'<w14:checkbox><w14:checked w14:val="{1 if checked else 0}"/>'
+            '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/>'
+            '<w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox>')
+    content = f'<w:r><w:rPr>{_FONT}</w:rPr><w:t>{CHECKED if checked else UNCHECKED}</w:t></w:r>'
+    return _sdt(v, tag or v.pad, kind, content, False, alias)
+
+
+def control(v: Veld, value: object, tag: str | None = None) -> Markup:
+    """The control that fits the field's type."""
+    match v.type:
+        case Veldtype.DATUM:
+            return datumveld(v, value if isinstance(value, date) else None, tag)
+        case Veldtype.KEUZE:
+            return keuzeveld(v, value, tag)
+        case Veldtype.JA_NEE:
+            return vinkje(v, bool(value), tag)
+        case Veldtype.KEUZES:
+            return tekstveld(v, "; ".join(value or ()), tag)
+        case _:
+            return tekstveld(v, value, tag)

@@ -1,0 +1,169 @@
+"""Cell values -> typed values, by field type. Parsers raise ValueError with the Dutch expectation."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from .fields import Veld, Veldtype
+
+# Characters XML 1.0 does not allow; python-docx refuses them and docxtpl silently drops them.
+XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
+_JA = {"ja", "j", "x", "waar", "true", "1", "yes", "y", "✓", "v"}
+_NEE = {"nee", "n", "onwaar", "false", "0", "no", "-"}
+_EMAIL = re.compile(r"^[^@\s;,<>]+@[^@\s;,<>]+\.[A-Za-z]{2,}$")
+_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+class Opgeschoond(str):
+    """A text from which XML-illegal characters were removed; the validator reports it."""
+
+
+def is_leeg(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def tekst(value: object, lang: bool = False) -> str:
+    """Free text. Line breaks are kept in long text; Excel's _xHHHH_ escapes are undone; characters
+    XML cannot hold are replaced by a space and reported by returning an `Opgeschoond` string."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime, date)):
+        return datum_tekst(value if isinstance(value, date) and not isinstance(value, datetime)
+                           else value.date())
+    s = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    if not lang:
+        s = " ".join(s.split())
+    else:
+        s = s.replace("\t", " ").strip()
+    cleaned = XML_ILLEGAL.sub(" ", s)
+    return Opgeschoond(cleaned) if cleaned != s else cleaned
+
+
+def identificatie(value: object, number_format: str = "") -> str:
+    """An identifier as text. Numbers lose no digits (12345.0 -> '12345'); a '000000' cell format
+    restores the leading zeros Excel hides."""
+    if isinstance(value, bool):
+        raise ValueError("verwacht een nummer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("verwacht een heel nummer zonder komma")
+        value = int(value)
+    if isinstance(value, int):
+        s = str(value)
+        if number_format and set(number_format) == {"0"}:
+            s = s.zfill(len(number_format))
+        return s
+    s = " ".join(str(value).split())
+    if not s:
+        raise ValueError("verwacht een nummer")
+    return s
+
+
+def sleutel(leerlingnummer: str) -> str:
+    """The matching key of a student number: leading zeros do not count ('004512' == '4512')."""
+    s = leerlingnummer.strip()
+    return (s.lstrip("0") or "0") if s.isdigit() else s.casefold()
+
+
+def datum(value: object) -> date:
+    """A date from a real date cell, an Excel serial number or day-first text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 10_000 <= value <= 80_000:
+            return (_EXCEL_EPOCH + timedelta(days=int(value))).date()
+        raise ValueError(f"'{value}' is geen datum, verwacht dd-mm-jjjj")
+    s = str(value).strip()
+    if " " in s:  # '01-09-2026 00:00:00' from a text export
+        s = s.split(" ", 1)[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+        if fmt.endswith("%y") and parsed.year > date.today().year + 10:
+            parsed = parsed.replace(year=parsed.year - 100)
+        return parsed
+    raise ValueError(f"ongeldige datum '{s}', verwacht dd-mm-jjjj")
+
+
+def ja_nee(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    s = str(value).strip().casefold().rstrip(".")
+    if s in _JA:
+        return True
+    if s in _NEE:
+        return False
+    raise ValueError(f"'{value}' is geen ja of nee, verwacht ja of nee")
+
+
+def telefoon(value: object) -> str:
+    """A phone number as text; a number that lost its leading zero gets it back."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        s = str(value)
+        return "0" + s if len(s) == 9 else s
+    return " ".join(str(value).split())
+
+
+def postcode(value: object) -> str:
+    m = _POSTCODE.match(str(value).strip())
+    if not m:
+        raise ValueError(f"ongeldige postcode '{value}', verwacht 1234 AB")
+    return f"{m.group(1)} {m.group(2).upper()}"
+
+
+def email(value: object) -> str:
+    s = str(value).strip()
+    if s.casefold().startswith("mailto:"):
+        s = s[7:]
+    if not _EMAIL.match(s):
+        raise ValueError("onbruikbaar e-mailadres, verwacht naam@domein.nl")
+    return s
+
+
+def keuzes(value: object) -> tuple[str, ...]:
+    """Several choices in one cell, separated by ';' or line breaks."""
+    parts = re.split(r"[;\n]", tekst(value, lang=True))
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def converteer(v: Veld, value: object, number_format: str = "") -> object:
+    """Convert one non-empty cell for field `v`; raises ValueError saying what is expected."""
+    match v.type:
+        case Veldtype.ID:
+            return identificatie(value, number_format)
+        case Veldtype.DATUM:
+            return datum(value)
+        case Veldtype.JA_NEE:
+            return ja_nee(value)
+        case Veldtype.TELEFOON:
+            return telefoon(value)
+        case Veldtype.POSTCODE:
+            return postcode(value)
+        case Veldtype.EMAIL:
+            return email(value)
+        case Veldtype.KEUZES:
+            return keuzes(value)
+        case Veldtype.LANGE_TEKST:
+            return tekst(value, lang=True)
+        case _:
+            return tekst(value)
+
+
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december")
+
+
+def datum_tekst(d: date) -> str:
+    """A date as Dutch readers write it: '1 september 2026'."""
+    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"

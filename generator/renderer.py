@@ -1,0 +1,155 @@
+"""The compiled template: parsed, patched and compiled by Jinja once per run, rendered per student.
+
+docxtpl prepares the template's XML (it joins Jinja tags that Word split over runs); rendering then
+happens here in a sandboxed, autoescaping, strict Jinja environment. Each student's parts are checked
+with a strict XML parser and the .docx is written by copying the template's unchanged zip members.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, pass_context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup
+
+from . import controls
+from .convert import XML_ILLEGAL, datum_tekst
+from .errors import RenderError, SjabloonError
+from .fields import Veldtype, bekend, veld
+
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_TEMPLATED_PARTS = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
+_SDT_ID = re.compile(r'<w:id w:val="-?\d+"/>')
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: same input, same bytes
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def _finalize(value: object) -> object:
+    """Runs on every {{ }} output: None prints as nothing, illegal XML characters become visible."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return XML_ILLEGAL.sub("\ufffd", value)
+    if isinstance(value, date):
+        return datum_tekst(value)
+    return value
+
+
+def _lookup(context, pad: str, rij: dict | None):
+    if not bekend(pad):
+        raise SjabloonError(f"onbekend veld '{pad}' in het sjabloon; `opp velden` toont de bekende velden")
+    owner, name = pad.rsplit(".", 1)
+    source = rij if rij is not None else context.resolve(owner)
+    if not isinstance(source, dict) or name not in source:
+        raise SjabloonError(f"veld '{pad}' is hier niet beschikbaar in het sjabloon")
+    return source[name]
+
+
+@pass_context
+def _veld(context, pad: str, rij: dict | None = None) -> Markup:
+    """{{r veld('leerling.roepnaam') }}, or in a repeated row {{r veld('doel.omschrijving', doel) }}."""
+    return controls.control(veld(pad), _lookup(context, pad, rij), pad)
+
+
+@pass_context
+def _vinkje(context, pad: str, optie: str | None = None, rij: dict | None = None) -> Markup:
+    """A checkbox: for a ja/nee field, or for one option of a multiple-choice field."""
+    v = veld(pad)
+    value = _lookup(context, pad, rij)
+    if optie is None:
+        return controls.vinkje(v, bool(value), pad)
+    if v.type is not Veldtype.KEUZES or optie not in v.keuzes:
+        raise SjabloonError(f"'{optie}' is geen keuze van veld '{pad}'")
+    return controls.vinkje(v, optie in (value or ()), f"{pad}={optie}", optie)
+
+
+def maak_omgeving() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    env.globals.update(veld=_veld, vinkje=_vinkje)
+    env.filters["datum"] = lambda d: datum_tekst(d) if isinstance(d, date) else ("" if d is None else d)
+    return env
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    template: object  # a compiled jinja2.Template
+    is_xml_body: bool
+
+
+class Sjabloon:
+    """A Word template compiled once; `maak(context)` gives one student's .docx bytes."""
+
+    def __init__(self, pad: Path):
+        self.pad = pad
+        self.env = maak_omgeving()
+        try:
+            with zipfile.ZipFile(pad) as zf:
+                self._members = [(i, zf.read(i)) for i in zf.infolist()]
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise SjabloonError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
+        self._docxtpl = DocxTemplate(str(pad))
+        self._parts = {info.filename: self._compile(info.filename, data)
+                       for info, data in self._members if _TEMPLATED_PARTS.match(info.filename)
+                       and b"{" in data}
+
+    def _compile(self, name: str, data: bytes) -> _Part:
+        root = etree.fromstring(data, _STRICT)
+        source = etree.tostring(root, encoding="unicode")
+        if name.startswith("word/"):
+            source = self._docxtpl.patch_xml(source)
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        try:
+            return _Part(name, self.env.from_string(source), name.startswith("word/"))
+        except TemplateError as exc:
+            where = f" (regel {exc.lineno})" if getattr(exc, "lineno", None) else ""
+            raise SjabloonError(f"{self.pad.name}, {name}{where}: {exc}") from exc
+
+    def render_parts(self, context: dict) -> dict[str, bytes]:
+        """The templated parts of one student's document, each checked by a strict XML parser."""
+        out = {}
+        for name, part in self._parts.items():
+            try:
+                xml = part.template.render(context)
+            except SjabloonError:
+                raise
+            except TemplateError as exc:
+                raise SjabloonError(f"{self.pad.name}, {name}: {exc}") from exc
+            if part.is_xml_body:
+                xml = self._afwerken(xml)
+            data = (_XML_DECL + xml).encode("utf-8")
+            try:
+                etree.fromstring(data, _STRICT)
+            except etree.XMLSyntaxError as exc:
+                raise RenderError(f"{name} is na het invullen geen geldige XML: {exc}") from exc
+            out[name] = data
+        return out
+
+    def _afwerken(self, xml: str) -> str:
+        """What docxtpl does after rendering: restore paragraphs, escaped braces and line breaks;
+        then number the content controls so that every id is unique in the part."""
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = self._docxtpl.resolve_listing(xml)
+        counter = iter(range(1000, 2**31))
+        return _SDT_ID.sub(lambda m: f'<w:id w:val="{next(counter)}"/>', xml)
+
+    def maak(self, context: dict) -> bytes:
+        """One student's complete .docx as bytes."""
+        rendered = self.render_parts(context)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in self._members:
+                new = zipfile.ZipInfo(info.filename, _FIXED_TIME)
+                new.compress_type = zipfile.ZIP_DEFLATED
+                new.external_attr = 0o600 << 16
+                zf.writestr(new, rendered.get(info.filename, data))
+        return buffer.getvalue()

@@ -36,4 +36,26 @@ def bouw_context(opp: Opp, schooljaar: str, vandaag: date) -> dict:
     )
     for lijst in ("ouders", "doelen", "ondersteuning", "documenten", "betrokkenen", "factoren"):
         ctx[lijst] = [_row(r) for r in getattr(opp, lijst)]
+    ctx["relaties"] = _koppel_documenten(ctx["documenten"])
+    ctx["uitwerkingen"] = [d for d in ctx["documenten"] if _is_uitwerking(d["soort"])]
     return ctx
+
+
+def _is_uitwerking(soort: str) -> bool:
+    """IOP and plan van aanpak hang under the OPP as the elaboration of the 'how'."""
+    s = soort.casefold()
+    return "iop" in s.split() or "plan van aanpak" in s or "ontwikkelingsplan" in s
+
+
+def _koppel_documenten(documenten: list[dict]) -> list[dict]:
+    """Give each document a `link` (text, relationship id) and return the relationships to write.
+    Only http(s) targets become hyperlinks here."""
+    relaties = []
+    for d in documenten:
+        target = d["vindplaats"]
+        rid = ""
+        if target.casefold().startswith(("https://", "http://")):
+            rid = f"rIdOpp{len(relaties) + 1}"
+            relaties.append({"rid": rid, "doel": target})
+        d["link"] = {"tekst": d["titel"], "rid": rid, "doel": target}
+    return relaties

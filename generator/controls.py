@@ -92,3 +92,12 @@ def control(v: Veld, value: object, tag: str | None = None) -> Markup:
             return tekstveld(v, "; ".join(value or ()), tag)
         case _:
             return tekstveld(v, value, tag)
+
+
+def koppeling(tekst: str, rid: str) -> Markup:
+    """A hyperlink run to relationship `rid`; without one, the text alone (a refused link)."""
+    run = (f'<w:r><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr>'
+           f'<w:t xml:space="preserve">{_x(tekst)}</w:t></w:r>')
+    if not rid:
+        return Markup(f'<w:r><w:t xml:space="preserve">{_x(tekst)}</w:t></w:r>')
+    return Markup(f'<w:hyperlink r:id="{_x(rid)}" w:history="1">{run}</w:hyperlink>')

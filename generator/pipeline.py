@@ -1,10 +1,11 @@
-"""generate(): read -> validate -> build context -> render -> write. The only module that imports
+"""genereer(): read -> validate -> build context -> render -> write. The only module that imports
 every stage."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from .context import bouw_context
 from .errors import RenderError
 from .findings import Bevinding
 from .reader import lees
+from .records import Opp
 from .renderer import Sjabloon
 from .validator import Gevalideerd, valideer
 from .writer import Uitkomst, bestandsnaam, maak_map, schrijf_document, veilige_naam
@@ -31,11 +33,20 @@ class Instellingen:
     namen_in_bestandsnaam: bool = False
 
 
+@dataclass(frozen=True)
+class Taak:
+    """One student's document to make: the record and where it goes."""
+
+    opp: Opp
+    doel: Path
+
+
 @dataclass
 class Resultaat:
     map: Path
     geschreven: dict[str, Path] = field(default_factory=dict)  # leerlingnummer -> file
     uitkomsten: Counter = field(default_factory=Counter)
+    per_leerling: dict[str, Uitkomst] = field(default_factory=dict)
     overgeslagen: dict[str, str] = field(default_factory=dict)  # leerlingnummer -> reason
     bevindingen: list[Bevinding] = field(default_factory=list)
     niet_geselecteerd: int = 0
@@ -53,28 +64,48 @@ def genereer(inst: Instellingen) -> Resultaat:
     basis = inst.uitvoer / veilige_naam(inst.schooljaar)
     result = Resultaat(basis, overgeslagen=dict(checked.geweigerd), bevindingen=checked.bevindingen,
                        niet_geselecteerd=checked.niet_geselecteerd)
-    used: set[str] = set()
-    for opp in sorted(checked.opps, key=lambda o: (o.leerling.klas, o.leerling.leerlingnummer)):
+    for taak, data in _render_alle(sjabloon, plan(checked.opps, basis, inst), inst, result):
+        _schrijf(taak, data, result)
+    return result
+
+
+def plan(opps: list[Opp], basis: Path, inst: Instellingen) -> list[Taak]:
+    """Every student's target file, in a deterministic order; names unique even where a file
+    system ignores case."""
+    taken, used = [], set()
+    for opp in sorted(opps, key=lambda o: (o.leerling.klas, o.leerling.leerlingnummer)):
         leerling = opp.leerling
         folder = basis / veilige_naam(leerling.klas, "zonder klas")
-        name = bestandsnaam(leerling.leerlingnummer, *((leerling.achternaam, leerling.roepnaam)
-                                                      if inst.namen_in_bestandsnaam else ()))
-        target = folder / name
-        if str(target).casefold() in used:
-            target = folder / name.replace(".docx", f"_{len(used)}.docx")
+        names = (leerling.achternaam, leerling.roepnaam) if inst.namen_in_bestandsnaam else ()
+        target = folder / bestandsnaam(leerling.leerlingnummer, *names)
+        n = 2
+        while str(target).casefold() in used:
+            target = target.with_name(f"{target.stem.rsplit('~', 1)[0]}~{n}.docx")
+            n += 1
         used.add(str(target).casefold())
+        taken.append(Taak(opp, target))
+    return taken
+
+
+def _render_alle(sjabloon: Sjabloon, taken: list[Taak], inst: Instellingen,
+                 result: Resultaat) -> Iterator[tuple[Taak, bytes]]:
+    """Each student's document bytes; a student whose document cannot be made is skipped."""
+    for taak in taken:
         try:
-            data = sjabloon.maak(bouw_context(opp, inst.schooljaar, inst.vandaag))
+            yield taak, sjabloon.maak(bouw_context(taak.opp, inst.schooljaar, inst.vandaag))
         except RenderError as exc:
-            result.overgeslagen[leerling.leerlingnummer] = str(exc)
-            continue
-        maak_map(folder)
-        outcome = schrijf_document(target, data)
-        result.uitkomsten[outcome] += 1
-        result.geschreven[leerling.leerlingnummer] = target
-        if outcome is Uitkomst.BEWERKT:
-            log.warning("%s: bestaat al en is anders; niet overschreven", target)
-    return result
+            result.overgeslagen[taak.opp.leerling.leerlingnummer] = str(exc)
+
+
+def _schrijf(taak: Taak, data: bytes, result: Resultaat) -> None:
+    maak_map(taak.doel.parent)
+    outcome = schrijf_document(taak.doel, data)
+    nummer = taak.opp.leerling.leerlingnummer
+    result.uitkomsten[outcome] += 1
+    result.per_leerling[nummer] = outcome
+    result.geschreven[nummer] = taak.doel
+    if outcome is Uitkomst.BEWERKT:
+        log.warning("%s: bestaat al en is anders; niet overschreven", taak.doel)
 
 
 def standaard_schooljaar(vandaag: date) -> str:

@@ -29,6 +29,8 @@ _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TEMPLATED_PARTS = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
 _SDT_ID = re.compile(r'<w:id w:val="-?\d+"/>')
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: same input, same bytes
+_DOCUMENT_RELS = "word/_rels/document.xml.rels"
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -71,9 +73,15 @@ def _vinkje(context, pad: str, optie: str | None = None, rij: dict | None = None
     return controls.vinkje(v, optie in (value or ()), f"{pad}={optie}", optie)
 
 
+def _koppeling(link: dict) -> Markup:
+    """{{r koppeling(document.link) }}: a clickable hyperlink when the link has a relationship id
+    (context.py decides which targets are safe), else its text."""
+    return controls.koppeling(link.get("tekst", ""), link.get("rid", ""))
+
+
 def maak_omgeving() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-    env.globals.update(veld=_veld, vinkje=_vinkje)
+    env.globals.update(veld=_veld, vinkje=_vinkje, koppeling=_koppeling)
     env.filters["datum"] = lambda d: datum_tekst(d) if isinstance(d, date) else ("" if d is None else d)
     return env
 
@@ -145,6 +153,10 @@ class Sjabloon:
     def maak(self, context: dict) -> bytes:
         """One student's complete .docx as bytes."""
         rendered = self.render_parts(context)
+        relaties = context.get("relaties") or ()
+        if relaties:
+            rels = self._rels_met_koppelingen(relaties)
+            rendered[_DOCUMENT_RELS] = rels
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             for info, data in self._members:
@@ -153,3 +165,16 @@ class Sjabloon:
                 new.external_attr = 0o600 << 16
                 zf.writestr(new, rendered.get(info.filename, data))
         return buffer.getvalue()
+
+    def _rels_met_koppelingen(self, relaties) -> bytes:
+        """The document's relationships plus one external hyperlink per link of this student."""
+        original = dict((i.filename, d) for i, d in self._members)[_DOCUMENT_RELS]
+        root = etree.fromstring(original, _STRICT)
+        ns = root.nsmap[None]
+        for rel in relaties:
+            el = etree.SubElement(root, f"{{{ns}}}Relationship")
+            el.set("Id", rel["rid"])
+            el.set("Type", _HYPERLINK)
+            el.set("Target", rel["doel"])
+            el.set("TargetMode", "External")
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

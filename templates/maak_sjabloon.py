@@ -134,7 +134,7 @@ def bouw() -> Document:
     doc.add_heading("Bronnen", level=1)
     _rij_tabel(doc, ["Soort", "Titel", "Datum", "Vindplaats"], "document", "documenten",
                ["{{ document.soort }}", "{{ document.titel }}", "{{ document.datum|datum }}",
-                "{{ document.vindplaats }}"], "Geen documenten geregistreerd.")
+                "{{r koppeling(document.link) }}"], "Geen documenten geregistreerd.")
     return doc
 
 

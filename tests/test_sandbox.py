@@ -1,0 +1,42 @@
+"""Templates are code: they render sandboxed and strict; data is never evaluated as template code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from generator.errors import SjabloonError
+from generator.renderer import Sjabloon
+
+
+def _template(tmp_path: Path, text: str) -> Path:
+    doc = Document()
+    doc.add_paragraph(text)
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ cycler.__init__.__globals__.os.popen('touch /tmp/opp-pwned').read() }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ lipsum.__globals__['os'] }}",
+])
+def test_code_in_a_template_is_refused_by_the_sandbox(tmp_path, payload):
+    sjabloon = Sjabloon(_template(tmp_path, payload))
+    with pytest.raises(Exception) as info:
+        sjabloon.maak({})
+    assert "unsafe" in str(info.value) or "SecurityError" in type(info.value).__name__
+    assert not Path("/tmp/opp-pwned").exists()
+
+
+def test_a_missing_variable_is_an_error_not_a_blank(tmp_path):
+    with pytest.raises(SjabloonError, match="naam"):
+        Sjabloon(_template(tmp_path, "Hallo {{ leerling.naam }}")).maak({"leerling": {}})
+
+
+def test_a_broken_template_is_refused_when_compiled(tmp_path):
+    with pytest.raises(SjabloonError, match="t.docx"):
+        Sjabloon(_template(tmp_path, "{% for x in %}"))

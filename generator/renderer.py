@@ -7,7 +7,6 @@ with a strict XML parser and the .docx is written by copying the template's unch
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from . import controls
+from .docxzip import Lid, comprimeer, schrijf_zip
 from .convert import XML_ILLEGAL, datum_tekst
 from .errors import RenderError, SjabloonError
 from .fields import Veldtype, bekend, veld
@@ -28,7 +28,6 @@ from .fields import Veldtype, bekend, veld
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TEMPLATED_PARTS = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
 _SDT_ID = re.compile(r'<w:id w:val="-?\d+"/>')
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: same input, same bytes
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -104,6 +103,9 @@ class Sjabloon:
                 self._members = [(i, zf.read(i)) for i in zf.infolist()]
         except (OSError, zipfile.BadZipFile) as exc:
             raise SjabloonError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
+        # every member compressed once per process; per student only the rendered parts are
+        self._leden: list[Lid] = [comprimeer(i.filename, data, 9) for i, data in self._members]
+        self._namen = [i.filename for i, _ in self._members]
         self._docxtpl = DocxTemplate(str(pad))
         self._parts = {info.filename: self._compile(info.filename, data)
                        for info, data in self._members if _TEMPLATED_PARTS.match(info.filename)
@@ -157,14 +159,8 @@ class Sjabloon:
         if relaties:
             rels = self._rels_met_koppelingen(relaties)
             rendered[_DOCUMENT_RELS] = rels
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for info, data in self._members:
-                new = zipfile.ZipInfo(info.filename, _FIXED_TIME)
-                new.compress_type = zipfile.ZIP_DEFLATED
-                new.external_attr = 0o600 << 16
-                zf.writestr(new, rendered.get(info.filename, data))
-        return buffer.getvalue()
+        return schrijf_zip([comprimeer(lid.naam.decode(), rendered[naam]) if naam in rendered else lid
+                            for naam, lid in zip(self._namen, self._leden)])
 
     def _rels_met_koppelingen(self, relaties) -> bytes:
         """The document's relationships plus one external hyperlink per link of this student."""

@@ -1,0 +1,62 @@
+"""Writes a .docx (a zip) from members compressed once: the template's unchanged parts are copied as
+ready-made bytes, only the rendered parts are compressed per student.
+
+Recompressing every member for every document (styles.xml alone is ~350 kB) cost three quarters of
+the time per OPP; `zipfile` cannot copy a member's compressed bytes, so the few zip structures a .docx
+needs are written here, to the letter of APPNOTE 6.3 (no zip64: an OPP is far below 4 GiB).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_VERSION = 20  # 2.0: deflate
+_MADE_BY = (3 << 8) | _VERSION  # unix, so that the file mode in external_attr is honoured
+_DEFLATED = 8
+_UTF8_NAME = 0x800
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: same input, same bytes
+_MODE = 0o600 << 16  # readable by the owner only, like the output folders
+PER_STUDENT_LEVEL = 6  # zlib's default; level 1 saves little time on 40 kB and makes larger files
+
+
+@dataclass(frozen=True)
+class Lid:
+    """One zip member, compressed: its local header plus data, and what the central directory needs."""
+
+    naam: bytes
+    vlaggen: int
+    crc: int
+    gecomprimeerd: int
+    lengte: int
+    blok: bytes  # local file header + compressed data, written as is
+
+
+def comprimeer(naam: str, data: bytes, level: int = PER_STUDENT_LEVEL) -> Lid:
+    """A member from its uncompressed bytes (raw deflate, as zip wants it)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    compressed = packer.compress(data) + packer.flush()
+    encoded = naam.encode("utf-8")
+    flags = 0 if naam.isascii() else _UTF8_NAME
+    crc = zlib.crc32(data)
+    header = _LOCAL.pack(0x04034B50, _VERSION, flags, _DEFLATED, _DOS_TIME, _DOS_DATE, crc,
+                         len(compressed), len(data), len(encoded), 0)
+    return Lid(encoded, flags, crc, len(compressed), len(data), header + encoded + compressed)
+
+
+def schrijf_zip(leden: list[Lid]) -> bytes:
+    """The whole zip: every member's block in order, then the central directory."""
+    blocks, central, offset = [], [], 0
+    for lid in leden:
+        central.append(_CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, lid.vlaggen, _DEFLATED, _DOS_TIME,
+                                     _DOS_DATE, lid.crc, lid.gecomprimeerd, lid.lengte, len(lid.naam),
+                                     0, 0, 0, 0, _MODE, offset) + lid.naam)
+        blocks.append(lid.blok)
+        offset += len(lid.blok)
+    directory = b"".join(central)
+    end = _END.pack(0x06054B50, 0, 0, len(leden), len(leden), len(directory), offset, 0)
+    return b"".join(blocks) + directory + end

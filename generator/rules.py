@@ -1,12 +1,18 @@
-"""Business rules of the OPP, each in one place: school year, deadlines, soort OPP."""
+"""Business rules of the OPP, each in one place: school year, deadlines, who signs, soort OPP.
+
+The numbers (BR-2, BR-7, BR-8) refer to ../shared/domain/opp-domein.md §5.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .records import Leerling
+from .records import Leerling, Ouder
 
-VASTSTELLING_TERMIJN = timedelta(weeks=6)
+VASTSTELLING_TERMIJN = timedelta(weeks=6)  # BR-2: calendar weeks
+MEERDERJARIG = 18
+SIGNAALTERMIJN = timedelta(weeks=2)  # the register marks deadlines this close
+VERLOPEN, BIJNA = "verlopen", "binnen 2 weken"
 
 
 def schooljaar(dag: date) -> str:
@@ -33,21 +39,83 @@ def uiterste_vaststelling(leerling: Leerling) -> date | None:
     return start + VASTSTELLING_TERMIJN if start else None
 
 
+def termijn(uiterste: date | None, vastgesteld: date | None, vandaag: date) -> str:
+    """BR-2 flag for the register: 'verlopen' past the deadline, 'binnen 2 weken' close to it, ''
+    when the plan is set or no deadline is known."""
+    if vastgesteld or uiterste is None:
+        return ""
+    if uiterste < vandaag:
+        return VERLOPEN
+    return BIJNA if uiterste <= vandaag + SIGNAALTERMIJN else ""
+
+
 def volgende_evaluatie(leerling: Leerling) -> date | None:
-    """At the latest one year after the plan is set (or was due to be set)."""
+    """BR-7: at the latest one year after the plan is set (or was due to be set)."""
     basis = leerling.datum_vaststelling or uiterste_vaststelling(leerling)
-    if basis is None:
-        return None
+    return _plus_jaren(basis, 1) - timedelta(days=1) if basis else None
+
+
+def _plus_jaren(dag: date, jaren: int) -> date:
     try:
-        return basis.replace(year=basis.year + 1) - timedelta(days=1)
-    except ValueError:  # 29 February
-        return basis.replace(year=basis.year + 1, day=28)
+        return dag.replace(year=dag.year + jaren)
+    except ValueError:  # 29 February in a year without one
+        return dag.replace(year=dag.year + jaren, day=28)
+
+
+def achttiende_verjaardag(leerling: Leerling) -> date:
+    # Born on 29 February: of age on 1 March (the day after 28 February) in a common year.
+    try:
+        return leerling.geboortedatum.replace(year=leerling.geboortedatum.year + MEERDERJARIG)
+    except ValueError:
+        return date(leerling.geboortedatum.year + MEERDERJARIG, 3, 1)
+
+
+def peildatum(leerling: Leerling, vandaag: date) -> date:
+    """The day that decides who signs the instemming: the vaststelling, else the deadline, else today."""
+    return leerling.datum_vaststelling or uiterste_vaststelling(leerling) or vandaag
+
+
+def leerling_tekent(leerling: Leerling, vandaag: date) -> bool:
+    """BR-8: a student of 18 or older on the peildatum gives the instemming instead of the parents."""
+    return achttiende_verjaardag(leerling) <= peildatum(leerling, vandaag)
+
+
+def einde_plan(leerling: Leerling) -> date | None:
+    """The end of the plan period: the einddatum of the OPP, else the next evaluation."""
+    return leerling.einddatum or volgende_evaluatie(leerling)
+
+
+def achttien_tijdens_plan(leerling: Leerling, vandaag: date) -> bool:
+    """BR-8 warning: the student turns 18 after the peildatum but before the plan ends; from then on
+    the student, not the parents, must agree to changes."""
+    einde = einde_plan(leerling)
+    verjaardag = achttiende_verjaardag(leerling)
+    return einde is not None and peildatum(leerling, vandaag) < verjaardag <= einde
+
+
+def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], vandaag: date) -> tuple[str, ...]:
+    """Who signs the instemming on the handelingsdeel: the student from 18, else the parents with
+    gezag. A parent whose gezag the export does not say is listed (the school checks); one without
+    gezag is not."""
+    if leerling_tekent(leerling, vandaag):
+        return (leerling.naam,)
+    return tuple(o.naam for o in ouders if o.gezag is not False)
+
+
+def startdatum_opp(leerling: Leerling) -> date | None:
+    """BR-9: the begindatum for the DUO registration: as the export says, else the vaststelling."""
+    return leerling.startdatum or leerling.datum_vaststelling
 
 
 def soort_opp(leerling: Leerling, jaar: str) -> str:
-    """The kind of OPP: as the export says, else an intake-OPP for a student enrolled this school year."""
+    """The kind of OPP: as the export says; else a bijgesteld OPP when it was set in an earlier school
+    year; else an intake-OPP when the student arrived (enrolled or definitively placed) this school
+    year; else an OPP (extra support agreed during the school career)."""
     if leerling.soort:
         return leerling.soort
-    if leerling.datum_inschrijving and schooljaar(leerling.datum_inschrijving) == jaar:
+    if leerling.datum_vaststelling and schooljaar(leerling.datum_vaststelling) < jaar:
+        return "Bijgesteld OPP"
+    aankomst = leerling.datum_definitieve_plaatsing or leerling.datum_inschrijving
+    if aankomst and schooljaar(aankomst) == jaar:
         return "Intake-OPP"
     return "OPP"

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import pipeline, report
 from .errors import OppError
 from .fields import VELDEN
 from .findings import Ernst
+from .parallel import standaard_werkers
 from .rules import is_schooljaar
 from .writer import Uitkomst
 
-EXIT_OK, EXIT_DATA = 0, 65
+EXIT_OK, EXIT_DATA, EXIT_LATER = 0, 65, 75
 STANDAARD_SJABLOON = Path("templates") / "opp-swv-amsterdam-diemen.docx"
 
 
@@ -40,6 +42,20 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
 
+def _controle_opties(command):
+    """The options genereer and controleer share."""
+    command = click.option("--streng", is_flag=True, default=False, show_default=True,
+                           help="Maak geen enkel OPP als de export een fout bevat; bij controleer geven ook "
+                                "waarschuwingen afsluitcode 65.")(command)
+    command = click.option("--rapport", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                           show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
+                           help="Schrijf de meldingen ook als Excel-bestand, één rij per melding, "
+                                "met filters.")(command)
+    return click.option("--kolommen", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="TOML-bestand met de eigen kolomnamen van de school, bijvoorbeeld "
+                             '"Lln ID" = "leerling.leerlingnummer" onder [kolommen].')(command)
+
+
 @main.command()
 @click.argument("invoer", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sjabloon", type=click.Path(path_type=Path), default=None, show_default=str(STANDAARD_SJABLOON),
@@ -50,47 +66,136 @@ def main() -> None:
               help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw schooljaar.")
 @click.option("--namen-in-bestandsnaam", is_flag=True, default=False, show_default=True,
               help="Zet achternaam en roepnaam in de bestandsnaam (standaard alleen het leerlingnummer).")
+@click.option("--overschrijf", is_flag=True, default=False, show_default=True,
+              help="Vervang ook OPP's die iemand heeft bewerkt. De bewerkte versie wordt eerst bewaard als "
+                   "'OPP_... (vorige).docx'.")
+@click.option("--werkers", type=click.IntRange(min=1), default=standaard_werkers(), show_default="het aantal kernen",
+              help="Aantal processen dat tegelijk OPP's maakt. De uitkomst is bij elk aantal dezelfde.")
+@click.option("--documenten", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="de map van het eerste invoerbestand",
+              help="Map met de documenten (IOP, plan van aanpak, verslagen) waarnaar de kolom Vindplaats "
+                   "verwijst. Paden buiten deze map worden geen link.")
+@_controle_opties
 def genereer(invoer: tuple[Path, ...], sjabloon: Path | None, uitvoer: Path, schooljaar: str,
-             namen_in_bestandsnaam: bool) -> None:
+             namen_in_bestandsnaam: bool, werkers: int, documenten: Path | None, kolommen: Path | None, rapport: Path | None,
+             streng: bool, overschrijf: bool) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
+
+    Een OPP dat iemand na de vorige run heeft bewerkt, wordt nooit overschreven (behalve met
+    --overschrijf); zijn de gegevens van die leerling veranderd, dan komt er 'OPP_... (nieuw).docx' naast.
 
     \b
     Voorbeeld:
       opp genereer input/voorbeeld-export.xlsx --schooljaar 2026-2027
     """
     inst = pipeline.Instellingen(list(invoer), sjabloon or _standaard_sjabloon(), uitvoer, schooljaar,
-                                 date.today(), namen_in_bestandsnaam)
+                                 date.today(), namen_in_bestandsnaam, werkers=werkers, kolommen=kolommen,
+                                 rapport=rapport, streng=streng, overschrijf=overschrijf,
+                                 documenten=documenten)
+    balk = Voortgang() if sys.stdout.isatty() else None  # no bar in a log file or a pipe
     try:
-        result = pipeline.genereer(inst)
+        result = pipeline.genereer(inst, balk)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
+    finally:
+        if balk:
+            balk.sluit()
     _toon_bevindingen(result.bevindingen)
     click.echo(_samenvatting(result))
-    sys.exit(EXIT_DATA if result.overgeslagen else EXIT_OK)
+    sys.exit(EXIT_DATA if result.overgeslagen or result.streng_gestopt else _afsluitcode_bestanden(result))
+
+
+def _afsluitcode_bestanden(result: pipeline.Resultaat) -> int:
+    """75: some students were skipped for now (open in Word, or a conflict to resolve)."""
+    wachtend = result.uitkomsten[Uitkomst.OPEN] + result.uitkomsten[Uitkomst.CONFLICT]
+    return EXIT_LATER if wachtend else EXIT_OK
+
+
+class Voortgang:
+    """A progress bar on the terminal: students done, per second, time left."""
+
+    def __init__(self, file=None, klok=time.monotonic) -> None:
+        self.file, self.klok, self.bar, self.begin = file, klok, None, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:  # the total is known once the export is read and checked
+            self.bar = click.progressbar(length=total, label="OPP's maken", show_pos=True, show_eta=False,
+                                         item_show_func=lambda tekst: tekst, file=self.file)
+            self.begin = self.klok()
+        self.bar.update(done - self.bar.pos, self._tempo(done, total))
+
+    def _tempo(self, done: int, total: int) -> str:
+        per_seconde = (done - 1) / max(self.klok() - self.begin, 1e-6)  # since the first student
+        if done == 1 or per_seconde <= 0:
+            return ""
+        minuten, seconden = divmod(round((total - done) / per_seconde), 60)
+        return f"{per_seconde:.0f} per seconde, nog {minuten}:{seconden:02d}"
+
+    def sluit(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 def _toon_bevindingen(bevindingen) -> None:
-    for b in bevindingen:
-        if b.ernst is not Ernst.INFO:
-            click.echo(f"{b.ernst.value}: {b}", err=True)
+    """Errors and warnings, grouped per student (the report file also holds the info lines)."""
+    for line in report.regels(bevindingen):
+        click.echo(line, err=True)
+
+
+_UITKOMST_TEKST = {
+    Uitkomst.ONGEWIJZIGD: "ongewijzigd",
+    Uitkomst.BIJGEWERKT: "bijgewerkt (vorige versie bewaard als '(vorige)')",
+    Uitkomst.BEWERKT: "bewerkt en niet overschreven",
+    Uitkomst.CONFLICT: "conflict: bewerkt én gegevens gewijzigd, nieuwe versie ernaast als '(nieuw)'",
+    Uitkomst.OPEN: "open in Word en overgeslagen (sluit Word en draai opnieuw)",
+    Uitkomst.OVERSCHREVEN: "overschreven met --overschrijf (bewerkte versie bewaard als '(vorige)')",
+}
 
 
 def _samenvatting(result: pipeline.Resultaat) -> str:
-    written = result.uitkomsten[Uitkomst.NIEUW]
-    same = result.uitkomsten[Uitkomst.ONGEWIJZIGD]
-    kept = result.uitkomsten[Uitkomst.BEWERKT]
-    parts = [f"{written} OPP's geschreven"]
-    if same:
-        parts.append(f"{same} ongewijzigd")
-    if kept:
-        parts.append(f"{kept} bestaande documenten niet overschreven (mogelijk bewerkt)")
+    parts = [f"{result.uitkomsten[Uitkomst.NIEUW]} OPP's geschreven"]
+    for uitkomst, tekst in _UITKOMST_TEKST.items():
+        if result.uitkomsten[uitkomst]:
+            parts.append(f"{result.uitkomsten[uitkomst]} {tekst}")
     skipped = len(result.overgeslagen)
     parts.append(f"{skipped} leerling{'en' if skipped != 1 else ''} overgeslagen"
                  + (" wegens fouten in de gegevens (zie de meldingen hierboven)" if skipped else ""))
     if result.niet_geselecteerd:
         parts.append(f"{result.niet_geselecteerd} leerlingen zonder OPP-markering")
+    if result.streng_gestopt:
+        parts.append("geen OPP's gemaakt: --streng en de export bevat fouten")
+    if result.rapport:
+        parts.append(f"controlerapport in {result.rapport}")
     return ", ".join(parts) + f"; bestanden in {result.map}"
+
+
+@main.command()
+@click.argument("invoer", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_controle_opties
+def controleer(invoer: tuple[Path, ...], kolommen: Path | None, rapport: Path | None, streng: bool) -> None:
+    """Lees en controleer de export(s) zonder OPP's te maken; toon de meldingen per leerling.
+
+    Afsluitcode 0: geen fouten; 65: een of meer fouten; 66: een bestand is onleesbaar.
+
+    \b
+    Voorbeeld:
+      opp controleer input/voorbeeld-export.xlsx --rapport controle.xlsx
+    """
+    try:
+        checked = pipeline.controleer(list(invoer), date.today(), kolommen)
+        if rapport:
+            pipeline.schrijf_rapport(rapport, checked.bevindingen)
+    except OppError as exc:
+        click.echo(f"Fout: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    _toon_bevindingen(checked.bevindingen)
+    fouten = len(checked.fouten())
+    click.echo(f"{len(checked.opps)} leerlingen klaar voor een OPP, {len(checked.geweigerd)} met fouten "
+               f"({fouten} fout{'en' if fouten != 1 else ''}), {len(checked.bevindingen) - fouten} andere "
+               "meldingen" + (f"; rapport in {rapport}" if rapport else ""))
+    strikt = streng and any(b.ernst is Ernst.WAARSCHUWING for b in checked.bevindingen)
+    sys.exit(EXIT_DATA if fouten or strikt else EXIT_OK)
 
 
 @main.command()

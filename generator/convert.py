@@ -10,12 +10,15 @@ from .fields import Veld, Veldtype
 # Characters XML 1.0 does not allow; python-docx refuses them and docxtpl silently drops them.
 XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_C1 = re.compile("[\u007f-\u009f]")  # legal in XML, but never meant: DEL and C1 controls (latin-1 mix-ups)
 _DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
 _JA = {"ja", "j", "x", "waar", "true", "1", "yes", "y", "✓", "v"}
 _NEE = {"nee", "n", "onwaar", "false", "0", "no", "-"}
 _EMAIL = re.compile(r"^[^@\s;,<>]+@[^@\s;,<>]+\.[A-Za-z]{2,}$")
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# Types whose text is not free text: a control character there is an error, not something to clean.
+_STRIKT = {Veldtype.ID, Veldtype.DATUM, Veldtype.JA_NEE, Veldtype.TELEFOON, Veldtype.POSTCODE, Veldtype.EMAIL}
 
 
 class Opgeschoond(str):
@@ -35,13 +38,14 @@ def tekst(value: object, lang: bool = False) -> str:
         return datum_tekst(value if isinstance(value, date) and not isinstance(value, datetime)
                            else value.date())
     s = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+    dirty = XML_ILLEGAL.search(s) is not None or _C1.search(s) is not None  # pasted from Word, and friends
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
     if not lang:
         s = " ".join(s.split())
     else:
         s = s.replace("\t", " ").strip()
-    cleaned = XML_ILLEGAL.sub(" ", s)
-    return Opgeschoond(cleaned) if cleaned != s else cleaned
+    cleaned = _C1.sub(" ", XML_ILLEGAL.sub(" ", s))
+    return Opgeschoond(cleaned) if dirty else cleaned
 
 
 def identificatie(value: object, number_format: str = "") -> str:
@@ -139,6 +143,9 @@ def keuzes(value: object) -> tuple[str, ...]:
 
 def converteer(v: Veld, value: object, number_format: str = "") -> object:
     """Convert one non-empty cell for field `v`; raises ValueError saying what is expected."""
+    if isinstance(value, str) and v.type in _STRIKT and XML_ILLEGAL.search(value):
+        raise ValueError("bevat onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst); "
+                         "typ de waarde opnieuw in")
     match v.type:
         case Veldtype.ID:
             return identificatie(value, number_format)

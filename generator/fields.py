@@ -85,6 +85,16 @@ AFWIJKINGEN = (
     "(Deels) onderwijs op een andere locatie",
     "Eigen leerlijn of ander niveau per vak",
 )
+VOORZIENINGEN = (
+    "regulier met extra ondersteuning", "special class", "tussenvoorziening", "bovenschoolse voorziening",
+    "onderwijs-zorgarrangement", "vso", "praktijkonderwijs",
+)
+BESLUITEN = (
+    "OPP voortzetten", "OPP bijstellen", "OPP beëindigen",
+    "Verwijzing (TLV, tussenvoorziening of andere school)",
+)
+# Instemming is one answer, but the form shows it as two boxes to tick, as on paper.
+INSTEMMING = ("Ik stem in met het handelingsdeel", "Ik stem niet in met het handelingsdeel")
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ def _v(pad: str, type: Veldtype, omschrijving: str, blad: Blad | None = None, al
 T, LT, D, JN, K, KS, ID = (Veldtype.TEKST, Veldtype.LANGE_TEKST, Veldtype.DATUM, Veldtype.JA_NEE,
                            Veldtype.KEUZE, Veldtype.KEUZES, Veldtype.ID)
 _LLNR = "Stamnummer|Stamnr|Leerlingnummer|Leerlingnr|Llnr|Lln nr|Deelnemernummer|Deelnemersnummer|" \
-        "Studentnummer|Leerling id|Leerlingcode|Leerlingcodes"
+        "Studentnummer|Leerling id|Leerlingcode|Leerlingcodes|Deelnemer nr|Leerling nr|Nummer"
 
 VELDEN: tuple[Veld, ...] = (
     # --- Leerling (sheet Leerlingen) ---
@@ -138,18 +148,20 @@ VELDEN: tuple[Veld, ...] = (
     _v("leerling.geboortedatum", D, "Geboortedatum.", LEERLINGEN,
        "Geboortedatum|Geb.datum|Geb datum|Geboren|Geb. dat.", verplicht=True, voorbeeld="14-03-2013"),
     _v("leerling.klas", T, "Klas of stamgroep.", LEERLINGEN,
-       "Klas|Stamklas|Stamgroep|Basisgroep|Klas/groep", verplicht=True, voorbeeld="1B",
+       "Klas|Stamklas|Stamgroep|Basisgroep|Klas/groep|Groep|Jaargroep", verplicht=True, voorbeeld="1B",
        invultekst="Vul de klas in."),
-    _v("leerling.leerjaar", T, "Leerjaar.", LEERLINGEN, "Leerjaar|Jaarlaag", voorbeeld="1"),
+    _v("leerling.leerjaar", T, "Leerjaar.", LEERLINGEN, "Leerjaar|Jaarlaag|Jaar", voorbeeld="1"),
     _v("leerling.onderwijssoort", K, "Huidige onderwijssoort (leerweg, niveau).", LEERLINGEN,
-       "Onderwijssoort|Studie|Opleiding|Afdeling|Leerweg|Niveau", voorbeeld="vmbo-kb",
+       "Onderwijssoort|Studie|Opleiding|Afdeling|Leerweg|Niveau|Richting", voorbeeld="vmbo-kb",
        keuzes=ONDERWIJSSOORTEN, invultekst="Kies de onderwijssoort."),
     _v("leerling.mentor", T, "Mentor of klassenmentor.", LEERLINGEN,
-       "Mentor|Klassenmentor|Klassenmentor 1|Coach|Slb|Studieloopbaanbegeleider",
+       "Mentor|Klassenmentor|Klassenmentor 1|Coach|Slb|Slb er|Studieloopbaanbegeleider|Groepsleerkracht|"
+       "Leerkracht|Mentor(en)",
        voorbeeld="mw. J. de Boer", invultekst="Vul de mentor in."),
     _v("leerling.datum_inschrijving", D, "Datum van inschrijving op school; start van de zes weken bij "
        "een intake-OPP.", LEERLINGEN,
-       "Datum inschrijving|Inschrijfdatum|Instroomdatum|Datum instroom|Startdatum inschrijving|Datum in",
+       "Datum inschrijving|Inschrijfdatum|Instroomdatum|Datum instroom|Startdatum inschrijving|Datum in|"
+       "Begindatum",
        voorbeeld="01-08-2026"),
     _v("leerling.vorige_school", T, "Vorige school (PO, SBO, SO of VO).", LEERLINGEN,
        "Vorige school|School van herkomst|Toeleverende school|Basisschool", voorbeeld="Basisschool De Regenboog",
@@ -161,7 +173,7 @@ VELDEN: tuple[Veld, ...] = (
        voorbeeld="nee"),
     _v("leerling.bsn", Veldtype.GEHEIM, "Burgerservicenummer: wordt nooit gelezen of gebruikt. Deze kolom "
        "kan uit de export weg.", LEERLINGEN, "BSN|Burgerservicenummer|Sofinummer|Sofi nummer|Onderwijsnummer|"
-       "Persoonsgebonden nummer|Pgn"),
+       "Persoonsgebonden nummer|Pgn|Onderwijs nr"),
     # --- OPP, per leerling (optional columns on the Leerlingen sheet) ---
     _v("opp.nodig", JN, "Heeft de leerling een OPP nodig? Zonder deze kolom krijgt elke leerling een OPP.",
        LEERLINGEN, "OPP|OPP nodig|Extra ondersteuning|Extra ondersteuningsbehoefte", voorbeeld="ja"),
@@ -195,12 +207,115 @@ VELDEN: tuple[Veld, ...] = (
     _v("leerling.ondersteuningsbehoefte", LT, "Onderwijs- en ondersteuningsbehoefte.", LEERLINGEN,
        "Ondersteuningsbehoefte|Ondersteuningsbehoeften|Onderwijsbehoefte|Onderwijsbehoeften|Hulpvraag",
        invultekst="Beschrijf wat de leerling nodig heeft."),
+    # --- Form sections filled by the school (optional columns on the Leerlingen sheet) ---
+    _v("leerling.voorziening", K, "Voorziening of arrangement.", LEERLINGEN,
+       "Voorziening|Arrangement|Voorziening arrangement", keuzes=VOORZIENINGEN,
+       invultekst="Kies de voorziening."),
+    _v("leerling.schoolloopbaan", LT, "Schoolloopbaan: scholen, doublures, overstappen.", LEERLINGEN,
+       "Schoolloopbaan|Loopbaan|Schoolverloop", invultekst="Beschrijf de schoolloopbaan."),
+    _v("leerling.leergegevens", LT, "Didactische en cognitieve gegevens (toetsen, niveaus).", LEERLINGEN,
+       "Didactische gegevens|Leergegevens|Toetsgegevens|Leerresultaten",
+       invultekst="Vat de leergegevens samen."),
+    _v("leerling.verzuim", T, "Verzuim en aanwezigheid (samenvatting).", LEERLINGEN,
+       "Verzuim|Aanwezigheid", invultekst="Vat het verzuim samen."),
+    _v("opp.school", T, "Naam van de school.", LEERLINGEN, "School|Schoolnaam|Naam school|Naam vestiging",
+       voorbeeld="Voorbeeldcollege Amsterdam", invultekst="Vul de naam van de school in."),
+    _v("opp.brin", T, "BRIN-nummer en vestiging.", LEERLINGEN, "BRIN|Brinnummer|Brin nummer|Brin code",
+       voorbeeld="99XX00", invultekst="BRIN en vestiging."),
+    _v("opp.bevoegd_gezag", T, "Bevoegd gezag (schoolbestuur) dat het OPP vaststelt.", LEERLINGEN,
+       "Bevoegd gezag|Schoolbestuur|Bestuur", invultekst="Vul het bevoegd gezag in."),
+    _v("opp.contactpersoon_school", T, "Ondersteuningscoördinator of contactpersoon van de school "
+       "(naam, e-mail, telefoon).", LEERLINGEN, "Contactpersoon school|Contactpersoon ondersteuning",
+       invultekst="Naam, e-mail en telefoon."),
+    _v("opp.aanleiding_anders", T, "Andere aanleiding voor het OPP.", LEERLINGEN,
+       "Aanleiding anders|Andere aanleiding|Toelichting aanleiding", invultekst="Andere aanleiding."),
+    _v("opp.uitstroommoment", T, "Verwacht moment van uitstroom (schooljaar).", LEERLINGEN,
+       "Verwacht moment van uitstroom|Uitstroommoment|Uitstroomjaar", voorbeeld="2029-2030",
+       invultekst="Schooljaar van uitstroom."),
+    _v("opp.afwijking_onderwijssoort", K, "Wijkt de uitstroom af van de huidige onderwijssoort?", LEERLINGEN,
+       "Afwijking onderwijssoort|Afstroom opstroom", keuzes=("nee", "afstroom verwacht", "opstroom mogelijk"),
+       invultekst="Kies een antwoord."),
+    _v("opp.geen_afwijkingen", JN, "Er zijn geen afwijkingen van het onderwijsprogramma.", LEERLINGEN,
+       "Geen afwijkingen"),
+    _v("opp.afwijkingen", KS, "Afwijkingen van het onderwijsprogramma; meerdere keuzes gescheiden door ';'.",
+       LEERLINGEN, "Afwijkingen|Afwijkingen onderwijsprogramma", keuzes=AFWIJKINGEN, voorbeeld=AFWIJKINGEN[1]),
+    _v("opp.afwijkingen_toelichting", LT, "Toelichting op de afwijkingen.", LEERLINGEN,
+       "Toelichting afwijkingen", invultekst="Licht de afwijkingen toe."),
+    _v("opp.afspraken_ouders", LT, "Afspraken met ouders (thuis).", LEERLINGEN,
+       "Afspraken met ouders|Afspraken ouders|Afspraken thuis", invultekst="Afspraken met ouders."),
+    _v("opp.afspraken_leerling", LT, "Afspraken met de leerling (eigen inzet).", LEERLINGEN,
+       "Afspraken met leerling|Afspraken leerling|Eigen inzet leerling", invultekst="Afspraken met de leerling."),
+    _v("opp.datum_hoorrecht", D, "Datum waarop de leerling is gehoord over het OPP (hoorrecht).", LEERLINGEN,
+       "Leerling gehoord op|Datum hoorrecht|Datum gesprek leerling", invultekst="Kies de datum."),
+    _v("opp.wijze_hoorrecht", K, "Hoe de leerling is gehoord.", LEERLINGEN, "Wijze hoorrecht|Wijze gehoord",
+       keuzes=("gesprek", "schriftelijk", "via mentor", "anders"), invultekst="Kies hoe."),
+    _v("opp.mening_leerling", LT, "Mening en wensen van de leerling.", LEERLINGEN,
+       "Mening leerling|Inbreng leerling|Wensen leerling", invultekst="Wat vindt de leerling, wat wil hij of zij?"),
+    _v("opp.mening_meegewogen", LT, "Hoe de mening van de leerling is meegewogen.", LEERLINGEN,
+       "Mening meegewogen|Hoe meegewogen", invultekst="Hoe is de mening meegewogen?"),
+    _v("opp.datum_overleg_ouders", D, "Datum van het overleg met ouders (op overeenstemming gericht).",
+       LEERLINGEN, "Datum overleg ouders|Datum OOGO|Overleg ouders", invultekst="Kies de datum."),
+    _v("opp.aanwezig_overleg", T, "Aanwezig bij het overleg met ouders.", LEERLINGEN,
+       "Aanwezig overleg|Aanwezig bij overleg", invultekst="Wie waren er?"),
+    _v("opp.inbreng_ouders", LT, "Inbreng en zienswijze van de ouders.", LEERLINGEN,
+       "Inbreng ouders|Zienswijze ouders", invultekst="Wat brachten de ouders in?"),
+    _v("opp.overeenstemming_perspectief", K, "Overeenstemming over het perspectiefdeel.", LEERLINGEN,
+       "Overeenstemming perspectiefdeel|Overeenstemming", keuzes=("ja", "nee", "deels"),
+       invultekst="Kies een antwoord."),
+    _v("opp.datum_evaluatie", D, "Datum van de evaluatie.", LEERLINGEN, "Datum evaluatie|Geëvalueerd op",
+       invultekst="Kies de datum."),
+    _v("opp.aanwezig_evaluatie", T, "Aanwezig bij de evaluatie.", LEERLINGEN,
+       "Aanwezig evaluatie|Aanwezig bij evaluatie", invultekst="Wie waren er?"),
+    _v("opp.effect_ondersteuning", LT, "Effect van de ondersteuning.", LEERLINGEN,
+       "Effect ondersteuning|Evaluatie ondersteuning", invultekst="Wat heeft de ondersteuning opgeleverd?"),
+    _v("opp.uitstroom_na_evaluatie", K, "Uitstroombestemming na de evaluatie.", LEERLINGEN,
+       "Uitstroombestemming na evaluatie", keuzes=("gehandhaafd", "bijgesteld"), invultekst="Kies een antwoord."),
+    _v("opp.besluit", K, "Besluit na de evaluatie.", LEERLINGEN, "Besluit|Besluit evaluatie",
+       keuzes=BESLUITEN, invultekst="Kies het besluit."),
+    _v("opp.instemming_ouder1", KS, "Instemming van ouder/verzorger 1 met het handelingsdeel.", LEERLINGEN,
+       "Instemming ouder 1|Instemming handelingsdeel", keuzes=INSTEMMING),
+    _v("opp.perspectief_besproken_ouder1", JN, "Het perspectiefdeel is met ouder/verzorger 1 besproken.",
+       LEERLINGEN, "Perspectiefdeel besproken ouder 1|Perspectiefdeel besproken"),
+    _v("opp.datum_ondertekening_ouder1", D, "Datum van ondertekening door ouder/verzorger 1.", LEERLINGEN,
+       "Datum ondertekening ouder 1", invultekst="Kies de datum."),
+    _v("opp.instemming_ouder2", KS, "Instemming van ouder/verzorger 2 met het handelingsdeel.", LEERLINGEN,
+       "Instemming ouder 2", keuzes=INSTEMMING),
+    _v("opp.perspectief_besproken_ouder2", JN, "Het perspectiefdeel is met ouder/verzorger 2 besproken.",
+       LEERLINGEN, "Perspectiefdeel besproken ouder 2"),
+    _v("opp.datum_ondertekening_ouder2", D, "Datum van ondertekening door ouder/verzorger 2.", LEERLINGEN,
+       "Datum ondertekening ouder 2", invultekst="Kies de datum."),
+    _v("opp.opmerkingen_ouders", LT, "Opmerkingen van de ouders bij de ondertekening.", LEERLINGEN,
+       "Opmerkingen ouders", invultekst="Opmerkingen."),
+    _v("opp.besproken_met_leerling", JN, "Het OPP is met de leerling besproken.", LEERLINGEN,
+       "Besproken met leerling|OPP besproken met leerling"),
+    _v("opp.instemming_leerling", KS, "Instemming van de leerling van 18 jaar of ouder met het handelingsdeel.",
+       LEERLINGEN, "Instemming leerling", keuzes=INSTEMMING),
+    _v("opp.datum_ondertekening_leerling", D, "Datum van ondertekening door de leerling.", LEERLINGEN,
+       "Datum ondertekening leerling", invultekst="Kies de datum."),
+    _v("opp.vastgesteld_door", T, "Naam van wie het OPP vaststelt namens het bevoegd gezag.", LEERLINGEN,
+       "Vastgesteld door|Namens bevoegd gezag", invultekst="Naam."),
+    _v("opp.functie_vaststeller", T, "Functie van wie het OPP vaststelt.", LEERLINGEN, "Functie vaststeller",
+       invultekst="Functie."),
+    _v("opp.geregistreerd_duo", JN, "Begin- en einddatum van het OPP zijn geregistreerd bij DUO (ROD).",
+       LEERLINGEN, "Geregistreerd bij DUO|Geregistreerd in ROD|ROD geregistreerd"),
+    _v("opp.gedeeld_met_swv", JN, "Het OPP is gedeeld met het samenwerkingsverband.", LEERLINGEN,
+       "Gedeeld met SWV|Gedeeld met samenwerkingsverband"),
+    _v("opp.opslaglocatie", T, "Opslaglocatie of LVS-dossier van het OPP.", LEERLINGEN,
+       "Opslaglocatie|LVS dossier", invultekst="Waar is het OPP opgeslagen?"),
     # --- Computed by the tool ---
     _v("leerling.naam", T, "Volledige naam: roepnaam, tussenvoegsel, achternaam.", voorbeeld="Aisha El Idrissi"),
     _v("opp.schooljaar", T, "Schooljaar van het OPP.", voorbeeld="2026-2027"),
     _v("opp.datum_opgesteld", D, "Datum waarop het document is gemaakt."),
     _v("opp.uiterste_vaststelling", D, "Uiterste datum van vaststelling: zes weken na de start."),
     _v("opp.volgende_evaluatie", D, "Datum van de volgende evaluatie: uiterlijk een jaar na de start."),
+    _v("opp.start_termijn", D, "Begin van de zes weken: definitieve plaatsing, anders de afspraak over "
+       "extra ondersteuning, anders de inschrijving."),
+    _v("opp.leerling_tekent", JN, "Ja als de leerling op de datum van vaststelling (of de uiterste datum) "
+       "18 jaar of ouder is en zelf instemt met het handelingsdeel."),
+    _v("opp.achttien_tijdens_plan", JN, "Ja als de leerling tijdens de looptijd van het plan 18 wordt: "
+       "daarna stemt de leerling zelf in met wijzigingen."),
+    _v("opp.ondertekenaars", T, "Wie instemt met het handelingsdeel: de ouders met gezag, of de leerling "
+       "vanaf 18 jaar.", voorbeeld="M. El Idrissi, K. El Idrissi"),
     # --- Ouders ---
     _v("ouder.leerlingnummer", ID, "Leerlingnummer van het kind.", OUDERS, _LLNR + "|Kinderen",
        verplicht=True),
@@ -213,9 +328,11 @@ VELDEN: tuple[Veld, ...] = (
     _v("ouder.gezag", JN, "Heeft ouderlijk gezag (tekent voor instemming).", OUDERS,
        "Gezag|Ouderlijk gezag|Wettelijk vertegenwoordiger|Gezagsdrager", voorbeeld="ja"),
     _v("ouder.telefoon", Veldtype.TELEFOON, "Telefoonnummer.", OUDERS,
-       "Telefoon|Telefoonnummer|Tel|Mobiel|Mobiel nummer|Telefoon mobiel", voorbeeld="0612345678",
+       "Telefoon|Telefoonnummer|Tel|Mobiel|Mobiel nummer|Telefoon mobiel|Telefoon thuis|Vast nummer|"
+       "06 nummer", voorbeeld="0612345678",
        invultekst="Telefoon."),
-    _v("ouder.email", Veldtype.EMAIL, "E-mailadres.", OUDERS, "E-mail|Email|E-mailadres|Emailadres",
+    _v("ouder.email", Veldtype.EMAIL, "E-mailadres.", OUDERS,
+       "E-mail|Email|E-mailadres|Emailadres|E-mail ouder|Email ouder",
        voorbeeld="ouder@example.nl", invultekst="E-mail."),
     # --- Doelen ---
     _v("doel.leerlingnummer", ID, "Leerlingnummer.", DOELEN, _LLNR, verplicht=True),
@@ -232,6 +349,8 @@ VELDEN: tuple[Veld, ...] = (
        invultekst="Kies een datum."),
     _v("doel.streefdatum", D, "Streefdatum of evaluatiedatum.", DOELEN,
        "Streefdatum|Einddatum|Evaluatiedatum|Evaluatie", invultekst="Kies een datum."),
+    _v("doel.resultaat", K, "Resultaat bij de evaluatie.", DOELEN, "Resultaat|Behaald",
+       keuzes=("behaald", "deels behaald", "niet behaald"), invultekst="Kies het resultaat."),
     # --- Ondersteuning ---
     _v("steun.leerlingnummer", ID, "Leerlingnummer.", ONDERSTEUNING, _LLNR, verplicht=True),
     _v("steun.domein", K, "Domein of gekoppeld doel.", ONDERSTEUNING, "Domein|Doel|Gekoppeld doel",
@@ -256,7 +375,8 @@ VELDEN: tuple[Veld, ...] = (
     _v("document.leerlingnummer", ID, "Leerlingnummer.", DOCUMENTEN, _LLNR, verplicht=True),
     _v("document.soort", T, "Soort document (IOP, plan van aanpak, onderwijskundig rapport, ...).",
        DOCUMENTEN, "Soort|Type|Documenttype|Soort document", verplicht=True, voorbeeld="IOP"),
-    _v("document.titel", T, "Titel van het document.", DOCUMENTEN, "Titel|Naam document|Document",
+    _v("document.titel", T, "Titel van het document.", DOCUMENTEN,
+       "Titel|Naam document|Document|Omschrijving",
        verplicht=True, voorbeeld="IOP rekenen 2026"),
     _v("document.datum", D, "Datum van het document.", DOCUMENTEN, "Datum|Datum document"),
     _v("document.vindplaats", Veldtype.LINK, "Vindplaats: internetadres of pad naar het bestand.", DOCUMENTEN,
@@ -323,3 +443,22 @@ def kolom_index(blad: Blad) -> dict[str, Veld]:
 def blad_index() -> dict[str, Blad]:
     """Normalised sheet-name alias -> kind of sheet."""
     return {normaliseer_kop(a): b for b in BLADEN for a in (b.naam, *b.aliassen)}
+
+
+# Wide layout: guardians as numbered columns on the students sheet ('Ouder 1 naam', 'Naam
+# ouder/verzorger 2', 'E-mail ouder 1', 'Telefoon verzorger 2', 'LPV1'). The number marks the guardian;
+# the rest of the header is an Ouders alias, or nothing for the name ('Ouder1').
+OUDER_NUMMER = re.compile(r"\b(?:ouders verzorgers|ouder verzorger|ouders?|verzorgers?|lpv)\s*([1-9])\b")
+
+
+def ouder_kolom(kop: object) -> tuple[int, Veld] | None:
+    """(guardian number, Ouders field) for a wide guardian column, else None."""
+    norm = normaliseer_kop(kop)
+    m = OUDER_NUMMER.search(norm)
+    if not m:
+        return None
+    rest = " ".join((norm[:m.start()] + " " + norm[m.end():]).split())
+    v = kolom_index(OUDERS).get(rest or "naam")
+    if v is None or v.naam == "leerlingnummer":
+        return None
+    return int(m.group(1)), v

@@ -4,21 +4,29 @@ every stage."""
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from . import rules
+from . import __version__, links, register, rules
 from .context import bouw_context
-from .errors import RenderError
-from .findings import Bevinding
+from .errors import OppError, RenderError
+from .findings import Bevinding, Ernst, Locatie
+from .manifest import Manifest, invoer_hash, sha256_bestand
+from .mapping import lees_koppeling
+from .parallel import maak_documenten
 from .reader import lees
 from .records import Opp
 from .renderer import Sjabloon
+from .report import maak_rapport
 from .validator import Gevalideerd, valideer
-from .writer import Uitkomst, bestandsnaam, maak_map, schrijf_document, veilige_naam
+from .writer import (Schrijver, Uitkomst, Versie, bereid_voor, bestandsnaam, maak_map, schrijf_atomair,
+                     veilige_naam)
+from .zipcheck import controleer_sjabloon
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,12 @@ class Instellingen:
     schooljaar: str
     vandaag: date
     namen_in_bestandsnaam: bool = False
+    overschrijf: bool = False  # also replace edited OPPs, after a backup copy
+    werkers: int = 1  # processes that render; the output is the same for any number
+    documenten: Path | None = None  # where relative document paths resolve; None: the first input's folder
+    kolommen: Path | None = None  # the school's own column names (TOML), see mapping.py
+    rapport: Path | None = None  # the check report; None: controle-<schooljaar>.xlsx beside the OPPs
+    streng: bool = False  # any error in the export: generate nothing
 
 
 @dataclass(frozen=True)
@@ -47,26 +61,62 @@ class Resultaat:
     geschreven: dict[str, Path] = field(default_factory=dict)  # leerlingnummer -> file
     uitkomsten: Counter = field(default_factory=Counter)
     per_leerling: dict[str, Uitkomst] = field(default_factory=dict)
+    extra: dict[str, Path] = field(default_factory=dict)  # leerlingnummer -> backup or '(nieuw)' file
     overgeslagen: dict[str, str] = field(default_factory=dict)  # leerlingnummer -> reason
     bevindingen: list[Bevinding] = field(default_factory=list)
     niet_geselecteerd: int = 0
+    rapport: Path | None = None  # where the check report was written
+    streng_gestopt: bool = False  # --streng and the export had errors: no OPP was made
 
 
-def controleer(invoer: list[Path], vandaag: date) -> Gevalideerd:
+def controleer(invoer: list[Path], vandaag: date, kolommen: Path | None = None) -> Gevalideerd:
     """Reading and validation only."""
-    return valideer(lees(invoer), vandaag)
+    return valideer(lees(invoer, lees_koppeling(kolommen)), vandaag)
 
 
-def genereer(inst: Instellingen) -> Resultaat:
+def schrijf_rapport(pad: Path, bevindingen: list[Bevinding]) -> Path:
+    """The findings as a filterable .xlsx, written atomically."""
+    maak_map(pad.parent)
+    schrijf_atomair(pad, maak_rapport(bevindingen))
+    return pad
+
+
+def genereer(inst: Instellingen, voortgang: Callable[[int, int], None] | None = None) -> Resultaat:
     """Generate one OPP per valid student. One bad student never stops the batch."""
+    controleer_sjabloon(inst.sjabloon)  # zip bomb, macros, external relationships: before opening it
     sjabloon = Sjabloon(inst.sjabloon)  # compiled once per run; a bad template stops the run here
-    checked = controleer(inst.invoer, inst.vandaag)
+    checked = controleer(inst.invoer, inst.vandaag, inst.kolommen)
     basis = inst.uitvoer / veilige_naam(inst.schooljaar)
     result = Resultaat(basis, overgeslagen=dict(checked.geweigerd), bevindingen=checked.bevindingen,
                        niet_geselecteerd=checked.niet_geselecteerd)
-    for taak, data in _render_alle(sjabloon, plan(checked.opps, basis, inst), inst, result):
-        _schrijf(taak, data, result)
+    bereid_voor(basis)  # a read-only folder stops the run here, before any student
+    schrijver = Schrijver(Manifest(basis), inst.overschrijf)
+    sjabloon_hash = sha256_bestand(inst.sjabloon)
+    try:
+        result.streng_gestopt = inst.streng and bool(checked.fouten())
+        taken = plan([] if result.streng_gestopt else checked.opps, basis, inst)
+        koppelingen = _meld_koppelingen(taken, inst, result)
+        for taak, data in _render_alle(sjabloon, taken, inst, result, voortgang):
+            versie = Versie(data, taak.opp.leerling.leerlingnummer, invoer_hash(taak.opp, inst.schooljaar),
+                            sjabloon_hash, __version__)
+            _schrijf(taak, versie, schrijver, result)
+    except BaseException:
+        _bewaar_manifest_na_fout(schrijver)
+        raise
+    schrijver.bewaar()
+    _schrijf_register(taken, inst, result, koppelingen)
+    _schrijf_controle(basis, inst, result)
     return result
+
+
+def _schrijf_controle(basis: Path, inst: Instellingen, result: Resultaat) -> None:
+    """The check report beside the OPPs. Like the register, a report open in Excel costs no OPP."""
+    pad = inst.rapport or basis / f"controle-{veilige_naam(inst.schooljaar)}.xlsx"
+    try:
+        result.rapport = schrijf_rapport(pad, result.bevindingen)
+    except OppError as exc:
+        result.bevindingen.append(Bevinding(Ernst.WAARSCHUWING, Locatie(str(pad)),
+                                            f"controlerapport niet geschreven: {exc}"))
 
 
 def plan(opps: list[Opp], basis: Path, inst: Instellingen) -> list[Taak]:
@@ -87,25 +137,81 @@ def plan(opps: list[Opp], basis: Path, inst: Instellingen) -> list[Taak]:
     return taken
 
 
-def _render_alle(sjabloon: Sjabloon, taken: list[Taak], inst: Instellingen,
-                 result: Resultaat) -> Iterator[tuple[Taak, bytes]]:
-    """Each student's document bytes; a student whose document cannot be made is skipped."""
-    for taak in taken:
-        try:
-            yield taak, sjabloon.maak(bouw_context(taak.opp, inst.schooljaar, inst.vandaag))
-        except RenderError as exc:
-            result.overgeslagen[taak.opp.leerling.leerlingnummer] = str(exc)
+def _render_alle(sjabloon: Sjabloon, taken: list[Taak], inst: Instellingen, result: Resultaat,
+                 voortgang: Callable[[int, int], None] | None = None) -> Iterator[tuple[Taak, bytes]]:
+    """Each student's document bytes in plan order, whatever the number of workers; a student whose
+    document cannot be made is skipped. `voortgang(done, total)` runs after each student is handled."""
+    context_van = partial(_context, schooljaar=inst.schooljaar, vandaag=inst.vandaag,
+                          documenten=documentenmap(inst))
+    for done, (taak, data) in enumerate(maak_documenten(sjabloon, taken, context_van, inst.werkers), 1):
+        if isinstance(data, RenderError):
+            result.overgeslagen[taak.opp.leerling.leerlingnummer] = str(data)
+        else:
+            yield taak, data  # written by the caller, in this process, before we go on
+        if voortgang:
+            voortgang(done, len(taken))
 
 
-def _schrijf(taak: Taak, data: bytes, result: Resultaat) -> None:
+def _context(taak: Taak, schooljaar: str, vandaag: date, documenten: Path | None = None) -> dict:
+    """Module level, so that worker processes can receive it pickled."""
+    return bouw_context(taak.opp, schooljaar, vandaag, documenten, taak.doel.parent)
+
+
+def _schrijf(taak: Taak, versie: Versie, schrijver: Schrijver, result: Resultaat) -> None:
+    """One student's file by the manifest's decision table (writer.Schrijver)."""
     maak_map(taak.doel.parent)
-    outcome = schrijf_document(taak.doel, data)
+    gedaan = schrijver.schrijf(taak.doel, versie)
     nummer = taak.opp.leerling.leerlingnummer
-    result.uitkomsten[outcome] += 1
-    result.per_leerling[nummer] = outcome
+    result.uitkomsten[gedaan.uitkomst] += 1
+    result.per_leerling[nummer] = gedaan.uitkomst
     result.geschreven[nummer] = taak.doel
-    if outcome is Uitkomst.BEWERKT:
-        log.warning("%s: bestaat al en is anders; niet overschreven", taak.doel)
+    if gedaan.extra is not None:
+        result.extra[nummer] = gedaan.extra
+
+
+def _bewaar_manifest_na_fout(schrijver: Schrijver) -> None:
+    """Also after a failure: what was written stays known. A second failure here (the disk is still
+    full) must not hide the first; the journal then stays and the next run replays it."""
+    try:
+        schrijver.bewaar()
+    except (OSError, OppError) as exc:
+        log.warning("manifest niet bijgewerkt (%s); de volgende run herstelt het", exc)
+
+
+def documentenmap(inst: Instellingen) -> Path | None:
+    """The folder relative document paths resolve against: as given, else the first input's folder."""
+    if inst.documenten is not None:
+        return inst.documenten
+    return inst.invoer[0].parent if inst.invoer else None
+
+
+def _meld_koppelingen(taken: list[Taak], inst: Instellingen, result: Resultaat) -> dict[str, tuple[int, int]]:
+    """Warn about refused or missing document links; per student: (linked documents, warnings)."""
+    telling = {}
+    for taak in taken:
+        linked, found = links.beoordeel(taak.opp, documentenmap(inst), taak.doel.parent)
+        result.bevindingen.extend(found)
+        telling[taak.opp.leerling.leerlingnummer] = (linked, len(taak.opp.waarschuwingen) + len(found))
+    return telling
+
+
+def _schrijf_register(taken: list[Taak], inst: Instellingen, result: Resultaat,
+                      koppelingen: dict[str, tuple[int, int]]) -> None:
+    """Rebuild overzicht.xlsx. A register that cannot be written (open in Excel) costs no OPP: it
+    becomes a warning, and the next run writes it again."""
+    rijen = []
+    for taak in taken:
+        nummer = taak.opp.leerling.leerlingnummer
+        uitkomst = result.per_leerling.get(nummer)
+        status = uitkomst.value if uitkomst is not None else register.OVERGESLAGEN
+        bestand = Path(os.path.relpath(taak.doel, result.map)).as_posix()
+        rijen.append(register.rij(taak.opp, inst.schooljaar, inst.vandaag, bestand, status,
+                                  *koppelingen.get(nummer, (0, 0))))
+    try:
+        register.schrijf(result.map, rijen, inst.vandaag, set(result.overgeslagen))
+    except OppError as exc:
+        result.bevindingen.append(Bevinding(Ernst.WAARSCHUWING, Locatie(str(result.map / register.NAAM)),
+                                            f"overzicht niet bijgewerkt: {exc}"))
 
 
 def standaard_schooljaar(vandaag: date) -> str:

@@ -1,14 +1,19 @@
-"""Workbook -> tables of raw cells, each cell with its place (file, sheet, Excel row, column letter).
+"""Workbook or CSV -> tables of raw cells, each cell with its place (file, sheet, Excel row, column letter).
 
-Sheets are recognised by name and by their headers, never by position; the header row is found even
-below title rows. Values stay raw here: the validator converts them by field type.
+Sheets and files are recognised by name and by their headers, never by position; the header row is
+found even below title rows. Values stay raw here: the validator converts them by field type.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import logging
+import re
 import warnings
 import zipfile
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +22,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from .errors import InvoerError
-from .fields import BLADEN, Blad, Veld, blad_index, kolom_index, normaliseer_kop
+from .fields import BLADEN, LEERLINGEN, Blad, Veld, normaliseer_kop, ouder_kolom
 from .findings import Bevinding, Ernst, Locatie
+from .mapping import GEEN, Koppeling
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +33,10 @@ BLANK_ROWS_STOP = 50
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 200
+MAX_ENTRIES = 10_000
+CSV_SUFFIXES = (".csv", ".txt")
+SEPARATORS = ";,\t"
+SNIFF_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -34,26 +44,28 @@ class Kolom:
     letter: str
     kop: str
     veld: Veld | None
+    ouder: int = 0  # guardian number of a wide guardian column on the students sheet, else 0
 
 
 @dataclass(frozen=True)
 class Cel:
     waarde: object
     formaat: str = ""
+    formule: bool = False  # a formula whose value Excel never stored: the value is unknown
 
 
 @dataclass(frozen=True)
 class Rij:
-    nummer: int  # Excel's row number
+    nummer: int  # Excel's row number (for CSV: the line number)
     cellen: tuple[Cel, ...]
 
 
 @dataclass
 class Tabel:
-    """One recognised sheet: its kind, its columns and its data rows."""
+    """One recognised sheet or CSV file: its kind, its columns and its data rows."""
 
     bestand: str
-    blad: str
+    blad: str  # empty for a CSV file
     soort: Blad
     kop_rij: int
     kolommen: tuple[Kolom, ...]
@@ -69,41 +81,40 @@ class Gelezen:
     bevindingen: list[Bevinding] = field(default_factory=list)
 
 
-def lees(paden: list[Path]) -> Gelezen:
+def lees(paden: Iterable[Path], koppeling: Koppeling = GEEN) -> Gelezen:
     """Read every input file; a file that cannot be read at all raises InvoerError."""
     result = Gelezen()
     for pad in paden:
-        _lees_bestand(pad, result)
+        _lees_bestand(Path(pad), result, koppeling)
     return result
 
 
-def _lees_bestand(pad: Path, result: Gelezen) -> None:
+def _lees_bestand(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
     if not pad.is_file():
         raise InvoerError(f"{pad}: bestand niet gevonden")
-    _controleer_container(pad)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing to a school
-        try:
-            wb = load_workbook(pad, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for one cause: an unreadable file
-            raise InvoerError(f"{pad.name}: kan het bestand niet lezen als Excel-werkmap (.xlsx)") from exc
-    with closing(wb):
-        for ws in wb.worksheets:
-            _lees_blad(pad.name, ws, result)
-
-
-def _controleer_container(pad: Path) -> None:
-    """Refuse what is not an .xlsx, and zip bombs, before any XML is parsed."""
+    if pad.stat().st_size > MAX_FILE_BYTES:
+        raise InvoerError(f"{pad.name}: bestand is groter dan {MAX_FILE_BYTES // 2**20} MB")
     with pad.open("rb") as fh:
         magic = fh.read(8)
+    if not magic.startswith(b"PK") and pad.suffix.casefold() in CSV_SUFFIXES:
+        tekst, melding = decodeer(pad.read_bytes())
+        if melding:
+            result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(pad.name), melding))
+        rows = ((n, tuple(Cel(v) for v in values)) for n, values in csv_rijen(tekst))
+        _lees_tabel(pad.name, "", pad.stem, rows, result, koppeling)
+        return
+    _controleer_container(pad, magic)
+    _lees_xlsx(pad, result, koppeling)
+
+
+def _controleer_container(pad: Path, magic: bytes) -> None:
+    """Refuse what is not an .xlsx, and zip bombs, before any XML is parsed."""
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvoerError(f"{pad.name}: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
                           "bestand. Open het in Excel en sla het op als Excel-werkmap (.xlsx).")
     if not magic.startswith(b"PK"):
-        raise InvoerError(f"{pad.name}: dit is geen Excel-werkmap (.xlsx). Sla het bestand in Excel op "
-                          "als Excel-werkmap (.xlsx).")
-    if pad.stat().st_size > MAX_FILE_BYTES:
-        raise InvoerError(f"{pad.name}: bestand is groter dan {MAX_FILE_BYTES // 2**20} MB")
+        raise InvoerError(f"{pad.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). Sla het "
+                          "bestand in Excel op als Excel-werkmap (.xlsx).")
     try:
         with zipfile.ZipFile(pad) as zf:
             infos = zf.infolist()
@@ -111,40 +122,99 @@ def _controleer_container(pad: Path) -> None:
         raise InvoerError(f"{pad.name}: het bestand is beschadigd (geen geldige .xlsx)") from exc
     total = sum(i.file_size for i in infos)
     worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
-    if total > MAX_UNPACKED_BYTES or worst > MAX_RATIO or len(infos) > 10_000:
+    if total > MAX_UNPACKED_BYTES or worst > MAX_RATIO or len(infos) > MAX_ENTRIES:
         raise InvoerError(f"{pad.name}: het bestand pakt uit tot een onredelijke grootte; "
                           "het wordt niet geopend")
 
 
-def _lees_blad(bestand: str, ws, result: Gelezen) -> None:
-    if ws.sheet_state != "visible":
-        result.bevindingen.append(Bevinding(
-            Ernst.INFO, Locatie(bestand, ws.title), "verborgen blad overgeslagen"))
-        return
-    ws.reset_dimensions()
-    rows = ws.iter_rows()
-    head: list[tuple[int, tuple]] = []
-    for cells in rows:
+def _lees_xlsx(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing to a school
+        try:
+            wb = load_workbook(pad, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for one cause: an unreadable file
+            raise InvoerError(f"{pad.name}: kan het bestand niet lezen als Excel-werkmap (.xlsx)") from exc
+        with closing(wb):
+            for ws in wb.worksheets:
+                if ws.sheet_state != "visible":
+                    result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(pad.name, ws.title),
+                                                        "verborgen blad overgeslagen"))
+                    continue
+                ws.reset_dimensions()  # the file's own <dimension> may be wrong (P2)
+                rows = _xlsx_rijen(ws, _formules_zonder_waarde(wb, ws))
+                _lees_tabel(pad.name, ws.title, ws.title, rows, result, koppeling)
+
+
+def _xlsx_rijen(ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cel, ...]]]:
+    for cells in ws.iter_rows():
         if not cells:
             continue
-        head.append((cells[0].row, cells))
+        row = cells[0].row
+        yield row, tuple(Cel(c.value, getattr(c, "number_format", "") or "",
+                             bool(formules) and c.value is None and f"{_letter(i)}{row}" in formules)
+                         for i, c in enumerate(cells, start=1))
+
+
+_LETTERS: dict[int, str] = {}
+
+
+def _letter(i: int) -> str:
+    if i not in _LETTERS:
+        _LETTERS[i] = get_column_letter(i)
+    return _LETTERS[i]
+
+
+_CELL_START = re.compile(rb"<c\b[^>]*\br=\"([A-Z]+[0-9]+)\"")
+_FORMULA = re.compile(rb"<f[ >/]")
+_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _formules_zonder_waarde(wb, ws) -> set[str]:
+    """Cells holding a formula without a stored value (a file written by a program, never saved by
+    Excel): data_only reading gives None there, which must not pass for an empty cell (P9). The
+    container checks above bound the size of what is read here."""
+    archive, path = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
+    if archive is None or path is None:  # openpyxl internals changed: do without this check
+        return set()
+    data = archive.read(path)
+    found: set[str] = set()
+    for f in _FORMULA.finditer(data):
+        start, end = data.rfind(b"<c ", 0, f.start()), data.find(b"</c>", f.start())
+        if start == -1 or end == -1 or data.find(b"</c>", start) != end:
+            continue  # not inside a cell
+        cell = data[start:end]
+        m = _CELL_START.match(cell)
+        if m and not _VALUE.search(cell):
+            found.add(m.group(1).decode("ascii"))
+    return found
+
+
+def _lees_tabel(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tuple[Cel, ...]]],
+                result: Gelezen, koppeling: Koppeling) -> None:
+    """Find the header row among the first rows, then collect the data rows up to a run of blanks."""
+    head: list[tuple[int, tuple[Cel, ...]]] = []
+    for number, cells in rows:
+        head.append((number, cells))
         if len(head) >= HEADER_SCAN_ROWS:
             break
-    found = _zoek_kop(ws.title, head)
+    found = _zoek_kop(naam, head, koppeling)
     if found is None:
-        result.bevindingen.append(Bevinding(
-            Ernst.INFO, Locatie(bestand, ws.title), "blad niet herkend (geen bekende kolomkoppen); overgeslagen"))
+        result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(bestand, blad),
+                                            "niet herkend (geen bekende kolomkoppen); overgeslagen"))
         return
     soort, kop_rij, kolommen = found
-    tabel = Tabel(bestand, ws.title, soort, kop_rij, kolommen)
+    tabel = Tabel(bestand, blad, soort, kop_rij, kolommen)
+    if kop_rij != head[0][0]:
+        result.bevindingen.append(Bevinding(Ernst.INFO, tabel.locatie(kop_rij),
+                                            f"kolomkoppen gevonden in rij {kop_rij}; rijen erboven overgeslagen"))
+    width = len(kolommen)
     blank_run = 0
-    data = [(n, c) for n, c in head if n > kop_rij]
-    for number, cells in _chain(data, rows):
-        values = tuple(Cel(c.value, getattr(c, "number_format", "") or "") for c in cells[:len(kolommen)])
-        if all(_blank(c.waarde) for c in values):
+    for number, cells in _chain([(n, c) for n, c in head if n > kop_rij], rows):
+        values = cells[:width]
+        if all(_blank(c.waarde) and not c.formule for c in values):
             blank_run += 1
             if blank_run >= BLANK_ROWS_STOP:
-                break  # a formatted cell at row 1,048,576 must not cost a million iterations
+                break  # a formatted cell at row 1,048,576 must not cost a million iterations (P1)
             continue
         blank_run = 0
         tabel.rijen.append(Rij(number, values))
@@ -153,40 +223,88 @@ def _lees_blad(bestand: str, ws, result: Gelezen) -> None:
 
 def _chain(first, rows):
     yield from first
-    for cells in rows:
-        if cells:
-            yield cells[0].row, cells
+    yield from rows
 
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _zoek_kop(titel: str, head: list[tuple[int, tuple]]) -> tuple[Blad, int, tuple[Kolom, ...]] | None:
+def _zoek_kop(naam: str, head: list[tuple[int, tuple[Cel, ...]]],
+              koppeling: Koppeling) -> tuple[Blad, int, tuple[Kolom, ...]] | None:
     """The header row: the first of the top rows whose cells name at least two known columns of one
-    kind of sheet. The sheet's name decides between kinds that fit equally well."""
-    by_name = blad_index().get(normaliseer_kop(titel))
-    best: tuple[int, int, Blad, int, tuple] | None = None
+    kind of sheet. The sheet's (or file's) name decides between kinds that fit equally well."""
+    by_name = koppeling.blad(naam)
     for number, cells in head:
-        texts = [c.value if isinstance(c.value, str) else "" for c in cells]
+        keys = [normaliseer_kop(c.waarde) for c in cells if isinstance(c.waarde, str) and c.waarde.strip()]
+        best: tuple[int, Blad] | None = None
         for soort in BLADEN:
-            index = kolom_index(soort)
-            hits = sum(1 for t in texts if t and normaliseer_kop(t) in index)
-            if hits < 2:
-                continue
-            score = (hits + (100 if soort is by_name else 0), -number)
-            if best is None or score > best[:2]:
-                best = (*score, soort, number, cells)
+            index = koppeling.kolom_index(soort)
+            hits = sum(1 for k in keys if k in index)
+            if hits >= 2 and (best is None or _score(hits, soort, by_name) > _score(best[0], best[1], by_name)):
+                best = (hits, soort)
         if best is not None:
-            break
-    if best is None:
-        return None
-    _, _, soort, number, cells = best
-    index = kolom_index(soort)
+            return best[1], number, _kolommen(cells, best[1], koppeling)
+    return None
+
+
+def _score(hits: int, soort: Blad, by_name: Blad | None) -> int:
+    return hits + (100 if soort is by_name else 0)
+
+
+def _kolommen(cells: tuple[Cel, ...], soort: Blad, koppeling: Koppeling) -> tuple[Kolom, ...]:
+    index = koppeling.kolom_index(soort)
     kolommen = []
     for i, c in enumerate(cells, start=1):
-        kop = " ".join(str(c.value).split()) if c.value is not None else ""
-        kolommen.append(Kolom(get_column_letter(i), kop, index.get(normaliseer_kop(kop)) if kop else None))
+        kop = " ".join(str(c.waarde).split()) if c.waarde is not None else ""
+        veld = index.get(normaliseer_kop(kop)) if kop else None
+        ouder = 0
+        if veld is None and kop and soort is LEERLINGEN:
+            wide = ouder_kolom(kop)
+            if wide:
+                ouder, veld = wide
+        kolommen.append(Kolom(_letter(i), kop, veld, ouder))
     while kolommen and not kolommen[-1].kop:
         kolommen.pop()
-    return soort, number, tuple(kolommen)
+    return tuple(kolommen)
+
+
+# --- CSV: Excel on Dutch Windows writes ';' and, for plain "CSV", Windows-1252; "CSV UTF-8" adds a
+# BOM (invoer.md §2.5). Decode order: BOM, strict UTF-8, Windows-1252.
+
+
+def decodeer(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and, when it was not plain UTF-8, a Dutch note saying how it was read."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), ""
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        # Windows-1252 leaves five bytes undefined; those become U+FFFD and the validator reports them
+        return data.decode("cp1252", errors="replace"), "gelezen als Windows-1252 (ANSI), niet als UTF-8"
+
+
+def scheidingsteken(text: str) -> str:
+    """';', ',' or tab: csv.Sniffer on the first lines, else the one that splits the most lines the
+    same way, else ';' (Dutch Excel's list separator)."""
+    sample = "\n".join(text.splitlines()[:SNIFF_LINES])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        counts = {sep: max((line.count(sep) for line in sample.splitlines()), default=0) for sep in SEPARATORS}
+        best = max(counts, key=lambda sep: counts[sep])
+        return best if counts[best] else ";"
+
+
+def csv_rijen(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, values) per record; a quoted field may span lines, the record's first line counts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=scheidingsteken(text))
+    start = 1
+    for record in reader:
+        yield start, record
+        start = reader.line_num + 1

@@ -3,21 +3,27 @@ cell's location. Errors skip a student, never the batch; warnings are reported a
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from . import convert
 from .fields import (BETROKKENEN, DOCUMENTEN, DOELEN, FACTOREN, LEERLINGEN, ONDERSTEUNING, OUDERS, Blad,
-                     Veld, Veldtype)
-from .findings import Bevinding, Ernst
-from .reader import Gelezen, Rij, Tabel
+                     Veld, Veldtype, velden_van)
+from .findings import Bevinding, Ernst, Locatie
+from .reader import Gelezen, Kolom, Rij, Tabel
 from .records import Betrokkene, Doel, Document, Factor, Leerling, Ondersteuning, Opp, Ouder
 
 _RECORD_TYPES: dict[Blad, type] = {
     LEERLINGEN: Leerling, OUDERS: Ouder, DOELEN: Doel, ONDERSTEUNING: Ondersteuning,
     DOCUMENTEN: Document, BETROKKENEN: Betrokkene, FACTOREN: Factor,
 }
+# A wrong value here costs the document one filled-in field, not the whole OPP: report, leave empty.
+_ZACHT = {Veldtype.EMAIL, Veldtype.JA_NEE}
+_HARD = {"opp.nodig"}  # ...unless it decides whether the student gets an OPP at all
+_MEER_NUMMERS = re.compile(r"[,;]")  # 'Leerlingcodes' of a parent: several children in one cell
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,8 @@ def valideer(gelezen: Gelezen, vandaag: date | None = None) -> Gevalideerd:
     for tabel in gelezen.tabellen:
         _meld_kolommen(tabel, result)
         for rij in tabel.rijen:
-            regels[tabel.soort].append(_converteer_rij(tabel, rij, result, vandaag))
+            for soort, regel in _converteer_rij(tabel, rij, result, vandaag):
+                regels[soort].append(regel)
     if not regels[LEERLINGEN]:
         result.bevindingen.append(Bevinding(Ernst.FOUT, _eerste_locatie(gelezen),
                                             "geen blad met leerlingen gevonden (verwacht kolommen als "
@@ -59,26 +66,26 @@ def valideer(gelezen: Gelezen, vandaag: date | None = None) -> Gevalideerd:
     return result
 
 
-def _eerste_locatie(gelezen: Gelezen):
-    from .findings import Locatie
+def _eerste_locatie(gelezen: Gelezen) -> Locatie:
     return gelezen.tabellen[0].locatie() if gelezen.tabellen else Locatie("invoer")
 
 
 def _meld_kolommen(tabel: Tabel, result: Gevalideerd) -> None:
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, int], str] = {}
     for kolom in tabel.kolommen:
         if kolom.veld is None:
             continue
+        key = (kolom.veld.pad, kolom.ouder)
         if kolom.veld.type is Veldtype.GEHEIM:
             result.bevindingen.append(Bevinding(
                 Ernst.INFO, tabel.locatie(tabel.kop_rij, kolom),
                 "deze kolom wordt niet gelezen en komt nergens in een OPP; hij kan uit de export weg"))
-        elif kolom.veld.pad in seen:
+        elif key in seen:
             result.bevindingen.append(Bevinding(
                 Ernst.WAARSCHUWING, tabel.locatie(tabel.kop_rij, kolom),
-                f"dubbele kolom voor {kolom.veld.pad}; alleen kolom {seen[kolom.veld.pad]} wordt gebruikt"))
+                f"dubbele kolom voor {kolom.veld.pad}; alleen kolom {seen[key]} wordt gebruikt"))
         else:
-            seen[kolom.veld.pad] = kolom.letter
+            seen[key] = kolom.letter
     unknown = [k for k in tabel.kolommen if k.veld is None and k.kop]
     if unknown:
         names = ", ".join(f"{k.letter} '{k.kop}'" for k in unknown)
@@ -86,45 +93,119 @@ def _meld_kolommen(tabel: Tabel, result: Gevalideerd) -> None:
                                             f"kolommen niet gebruikt: {names}"))
 
 
-def _converteer_rij(tabel: Tabel, rij: Rij, result: Gevalideerd, vandaag: date) -> Regel:
-    values: dict[str, object] = {}
-    errors: list[Bevinding] = []
-    warnings: list[Bevinding] = []
-    used: set[str] = set()
+@dataclass
+class _Rijwaarden:
+    """The converted values of one row, per guardian number (0: the row's own record)."""
+
+    values: dict[int, dict[str, object]] = field(default_factory=lambda: defaultdict(dict))
+    errors: list[Bevinding] = field(default_factory=list)
+    warnings: list[Bevinding] = field(default_factory=list)
+
+
+def _converteer_rij(tabel: Tabel, rij: Rij, result: Gevalideerd, vandaag: date) -> list[tuple[Blad, Regel]]:
+    found = _Rijwaarden()
+    used: set[tuple[str, int]] = set()
     for kolom, cel in zip(tabel.kolommen, rij.cellen):
         v = kolom.veld
-        if v is None or v.type is Veldtype.GEHEIM or v.pad in used:
+        if v is None or v.type is Veldtype.GEHEIM or (v.pad, kolom.ouder) in used:
             continue
-        used.add(v.pad)
-        if convert.is_leeg(cel.waarde):
-            continue
-        where = tabel.locatie(rij.nummer, kolom)
-        try:
-            value = convert.converteer(v, cel.waarde, cel.formaat)
-        except ValueError as exc:
-            errors.append(Bevinding(Ernst.FOUT, where, str(exc)))
-            continue
-        if isinstance(value, convert.Opgeschoond):
-            warnings.append(Bevinding(Ernst.WAARSCHUWING, where,
-                                      "onzichtbare stuurtekens vervangen door een spatie"))
-        values[v.naam] = value
-    key = convert.sleutel(str(values.get("leerlingnummer", "")))
+        used.add((v.pad, kolom.ouder))
+        _converteer_cel(tabel, rij, kolom, cel, found)
+    values = found.values[0]
     for v in _verplicht(tabel.soort):
-        if v.naam not in values:
-            kolom = next((k for k in tabel.kolommen if k.veld is v), None)
-            hint = "" if kolom else f" (kolom ontbreekt, verwacht bijvoorbeeld '{v.aliassen[0]}')"
-            errors.append(Bevinding(Ernst.FOUT, tabel.locatie(rij.nummer, kolom),
-                                    f"{v.omschrijving.rstrip('.').lower()} ontbreekt{hint}"))
-    errors += _controleer_samenhang(tabel, rij, values, vandaag)
+        if v.naam not in values and not any(b.locatie.kolom == _letter_van(tabel, v) for b in found.errors):
+            kolom = next((k for k in tabel.kolommen if k.veld is v and not k.ouder), None)
+            hint = f"; de kolom ontbreekt, verwacht bijvoorbeeld '{v.aliassen[0]}'" if kolom is None else ""
+            found.errors.append(Bevinding(Ernst.FOUT, tabel.locatie(rij.nummer, kolom),
+                                          f"verplichte waarde ontbreekt ({v.omschrijving.rstrip('.')}){hint}"))
+    found.errors += _controleer_samenhang(tabel, rij, values, vandaag)
     nummer = str(values.get("leerlingnummer", ""))
-    for b in errors + warnings:
-        result.bevindingen.append(Bevinding(b.ernst, b.locatie, b.melding, nummer))
-    record = None if errors else _RECORD_TYPES[tabel.soort](**values)
-    return Regel(key if nummer else "", record, rij.nummer, tabel)
+    for b in found.errors + found.warnings:
+        result.bevindingen.append(dataclasses.replace(b, leerlingnummer=nummer))
+    if tabel.soort is DOCUMENTEN:  # where a finding about this document's link will point
+        values["locatie"] = tabel.locatie(rij.nummer, next(
+            (k for k in tabel.kolommen if k.veld and k.veld.naam == "vindplaats"), None))
+    record = None if found.errors else _RECORD_TYPES[tabel.soort](**values)
+    regels = [(tabel.soort, Regel(k, _met_nummer(record, k, nummer), rij.nummer, tabel))
+              for k in _sleutels(nummer)]
+    if tabel.soort is LEERLINGEN and nummer:
+        regels += _brede_ouders(tabel, rij, found.values, nummer, result)
+    return regels
+
+
+def _letter_van(tabel: Tabel, v: Veld) -> str:
+    return next((k.letter for k in tabel.kolommen if k.veld is v and not k.ouder), "-")
+
+
+def _converteer_cel(tabel: Tabel, rij: Rij, kolom: Kolom, cel, found: _Rijwaarden) -> None:
+    v = kolom.veld
+    where = tabel.locatie(rij.nummer, kolom)
+    if cel.formule:
+        ernst = Ernst.FOUT if v.verplicht and not kolom.ouder else Ernst.WAARSCHUWING
+        (found.errors if ernst is Ernst.FOUT else found.warnings).append(Bevinding(
+            ernst, where, "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw "
+            "op, of zet er de waarde in"))
+        return
+    if convert.is_leeg(cel.waarde):
+        return
+    try:
+        value = convert.converteer(v, cel.waarde, cel.formaat)
+    except ValueError as exc:
+        if v.type in _ZACHT and v.pad not in _HARD:
+            found.warnings.append(Bevinding(Ernst.WAARSCHUWING, where, f"{exc}; deze waarde wordt niet gebruikt"))
+        else:
+            found.errors.append(Bevinding(Ernst.FOUT, where, str(exc)))
+        return
+    for melding in _opmerkingen(v, cel.waarde, value):
+        found.warnings.append(Bevinding(Ernst.WAARSCHUWING, where, melding))
+    found.values[kolom.ouder][v.naam] = value
+
+
+def _opmerkingen(v: Veld, raw: object, value: object) -> list[str]:
+    """Warnings about a value that was converted but may not be what the school meant."""
+    if isinstance(value, convert.Opgeschoond):
+        return ["onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst) vervangen door een spatie"]
+    numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
+    if v.type is Veldtype.DATUM and numeric:
+        return [f"datum stond als getal {raw:g} in de cel; gelezen als {value:%d-%m-%Y}, controleer dit "
+                "(verwacht een datumcel of dd-mm-jjjj)"]
+    if v.type is Veldtype.TELEFOON and numeric and str(value).startswith("0") and not str(int(raw)).startswith("0"):
+        return ["telefoonnummer stond als getal zonder voorloopnul; de 0 is teruggezet"]
+    return []
+
+
+def _sleutels(nummer: str) -> list[str]:
+    """The matching keys of a row: one, or several for a parent row with 'Leerlingcodes' '45,46'."""
+    parts = [p.strip() for p in _MEER_NUMMERS.split(nummer)] if nummer else []
+    return [convert.sleutel(p) for p in parts if p] or [""]
+
+
+def _met_nummer(record, sleutel: str, nummer: str):
+    """A record keyed to one child when its cell named several."""
+    if record is None or not _MEER_NUMMERS.search(nummer):
+        return record
+    child = next(p.strip() for p in _MEER_NUMMERS.split(nummer) if convert.sleutel(p.strip()) == sleutel)
+    return dataclasses.replace(record, leerlingnummer=child)
+
+
+def _brede_ouders(tabel: Tabel, rij: Rij, values: dict[int, dict], nummer: str,
+                  result: Gevalideerd) -> list[tuple[Blad, Regel]]:
+    """Guardians from numbered columns on the students sheet ('Ouder 1 naam', 'E-mail ouder 2')."""
+    regels = []
+    for n in sorted(k for k in values if k):
+        if "naam" not in values[n]:
+            kolom = next(k for k in tabel.kolommen if k.ouder == n)
+            result.bevindingen.append(Bevinding(
+                Ernst.WAARSCHUWING, tabel.locatie(rij.nummer, kolom),
+                f"gegevens van ouder/verzorger {n} zonder naam; deze ouder wordt niet gebruikt "
+                f"(verwacht een kolom als 'Naam ouder {n}')", nummer))
+            continue
+        ouder = Ouder(**{**values[n], "leerlingnummer": nummer})
+        regels.append((OUDERS, Regel(convert.sleutel(nummer), ouder, rij.nummer, tabel)))
+    return regels
 
 
 def _verplicht(blad: Blad) -> list[Veld]:
-    from .fields import velden_van
     return [v for v in velden_van(blad) if v.verplicht]
 
 
@@ -137,12 +218,14 @@ def _controleer_samenhang(tabel: Tabel, rij: Rij, values: dict, vandaag: date) -
         if isinstance(a, date) and isinstance(b, date) and b < a:
             kolom = next((k for k in tabel.kolommen if k.veld and k.veld.naam == end), None)
             found.append(Bevinding(Ernst.FOUT, tabel.locatie(rij.nummer, kolom),
-                                   f"{end} {b:%d-%m-%Y} ligt voor de {start} {a:%d-%m-%Y}"))
+                                   f"{end} {b:%d-%m-%Y} ligt voor de {start} {a:%d-%m-%Y}; "
+                                   f"verwacht een {end} op of na de {start}"))
     birth = values.get("geboortedatum")
     if isinstance(birth, date) and not (date(1990, 1, 1) <= birth <= vandaag):
         kolom = next((k for k in tabel.kolommen if k.veld and k.veld.naam == "geboortedatum"), None)
         found.append(Bevinding(Ernst.FOUT, tabel.locatie(rij.nummer, kolom),
-                               f"onmogelijke geboortedatum {birth:%d-%m-%Y}"))
+                               f"onmogelijke geboortedatum {birth:%d-%m-%Y}; verwacht een datum in het "
+                               "verleden (dd-mm-jjjj)"))
     return found
 
 
@@ -152,15 +235,17 @@ def _stel_samen(regels: dict[Blad, list[Regel]], result: Gevalideerd) -> None:
     for r in students:
         if r.sleutel:
             by_key[r.sleutel].append(r)
-    bad_keys = {b.leerlingnummer and convert.sleutel(b.leerlingnummer)
-                for b in result.bevindingen if b.ernst is Ernst.FOUT}
+    bad_keys = {convert.sleutel(b.leerlingnummer) for b in result.bevindingen
+                if b.ernst is Ernst.FOUT and b.leerlingnummer}
     for key, rows in by_key.items():
         if len(rows) > 1:
             nums = ", ".join(str(r.rij) for r in rows)
             for r in rows:
+                kolom = next((k for k in r.tabel.kolommen if k.veld and k.veld.naam == "leerlingnummer"), None)
                 result.bevindingen.append(Bevinding(
-                    Ernst.FOUT, r.tabel.locatie(r.rij), f"leerlingnummer komt {len(rows)} keer voor "
-                    f"(rijen {nums}); geen van deze rijen wordt gebruikt", key))
+                    Ernst.FOUT, r.tabel.locatie(r.rij, kolom), f"leerlingnummer komt {len(rows)} keer voor "
+                    f"(rijen {nums}); geen van deze rijen wordt gebruikt, verwacht één rij per leerling",
+                    r.record.leerlingnummer if r.record else key))
             bad_keys.add(key)
     selective = any(k.veld and k.veld.pad == "opp.nodig" for r in students[:1] for k in r.tabel.kolommen)
     related = {blad: _groepeer(regels[blad], by_key, result) for blad in _RECORD_TYPES if blad is not LEERLINGEN}
@@ -173,7 +258,7 @@ def _stel_samen(regels: dict[Blad, list[Regel]], result: Gevalideerd) -> None:
             reason = next((b.melding for b in result.bevindingen
                            if b.ernst is Ernst.FOUT and convert.sleutel(b.leerlingnummer or "-") == key),
                           "fout in de gegevens")
-            result.geweigerd[rows[0].record.leerlingnummer if leerling else key] = reason
+            result.geweigerd[leerling.leerlingnummer if leerling else key] = reason
             continue
         parts = {blad.lijst: tuple(related[blad].get(key, ())) for blad in related}
         warns = tuple(b for b in result.bevindingen if b.ernst is Ernst.WAARSCHUWING
@@ -187,9 +272,11 @@ def _groepeer(rows: list[Regel], students: dict, result: Gevalideerd) -> dict[st
         if not r.sleutel:
             continue
         if r.sleutel not in students:
+            kolom = next((k for k in r.tabel.kolommen if k.veld and k.veld.naam == "leerlingnummer"), None)
             result.bevindingen.append(Bevinding(
-                Ernst.WAARSCHUWING, r.tabel.locatie(r.rij),
-                "leerlingnummer staat niet op het blad met leerlingen; rij niet gebruikt"))
+                Ernst.WAARSCHUWING, r.tabel.locatie(r.rij, kolom),
+                "leerlingnummer staat niet op het blad met leerlingen; rij niet gebruikt (verwacht het "
+                "nummer van een leerling uit de export)", r.sleutel))
             continue
         if r.record is not None:
             grouped[r.sleutel].append(r.record)

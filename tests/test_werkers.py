@@ -1,0 +1,117 @@
+"""--werkers N: students spread over processes; the output's order and content do not depend on N."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import parallel, pipeline
+from generator.cli import Voortgang, main
+from generator.errors import RenderError, SjabloonError
+from generator.renderer import Sjabloon
+
+from .conftest import EXAMPLE, TEMPLATE, docx_text
+
+VANDAAG = date(2026, 11, 30)
+
+
+def _inst(uit: Path, werkers: int) -> pipeline.Instellingen:
+    return pipeline.Instellingen([EXAMPLE], TEMPLATE, uit, "2026-2027", VANDAAG, werkers=werkers)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.docx"))}
+
+
+def _taken(tmp_path: Path) -> list[pipeline.Taak]:
+    checked = pipeline.controleer([EXAMPLE], VANDAAG)
+    return pipeline.plan(checked.opps, tmp_path, _inst(tmp_path, 1))
+
+
+def test_output_is_the_same_for_one_two_and_three_workers(tmp_path):
+    results = {n: pipeline.genereer(_inst(tmp_path / str(n), n)) for n in (1, 2, 3)}
+    files = {n: _files(tmp_path / str(n)) for n in (1, 2, 3)}
+    assert len(files[1]) >= 40
+    assert files[1] == files[2] == files[3]
+    assert list(results[1].geschreven) == list(results[2].geschreven) == list(results[3].geschreven)
+    nummer, pad = next(iter(results[3].geschreven.items()))
+    assert nummer in pad.name and nummer in docx_text(pad)
+
+
+@pytest.mark.parametrize("methode", ["fork", "spawn"])
+def test_each_start_method_gives_the_documents_in_task_order(tmp_path, methode):
+    """spawn is what Windows and macOS use: a worker there compiles its own template."""
+    taken = _taken(tmp_path)[:12]
+    sjabloon = Sjabloon(TEMPLATE)
+    context_van = partial(pipeline._context, schooljaar="2026-2027", vandaag=VANDAAG)
+    alone = list(parallel.maak_documenten(sjabloon, taken, context_van, werkers=1))
+    spread = list(parallel.maak_documenten(sjabloon, taken, context_van, werkers=2, methode=methode, reeks=2))
+    assert [t for t, _ in spread] == taken
+    assert [d for _, d in spread] == [d for _, d in alone]
+    assert len({d for _, d in spread}) == len(taken)
+
+
+def _weigert_tweede(taak: pipeline.Taak, nummer: str) -> dict:
+    if taak.opp.leerling.leerlingnummer == nummer:
+        raise RenderError(f"leerling {nummer}: document/xml is na het invullen geen geldige XML")
+    return pipeline._context(taak, "2026-2027", VANDAAG)
+
+
+def _sjabloonfout(taak: pipeline.Taak) -> dict:
+    raise SjabloonError("onbekend veld 'leerling.schoenmaat' in het sjabloon")
+
+
+def test_a_render_error_in_a_worker_skips_that_student_only(tmp_path):
+    taken = _taken(tmp_path)[:6]
+    nummer = taken[1].opp.leerling.leerlingnummer
+    out = list(parallel.maak_documenten(Sjabloon(TEMPLATE), taken, partial(_weigert_tweede, nummer=nummer),
+                                        werkers=2, reeks=2))
+    assert [t for t, _ in out] == taken
+    assert isinstance(out[1][1], RenderError) and nummer in str(out[1][1])
+    assert all(isinstance(d, bytes) for i, (_, d) in enumerate(out) if i != 1)
+
+
+def test_a_template_error_in_a_worker_stops_the_run_with_its_message(tmp_path):
+    taken = _taken(tmp_path)[:6]
+    with pytest.raises(SjabloonError, match="leerling.schoenmaat"):
+        list(parallel.maak_documenten(Sjabloon(TEMPLATE), taken, _sjabloonfout, werkers=2, reeks=2))
+
+
+def test_progress_is_reported_for_every_student_up_to_the_total(tmp_path):
+    seen = []
+    result = pipeline.genereer(_inst(tmp_path, 2), lambda done, total: seen.append((done, total)))
+    total = len(result.geschreven)
+    assert seen == [(n, total) for n in range(1, total + 1)]
+
+
+def test_werkers_option_and_no_progress_bar_when_not_a_terminal(tmp_path):
+    runner = CliRunner()
+    bad = runner.invoke(main, ["genereer", str(EXAMPLE), "--werkers", "0"])
+    assert bad.exit_code == 2 and "--werkers" in bad.output
+    assert "het aantal kernen" in " ".join(runner.invoke(main, ["genereer", "--help"]).output.split())
+    ok = runner.invoke(main, ["genereer", str(EXAMPLE), "--uitvoer", str(tmp_path), "--schooljaar",
+                              "2026-2027", "--werkers", "2"])
+    assert ok.exit_code == 0, ok.output
+    assert "OPP's geschreven" in ok.output
+    assert "OPP's maken" not in ok.output and "per seconde" not in ok.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_shows_done_rate_and_time_left():
+    screen, now = _Terminal(), iter(range(0, 1000))
+    bar = Voortgang(screen, klok=lambda: next(now) / 10)  # a clock that ticks 0.1 s per reading
+    for done in range(1, 101):
+        bar(done, 100)
+    bar.sluit()
+    lines = screen.getvalue().split("\r")
+    assert any("50/100  10 per seconde, nog 0:05" in line for line in lines)
+    assert "OPP's maken" in lines[-1] and "100/100" in lines[-1] and "####]" in lines[-1]

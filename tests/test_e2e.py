@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from datetime import date
 
@@ -11,7 +12,8 @@ from openpyxl import load_workbook
 
 from generator.cli import main
 
-from .conftest import EXAMPLE, LEERLING_KOPPEN, TEMPLATE, docx_text, leerling, make_workbook
+from .conftest import (EXAMPLE, LEERLING_KOPPEN, TEMPLATE, docx_text, leerling, make_workbook,
+                       vereist_programma)
 
 
 def _run(args):
@@ -90,3 +92,20 @@ def test_template_is_the_default(tmp_path, monkeypatch):
     monkeypatch.chdir(TEMPLATE.parents[1])
     result = _run(["genereer", str(EXAMPLE), "--uitvoer", str(tmp_path), "--schooljaar", "2026-2027"])
     assert result.exit_code == 0, result.output
+
+
+def test_every_example_opp_converts_in_libreoffice(tmp_path):
+    vereist_programma("soffice", "pdftotext")
+    result = _run(["genereer", str(EXAMPLE), "--uitvoer", str(tmp_path / "uit"), "--schooljaar", "2026-2027"])
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "uit").rglob("OPP_*.docx"))
+    pdf_dir = tmp_path / "pdf"
+    profile = (tmp_path / "lo-profiel").as_uri()  # own profile: no clash with another soffice
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(pdf_dir), *map(str, files)], check=True, capture_output=True, timeout=900)
+    pdfs = {p.stem: p for p in pdf_dir.glob("*.pdf")}
+    assert sorted(pdfs) == sorted(f.stem for f in files)
+    for stem, pdf in pdfs.items():
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        assert stem.removeprefix("OPP_") in text  # the student's number, in the page header

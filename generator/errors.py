@@ -33,6 +33,12 @@ class SchrijfError(OppError):
     exit_code = 74
 
 
+class BezetError(SchrijfError):
+    """One file is held by another program (open in Word); that student is skipped, the run goes on."""
+
+    exit_code = 75
+
+
 class RenderError(OppError):
     """One student's document could not be rendered; the batch goes on without it."""
 

@@ -1,28 +1,61 @@
-"""File names and safe writes: Windows-safe deterministic names, temp file + atomic replace."""
+"""File names and safe writes: Windows-safe deterministic names, temp file + atomic replace, and the
+decision per file on a re-run (the manifest tells our own untouched files from edited ones)."""
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from .errors import SchrijfError, UitvoerError
+from .errors import BezetError, SchrijfError, UitvoerError
+from .manifest import Manifest, Vermelding, nu, sha256
+
+log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 MAX_NAME = 80
 TEMP_PREFIX = ".opp-tmp-"
+TEMP_SUFFIX = ".tmp"  # never .docx: a temp left by a killed run is not mistaken for an OPP
+NIEUW_ACHTERVOEGSEL = " (nieuw)"
+VORIGE_ACHTERVOEGSEL = " (vorige)"
 
 
 class Uitkomst(str, Enum):
-    """What happened to one student's file."""
+    """What happened to one student's file; the value is the Dutch status text of the register."""
 
     NIEUW = "nieuw"
     ONGEWIJZIGD = "ongewijzigd"
-    BEWERKT = "bestaand bestand niet overschreven"
+    BIJGEWERKT = "bijgewerkt, vorige versie bewaard"
+    BEWERKT = "bewerkt, niet overschreven"
+    CONFLICT = "conflict: bewerkt en gegevens gewijzigd, nieuwe versie ernaast"
+    OPEN = "open in Word, overgeslagen"
+    OVERSCHREVEN = "overschreven, bewerkte versie bewaard"
+
+
+@dataclass(frozen=True)
+class Versie:
+    """One student's document as this run would write it, with what it was made from."""
+
+    data: bytes
+    leerlingnummer: str
+    invoer: str  # sha256 of the student's input record
+    sjabloon: str  # sha256 of the template file
+    versie: str
+
+
+@dataclass(frozen=True)
+class Geschreven:
+    """The outcome for one file, and the extra file it produced (a backup or a new version)."""
+
+    uitkomst: Uitkomst
+    extra: Path | None = None
 
 
 def veilige_naam(text: str, fallback: str = "_") -> str:
@@ -43,31 +76,191 @@ def bestandsnaam(leerlingnummer: str, achternaam: str = "", roepnaam: str = "") 
 
 
 def maak_map(pad: Path) -> None:
-    """Create an output folder readable by the owner only, where the system allows it."""
+    """Create an output folder, and each missing parent, readable by the owner only where the system
+    allows it (mkdir's parents=True would give the parents the default, world-readable mode)."""
+    missing = [p for p in (pad, *pad.parents) if not p.exists()]
     try:
-        pad.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for p in reversed(missing):
+            p.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
-        raise UitvoerError(f"{pad}: de uitvoermap kan niet worden gemaakt ({exc.strerror})") from exc
+        raise UitvoerError(f"{pad}: de uitvoermap kan niet worden gemaakt ({exc.strerror or exc})") from exc
+
+
+def bereid_voor(map: Path) -> None:
+    """Before the first student: the folder exists, is writable, and holds no temps of a killed run."""
+    maak_map(map)
+    veeg_op(map)
+    proef = map / f"{TEMP_PREFIX}proef{TEMP_SUFFIX}"
+    schrijf_atomair(proef, b"")
+    proef.unlink(missing_ok=True)
+
+
+def veeg_op(map: Path) -> int:
+    """Remove the temp files a killed run left behind (only ours: they start with TEMP_PREFIX)."""
+    n = 0
+    for tmp in map.rglob(f"{TEMP_PREFIX}*"):
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+            n += 1
+    if n:
+        log.info("%d tijdelijke bestanden van een afgebroken run opgeruimd", n)
+    return n
+
+
+def _fout(doel: Path, exc: OSError) -> SchrijfError | UitvoerError:
+    """The user's message for a failed write: a full disk is named as such."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SchrijfError(f"{doel.parent}: de schijf is vol; {doel.name} is niet geschreven. Bestaande "
+                            "bestanden zijn niet aangetast. Maak ruimte vrij en draai opnieuw: de run gaat "
+                            "verder waar hij stopte")
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return UitvoerError(f"{doel.parent}: geen toestemming om in deze map te schrijven; kies met --uitvoer "
+                            "een map waarin u mag schrijven")
+    return SchrijfError(f"{doel}: schrijven mislukt ({exc.strerror or exc}); bestaande bestanden zijn niet "
+                        "aangetast")
 
 
 def schrijf_atomair(doel: Path, data: bytes) -> None:
     """Write to a temp file in the same folder, then move it into place: a crash never leaves a
-    half-written file, and an existing file stays intact when writing fails."""
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=doel.suffix, dir=doel.parent)
+    half-written file, and an existing file stays intact when writing fails. The temp (and so the
+    file) is readable by the owner only: mkstemp creates it 0600."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=doel.parent)
+    except OSError as exc:
+        raise _fout(doel, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, doel)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise SchrijfError(f"{doel}: schrijven mislukt ({exc.strerror or exc})") from exc
+        raise _fout(doel, exc) from exc
+    try:
+        os.replace(tmp, doel)
+    except PermissionError as exc:
+        # The temp was written, so the folder is writable: the target itself is held (Word on Windows).
+        Path(tmp).unlink(missing_ok=True)
+        raise BezetError(f"{doel}: het bestand is in gebruik (open in Word?) en is overgeslagen") from exc
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _fout(doel, exc) from exc
 
 
-def schrijf_document(doel: Path, data: bytes) -> Uitkomst:
-    """Write one OPP unless a different file is already there: a person may have edited it."""
-    if doel.exists():
-        return Uitkomst.ONGEWIJZIGD if doel.read_bytes() == data else Uitkomst.BEWERKT
-    schrijf_atomair(doel, data)
-    return Uitkomst.NIEUW
+def eigenaarsbestand(doel: Path) -> Path | None:
+    """Word's owner file beside an open document: '~$' replaces the first two characters of the
+    name, or (for short names, unverified) is put before it. Both are checked."""
+    for name in (f"~${doel.name[2:]}", f"~${doel.name}"):
+        owner = doel.with_name(name)
+        if owner.exists():
+            return owner
+    return None
+
+
+def met_achtervoegsel(doel: Path, achtervoegsel: str) -> Path:
+    return doel.with_name(f"{doel.stem}{achtervoegsel}{doel.suffix}")
+
+
+def bewaar_kopie(doel: Path) -> Path:
+    """Keep the current bytes of `doel` as 'OPP_1 (vorige).docx', 'OPP_1 (vorige 2).docx', ...
+    A copy with the same bytes already there is reused: backups grow only with distinct content."""
+    data = doel.read_bytes()
+    n = 1
+    while True:
+        kopie = met_achtervoegsel(doel, VORIGE_ACHTERVOEGSEL if n == 1 else f" (vorige {n})")
+        if not kopie.exists():
+            schrijf_atomair(kopie, data)
+            return kopie
+        if kopie.read_bytes() == data:
+            return kopie
+        n += 1
+
+
+class Schrijver:
+    """Writes each student's document by the decision table of betrouwbaarheid.md §3.8."""
+
+    def __init__(self, manifest: Manifest, overschrijf: bool = False):
+        self.manifest = manifest
+        self.overschrijf = overschrijf
+
+    def schrijf(self, doel: Path, nieuw: Versie) -> Geschreven:
+        try:
+            return self._beslis(doel, nieuw)
+        except BezetError as exc:
+            log.warning("%s", exc)
+            return Geschreven(Uitkomst.OPEN)
+        except OSError as exc:  # reading an existing file or appending to the journal
+            raise _fout(doel, exc) from exc
+
+    def _beslis(self, doel: Path, nieuw: Versie) -> Geschreven:
+        owner = eigenaarsbestand(doel)
+        if owner is not None:
+            log.warning("%s is open in Word (%s bestaat); overgeslagen, de volgende run neemt het mee",
+                        doel, owner.name)
+            return Geschreven(Uitkomst.OPEN)
+        if not doel.exists():
+            self._plaats(doel, nieuw)
+            return Geschreven(Uitkomst.NIEUW)
+        huidig = sha256(doel.read_bytes())
+        item = self.manifest.get(doel)
+        if huidig == sha256(nieuw.data):
+            # Already exactly this (also: a run killed between replace and journal line).
+            self._noteer(doel, nieuw, huidig)
+            return Geschreven(Uitkomst.ONGEWIJZIGD)
+        zelfde_invoer = item is not None and (item.invoer, item.sjabloon) == (nieuw.invoer, nieuw.sjabloon)
+        if item is not None and item.sha256 == huidig:
+            if zelfde_invoer:
+                return Geschreven(Uitkomst.ONGEWIJZIGD)
+            kopie = bewaar_kopie(doel)
+            self._plaats(doel, nieuw)
+            return Geschreven(Uitkomst.BIJGEWERKT, kopie)
+        if self.overschrijf:
+            kopie = bewaar_kopie(doel)
+            self._plaats(doel, nieuw)
+            return Geschreven(Uitkomst.OVERSCHREVEN, kopie)
+        if zelfde_invoer:
+            return Geschreven(Uitkomst.BEWERKT)
+        return self._conflict(doel, nieuw, item)
+
+    def _conflict(self, doel: Path, nieuw: Versie, item: Vermelding | None) -> Geschreven:
+        """Edited (or of unknown origin) and the input changed: the edited file is never touched; the
+        new version goes beside it. Deleting that new version marks the conflict as resolved."""
+        naast = met_achtervoegsel(doel, NIEUW_ACHTERVOEGSEL)
+        vorig = self.manifest.get(naast)
+        zelfde = vorig is not None and (vorig.invoer, vorig.sjabloon) == (nieuw.invoer, nieuw.sjabloon)
+        if not naast.exists() and zelfde:
+            log.info("%s: de nieuwe versie is verwijderd; het conflict geldt als opgelost", doel)
+            self.manifest.weg(naast)
+            self.manifest.zet(self._vermelding(doel, nieuw, item.sha256 if item else ""))
+            return Geschreven(Uitkomst.BEWERKT)
+        if naast.exists() and eigenaarsbestand(naast) is None:
+            huidig = sha256(naast.read_bytes())
+            if vorig is not None and vorig.sha256 == huidig:
+                if not zelfde:
+                    self._plaats(naast, nieuw)  # our own earlier proposal, untouched: bring it up to date
+            elif huidig == sha256(nieuw.data):
+                self._noteer(naast, nieuw, huidig)
+            else:
+                log.warning("%s is ook bewerkt; niet overschreven", naast)
+        elif not naast.exists():
+            self._plaats(naast, nieuw)
+        log.warning("%s: bewerkt en de gegevens zijn gewijzigd; nieuwe versie in %s", doel, naast.name)
+        return Geschreven(Uitkomst.CONFLICT, naast)
+
+    def _plaats(self, doel: Path, nieuw: Versie) -> None:
+        schrijf_atomair(doel, nieuw.data)
+        self._noteer(doel, nieuw, sha256(nieuw.data))
+
+    def _noteer(self, doel: Path, nieuw: Versie, huidig: str) -> None:
+        item = self.manifest.get(doel)
+        if item is not None and (item.sha256, item.invoer, item.sjabloon) == (huidig, nieuw.invoer,
+                                                                                nieuw.sjabloon):
+            return
+        self.manifest.zet(self._vermelding(doel, nieuw, huidig))
+
+    def _vermelding(self, doel: Path, nieuw: Versie, sha: str) -> Vermelding:
+        return Vermelding(self.manifest.relatief(doel), nieuw.leerlingnummer, sha, nieuw.invoer,
+                          nieuw.sjabloon, nieuw.versie, nu())
+
+    def bewaar(self) -> None:
+        self.manifest.bewaar(schrijf_atomair)

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from dataclasses import fields as dc_fields
 from datetime import date
+from pathlib import Path
 
-from . import rules
-from .fields import LEERLINGEN, velden_van
+from . import links, rules
+from .fields import DOMEINEN, LEERLINGEN, velden_van
 from .records import Opp
 
 
 def _row(record) -> dict:
-    return {f.name: getattr(record, f.name) for f in dc_fields(record)}
+    # locatie (a Documenten cell) is for findings, not for the template: not a plain value
+    return {f.name: getattr(record, f.name) for f in dc_fields(record) if f.name != "locatie"}
 
 
-def bouw_context(opp: Opp, schooljaar: str, vandaag: date) -> dict:
-    """The template context of one student's OPP."""
+def bouw_context(opp: Opp, schooljaar: str, vandaag: date, documenten: Path | None = None,
+                 vanuit: Path | None = None) -> dict:
+    """The template context of one student's OPP. `documenten` is the folder relative document paths
+    resolve against, `vanuit` the folder the OPP is written to (links.koppel)."""
     leerling = opp.leerling
     ctx: dict[str, dict | list] = {"leerling": {}, "opp": {}}
     for v in velden_van(LEERLINGEN):
@@ -33,12 +37,30 @@ def bouw_context(opp: Opp, schooljaar: str, vandaag: date) -> dict:
         datum_opgesteld=vandaag,
         uiterste_vaststelling=rules.uiterste_vaststelling(leerling),
         volgende_evaluatie=rules.volgende_evaluatie(leerling),
+        start_termijn=rules.startmoment(leerling),
+        leerling_tekent=rules.leerling_tekent(leerling, vandaag),
+        achttien_tijdens_plan=rules.achttien_tijdens_plan(leerling, vandaag),
+        ondertekenaars=", ".join(rules.ondertekenaars(leerling, opp.ouders, vandaag)),
     )
     for lijst in ("ouders", "doelen", "ondersteuning", "documenten", "betrokkenen", "factoren"):
         ctx[lijst] = [_row(r) for r in getattr(opp, lijst)]
-    ctx["relaties"] = _koppel_documenten(ctx["documenten"])
+    ctx["relaties"] = _koppel_documenten(ctx["documenten"], documenten, vanuit)
     ctx["uitwerkingen"] = [d for d in ctx["documenten"] if _is_uitwerking(d["soort"])]
+    # The form lists each document once: IOP and plan van aanpak under the handelingsdeel, the rest here
+    ctx["bronnen"] = [d for d in ctx["documenten"] if not _is_uitwerking(d["soort"])]
+    ctx["factoren_per_domein"] = _per_domein(ctx["factoren"])
     return ctx
+
+
+def _per_domein(factoren: list[dict]) -> list[dict]:
+    """One row per Amsterdam domain (open fields where the export says nothing), then any other
+    domain the export names; several rows of one domain are joined."""
+    rows = {d: {"domein": d, "bevorderend": "", "belemmerend": ""} for d in DOMEINEN}
+    for f in factoren:
+        row = rows.setdefault(f["domein"], {"domein": f["domein"], "bevorderend": "", "belemmerend": ""})
+        for kant in ("bevorderend", "belemmerend"):
+            row[kant] = "\n".join(t for t in (row[kant], f[kant]) if t)
+    return list(rows.values())
 
 
 def _is_uitwerking(soort: str) -> bool:
@@ -47,15 +69,15 @@ def _is_uitwerking(soort: str) -> bool:
     return "iop" in s.split() or "plan van aanpak" in s or "ontwikkelingsplan" in s
 
 
-def _koppel_documenten(documenten: list[dict]) -> list[dict]:
-    """Give each document a `link` (text, relationship id) and return the relationships to write.
-    Only http(s) targets become hyperlinks here."""
-    relaties = []
-    for d in documenten:
-        target = d["vindplaats"]
+def _koppel_documenten(rijen: list[dict], documenten: Path | None, vanuit: Path | None) -> list[dict]:
+    """Give each document a `link` (text, relationship id, target) and return the relationships to
+    write. links.koppel decides which targets are safe; a refused one keeps its text only."""
+    relaties: list[dict] = []
+    for d in rijen:
+        target = links.koppel(d["vindplaats"], documenten, vanuit).doel
         rid = ""
-        if target.casefold().startswith(("https://", "http://")):
+        if target:
             rid = f"rIdOpp{len(relaties) + 1}"
             relaties.append({"rid": rid, "doel": target})
-        d["link"] = {"tekst": d["titel"], "rid": rid, "doel": target}
+        d["link"] = {"tekst": links.linktekst(d["titel"], d["datum"]), "rid": rid, "doel": target}
     return relaties

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .findings import Bevinding
+from .findings import Bevinding, Locatie
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Doel:
     evaluatiecriterium: str = ""
     startdatum: date | None = None
     streefdatum: date | None = None
+    resultaat: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Document:
     titel: str
     datum: date | None = None
     vindplaats: str = ""
+    # The Vindplaats cell, for findings about the link; links are judged per run (documents folder).
+    locatie: Locatie | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,51 @@ class Leerling:
     uitstroomprofiel: str = ""
     uitstroombestemming: str = ""
     onderbouwing: str = ""
+    # Form sections the school may fill from the export; empty means an open field on the form
+    voorziening: str = ""
+    schoolloopbaan: str = ""
+    leergegevens: str = ""
+    verzuim: str = ""
+    school: str = ""
+    brin: str = ""
+    bevoegd_gezag: str = ""
+    contactpersoon_school: str = ""
+    aanleiding_anders: str = ""
+    uitstroommoment: str = ""
+    afwijking_onderwijssoort: str = ""
+    geen_afwijkingen: bool | None = None
+    afwijkingen: tuple[str, ...] = ()
+    afwijkingen_toelichting: str = ""
+    afspraken_ouders: str = ""
+    afspraken_leerling: str = ""
+    datum_hoorrecht: date | None = None
+    wijze_hoorrecht: str = ""
+    mening_leerling: str = ""
+    mening_meegewogen: str = ""
+    datum_overleg_ouders: date | None = None
+    aanwezig_overleg: str = ""
+    inbreng_ouders: str = ""
+    overeenstemming_perspectief: str = ""
+    datum_evaluatie: date | None = None
+    aanwezig_evaluatie: str = ""
+    effect_ondersteuning: str = ""
+    uitstroom_na_evaluatie: str = ""
+    besluit: str = ""
+    instemming_ouder1: tuple[str, ...] = ()
+    perspectief_besproken_ouder1: bool | None = None
+    datum_ondertekening_ouder1: date | None = None
+    instemming_ouder2: tuple[str, ...] = ()
+    perspectief_besproken_ouder2: bool | None = None
+    datum_ondertekening_ouder2: date | None = None
+    opmerkingen_ouders: str = ""
+    besproken_met_leerling: bool | None = None
+    instemming_leerling: tuple[str, ...] = ()
+    datum_ondertekening_leerling: date | None = None
+    vastgesteld_door: str = ""
+    functie_vaststeller: str = ""
+    geregistreerd_duo: bool | None = None
+    gedeeld_met_swv: bool | None = None
+    opslaglocatie: str = ""
 
     @property
     def naam(self) -> str:

@@ -31,6 +31,9 @@ NAAM = "overzicht.xlsx"
 DATUMFORMAAT = "DD-MM-YYYY"  # Excel's code; a Dutch Excel shows it as dd-mm-jjjj
 NIET_IN_RUN = "niet in deze run"
 OVERGESLAGEN = "niet bijgewerkt (fout in de gegevens)"
+# The writer's side copies ('OPP_1 (vorige).docx', 'OPP_1 (vorige 2).docx', 'OPP_1 (nieuw).docx') belong
+# to the OPP's row, whose status names them; they are no OPPs of their own.
+_ZIJKOPIE = re.compile(r" \((nieuw|vorige)( \d+)?\)$")
 _FORMULE_BEGIN = ("=", "+", "-", "@", "\t", "\r")
 _KLEUR = {rules.VERLOPEN: "FFC7CE", rules.BIJNA: "FFEB9C"}  # Excel's own "bad" and "neutral" fills
 _KOP_KLEUR = PatternFill("solid", fgColor="DDEBF7")
@@ -114,11 +117,11 @@ def _met_bestaande(map: Path, rijen: list[Rij], vorige: dict[str, Rij], overgesl
 
 
 def _opp_bestanden(map: Path) -> list[str]:
-    """OPP files in the folder, without temp files and Word's '~$' lock files."""
+    """OPP files in the folder, without temp files, Word's '~$' lock files and side copies."""
     if not map.is_dir():
         return []
     return sorted(p.relative_to(map).as_posix() for p in map.rglob("*.docx")
-                  if not p.name.startswith((TEMP_PREFIX, "~$")))
+                  if not p.name.startswith((TEMP_PREFIX, "~$")) and not _ZIJKOPIE.search(p.stem))
 
 
 def _uit_bestandsnaam(bestand: str) -> Rij:

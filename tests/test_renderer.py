@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from datetime import date
@@ -96,6 +97,23 @@ def test_example_export_renders_as_docxtpl_does(contexts, sjabloon):
         assert _normalised(a) == _normalised(b), nr
         for name in _templated_parts(theirs):
             assert _normalised(_part(ours, name)) == _normalised(_part(theirs, name)), (nr, name)
+
+
+def test_line_breaks_and_tabs_in_values_come_out_as_docxtpl_makes_them(contexts, sjabloon):
+    """docxtpl turns a newline or tab inside a text into w:br / w:tab; the fast path does so only
+    where such a character occurs, with the same result."""
+    ctx = copy.deepcopy(contexts[0])
+    for key, value in ctx["leerling"].items():
+        if isinstance(value, str) and value:
+            ctx["leerling"][key] = f"{value}\nregel twee\tna een tab"
+    for doel in ctx["doelen"]:
+        doel["omschrijving"] += "\nen verder"
+    ours, theirs = sjabloon.maak(ctx), docxtpl_render(ctx)
+    a, b = _part(ours, "word/document.xml"), _part(theirs, "word/document.xml")
+    assert list(a.iter(f"{W}br")) and list(a.iter(f"{W}tab"))  # the case is really exercised
+    assert _normalised(a) == _normalised(b)
+    for name in _templated_parts(theirs):
+        assert _normalised(_part(ours, name)) == _normalised(_part(theirs, name)), name
 
 
 def test_the_comparison_sees_a_difference(contexts, sjabloon):

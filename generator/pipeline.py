@@ -24,8 +24,8 @@ from .records import Opp
 from .renderer import Sjabloon
 from .report import maak_rapport
 from .validator import Gevalideerd, valideer
-from .writer import (Schrijver, Uitkomst, Versie, bereid_voor, bestandsnaam, maak_map, schrijf_atomair,
-                     veilige_naam)
+from .writer import (Geschreven, Schrijver, Uitkomst, Versie, bereid_voor, bestandsnaam, maak_map,
+                     schrijf_atomair, veilige_naam)
 from .zipcheck import controleer_sjabloon
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,11 @@ def genereer(inst: Instellingen, voortgang: Callable[[int, int], None] | None = 
         result.streng_gestopt = inst.streng and bool(checked.fouten())
         taken = plan([] if result.streng_gestopt else checked.opps, basis, inst)
         koppelingen = _meld_koppelingen(taken, inst, result)
-        for taak, data in _render_alle(sjabloon, taken, inst, result, voortgang):
-            versie = Versie(data, taak.opp.leerling.leerlingnummer, invoer_hash(taak.opp, inst.schooljaar),
-                            sjabloon_hash, __version__)
-            _schrijf(taak, versie, schrijver, result)
+        hashes = {t.opp.leerling.leerlingnummer: _invoer_hash(t, inst, koppelingen) for t in taken}
+        te_maken = _al_klaar(taken, hashes, sjabloon_hash, schrijver, result)
+        for taak, data in _render_alle(sjabloon, te_maken, inst, result, voortgang):
+            nummer = taak.opp.leerling.leerlingnummer
+            _schrijf(taak, Versie(data, nummer, hashes[nummer], sjabloon_hash, __version__), schrijver, result)
     except BaseException:
         _bewaar_manifest_na_fout(schrijver)
         raise
@@ -157,14 +158,38 @@ def _context(taak: Taak, schooljaar: str, vandaag: date, documenten: Path | None
     return bouw_context(taak.opp, schooljaar, vandaag, documenten, taak.doel.parent)
 
 
+def _invoer_hash(taak: Taak, inst: Instellingen, koppelingen: dict[str, tuple[int, int]]) -> str:
+    """What the student's document is made of: the record, the school year and how many of its
+    document links resolve (a document that appears in the documents folder changes the OPP)."""
+    linked = koppelingen.get(taak.opp.leerling.leerlingnummer, (0, 0))[0]
+    return invoer_hash(taak.opp, inst.schooljaar, str(linked))
+
+
+def _al_klaar(taken: list[Taak], hashes: dict[str, str], sjabloon_hash: str, schrijver: Schrijver,
+              result: Resultaat) -> list[Taak]:
+    """Settle the students whose file needs no rendering (made from this very input and template,
+    untouched or edited since); return the others. A re-run with nothing changed renders nothing."""
+    te_maken = []
+    for taak in taken:
+        nummer = taak.opp.leerling.leerlingnummer
+        uitkomst = schrijver.zonder_renderen(taak.doel, hashes[nummer], sjabloon_hash)
+        if uitkomst is None:
+            te_maken.append(taak)
+        else:
+            _tel(result, nummer, taak.doel, Geschreven(uitkomst))
+    return te_maken
+
+
 def _schrijf(taak: Taak, versie: Versie, schrijver: Schrijver, result: Resultaat) -> None:
     """One student's file by the manifest's decision table (writer.Schrijver)."""
     maak_map(taak.doel.parent)
-    gedaan = schrijver.schrijf(taak.doel, versie)
-    nummer = taak.opp.leerling.leerlingnummer
+    _tel(result, taak.opp.leerling.leerlingnummer, taak.doel, schrijver.schrijf(taak.doel, versie))
+
+
+def _tel(result: Resultaat, nummer: str, doel: Path, gedaan: Geschreven) -> None:
     result.uitkomsten[gedaan.uitkomst] += 1
     result.per_leerling[nummer] = gedaan.uitkomst
-    result.geschreven[nummer] = taak.doel
+    result.geschreven[nummer] = doel
     if gedaan.extra is not None:
         result.extra[nummer] = gedaan.extra
 
@@ -210,8 +235,11 @@ def _schrijf_register(taken: list[Taak], inst: Instellingen, result: Resultaat,
     try:
         register.schrijf(result.map, rijen, inst.vandaag, set(result.overgeslagen))
     except OppError as exc:
-        result.bevindingen.append(Bevinding(Ernst.WAARSCHUWING, Locatie(str(result.map / register.NAAM)),
-                                            f"overzicht niet bijgewerkt: {exc}"))
+        log.info("overzicht: %s", exc)
+        result.bevindingen.append(Bevinding(
+            Ernst.WAARSCHUWING, Locatie(str(result.map / register.NAAM)),
+            "het overzicht is niet bijgewerkt (open in Excel? sluit het en draai opnieuw); de OPP's zijn wel "
+            f"geschreven ({getattr(exc.__cause__, 'strerror', None) or exc})"))
 
 
 def standaard_schooljaar(vandaag: date) -> str:

@@ -192,6 +192,20 @@ class Schrijver:
         except OSError as exc:  # reading an existing file or appending to the journal
             raise _fout(doel, exc) from exc
 
+    def zonder_renderen(self, doel: Path, invoer: str, sjabloon: str) -> Uitkomst | None:
+        """The outcome when it is known without making the document: the file was made from this very
+        input and template, and is untouched (ONGEWIJZIGD) or edited since (BEWERKT). None: render."""
+        item = self.manifest.get(doel)
+        if item is None or not item.sha256 or (item.invoer, item.sjabloon) != (invoer, sjabloon):
+            return None
+        try:
+            huidig = sha256(doel.read_bytes())
+        except OSError:
+            return None  # missing or unreadable: the normal path decides and reports
+        if huidig == item.sha256:
+            return Uitkomst.ONGEWIJZIGD
+        return None if self.overschrijf else Uitkomst.BEWERKT
+
     def _beslis(self, doel: Path, nieuw: Versie) -> Geschreven:
         owner = eigenaarsbestand(doel)
         if owner is not None:

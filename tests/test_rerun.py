@@ -254,3 +254,19 @@ def test_output_is_readable_by_the_owner_only(tmp_path):
     for path in [uit, *uit.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_rerun_with_nothing_changed_renders_nothing(tmp_path, monkeypatch):
+    from generator.renderer import Sjabloon
+
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    genereer(book, uit)
+    edit_one_byte(opp(uit, "1"))
+
+    def no_render(self, context):
+        raise AssertionError("rendered although nothing changed")
+
+    monkeypatch.setattr(Sjabloon, "maak", no_render)
+    result = genereer(book, uit, werkers=1)
+    assert result.per_leerling == {"1": Uitkomst.BEWERKT, "2": Uitkomst.ONGEWIJZIGD,
+                                   "3": Uitkomst.ONGEWIJZIGD}

@@ -1,0 +1,251 @@
+"""Faults lose nothing: a full disk, a read-only folder, Word holding a file, a killed run, an unsafe
+template. CI runs as root, so read-only folders and full disks are injected, not made with chmod."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from generator import pipeline
+from generator.cli import main
+from generator.manifest import JOURNAAL, MANIFEST
+from generator.writer import TEMP_PREFIX, Uitkomst
+
+from .conftest import LEERLING_KOPPEN, ROOT, TEMPLATE, docx_text, leerling, make_workbook
+
+JAAR = "2026-2027"
+
+
+def export(path: Path, n: int = 5, doel: str = "Rekent tot 100") -> Path:
+    return make_workbook(path, {
+        "Leerlingen": [LEERLING_KOPPEN, *(leerling(str(i), f"Naam{i}", "Test") for i in range(1, n + 1))],
+        "Doelen": [["Stamnummer", "Doel"], *([str(i), doel] for i in range(1, n + 1))],
+    })
+
+
+def cli(book: Path, uit: Path, *extra: str):
+    return CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(uit), "--schooljaar", JAAR,
+                                     "--werkers", "1", *extra], catch_exceptions=False)
+
+
+def opps(uit: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(uit.rglob("*.docx"))}
+
+
+def temps(uit: Path) -> list[Path]:
+    return list(uit.rglob(f"{TEMP_PREFIX}*"))
+
+
+def fail_on_call(monkeypatch, target: str, n: int, error: OSError) -> None:
+    """Patch os.<target> (as the writer sees it) to raise `error` from its n-th call on."""
+    original = getattr(os, target)
+    calls = {"n": 0}
+
+    def patched(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] >= n:
+            raise error
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(os, target, patched)
+
+
+def test_disk_full_mid_run_stops_with_74_keeps_what_was_written_and_the_rerun_completes(tmp_path,
+                                                                                       monkeypatch):
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    # call 1 is the probe of the output folder, 2 and 3 are the first two OPPs
+    fail_on_call(monkeypatch, "fsync", 4, OSError(errno.ENOSPC, "No space left on device"))
+    result = cli(book, uit)
+    assert result.exit_code == 74
+    assert "de schijf is vol" in result.output and "Traceback" not in result.output
+    assert sorted(opps(uit)) == ["OPP_1.docx", "OPP_2.docx"]
+    assert not temps(uit)
+    for path in uit.rglob("*.docx"):
+        assert zipfile.ZipFile(path).testzip() is None
+    assert (uit / JAAR / JOURNAAL).exists()  # the manifest could not be written: the journal remembers
+    monkeypatch.undo()
+
+    other_day = pipeline.Instellingen([book], TEMPLATE, uit, JAAR, date(2027, 1, 5), werkers=1)
+    rerun = pipeline.genereer(other_day)
+    assert rerun.per_leerling == {"1": Uitkomst.ONGEWIJZIGD, "2": Uitkomst.ONGEWIJZIGD,
+                                  "3": Uitkomst.NIEUW, "4": Uitkomst.NIEUW, "5": Uitkomst.NIEUW}
+    assert not (uit / JAAR / JOURNAAL).exists() and (uit / JAAR / MANIFEST).exists()
+
+
+def test_disk_full_while_updating_leaves_every_existing_file_intact(tmp_path, monkeypatch):
+    uit = tmp_path / "uit"
+    cli(export(tmp_path / "in.xlsx"), uit)
+    before = opps(uit)
+    fail_on_call(monkeypatch, "fsync", 2, OSError(errno.ENOSPC, "No space left on device"))
+    result = cli(export(tmp_path / "in2.xlsx", doel="Rekent tot 1000"), uit)
+    assert result.exit_code == 74, result.output
+    assert opps(uit) == before and not temps(uit)
+
+
+def test_read_only_output_folder_gives_73_before_any_student(tmp_path, monkeypatch):
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    cli(book, uit)
+    before = opps(uit)
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    result = cli(export(tmp_path / "in2.xlsx", doel="Anders"), uit)
+    assert result.exit_code == 73
+    assert "geen toestemming om in deze map te schrijven" in result.output
+    assert "Traceback" not in result.output
+    assert opps(uit) == before
+
+
+@pytest.mark.parametrize("owner", ["~$P_2.docx", "~$OPP_2.docx"])
+def test_word_owner_file_skips_that_student_and_the_next_run_picks_it_up(tmp_path, owner):
+    uit = tmp_path / "uit"
+    cli(export(tmp_path / "in.xlsx"), uit)
+    lock = uit / JAAR / "1A" / owner
+    lock.write_bytes(b"owner")
+    before = (uit / JAAR / "1A" / "OPP_2.docx").read_bytes()
+    book2 = export(tmp_path / "in2.xlsx", doel="Rekent tot 1000")
+    result = cli(book2, uit)
+    assert result.exit_code == 75, result.output
+    assert "1 open in Word en overgeslagen" in result.output and "4 bijgewerkt" in result.output
+    assert (uit / JAAR / "1A" / "OPP_2.docx").read_bytes() == before
+    assert lock.read_bytes() == b"owner"  # never delete Word's owner file
+    lock.unlink()  # Word closed
+    assert cli(book2, uit).exit_code == 0
+    assert "Rekent tot 1000" in docx_text(uit / JAAR / "1A" / "OPP_2.docx")
+
+
+def test_permission_error_on_replace_skips_that_file_only(tmp_path, monkeypatch):
+    uit = tmp_path / "uit"
+    cli(export(tmp_path / "in.xlsx"), uit)
+    before = opps(uit)
+    original = os.replace
+
+    def held_by_word(src, dst, *args, **kwargs):
+        if Path(dst).name == "OPP_3.docx":
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        return original(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", held_by_word)
+    book2 = export(tmp_path / "in2.xlsx", doel="Rekent tot 1000")
+    result = pipeline.genereer(pipeline.Instellingen([book2], TEMPLATE, uit, JAAR, date.today(), werkers=1))
+    assert result.per_leerling["3"] is Uitkomst.OPEN
+    assert {result.per_leerling[n] for n in "1245"} == {Uitkomst.BIJGEWERKT}
+    assert opps(uit)["OPP_3.docx"] == before["OPP_3.docx"] and not temps(uit)
+    monkeypatch.undo()
+    again = pipeline.genereer(pipeline.Instellingen([book2], TEMPLATE, uit, JAAR, date.today(), werkers=1))
+    assert again.per_leerling["3"] is Uitkomst.BIJGEWERKT
+
+
+def test_stale_temps_of_a_killed_run_are_swept_and_others_files_are_not(tmp_path):
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    folder = uit / JAAR / "1A"
+    folder.mkdir(parents=True)
+    (folder / f"{TEMP_PREFIX}abc123.tmp").write_bytes(b"half")
+    (folder / "notities.txt").write_text("van de secretaresse", encoding="utf-8")
+    cli(book, uit)
+    assert not temps(uit)
+    assert (folder / "notities.txt").read_text(encoding="utf-8") == "van de secretaresse"
+
+
+def big_export(path: Path, n: int) -> Path:
+    """A few hundred students, written in openpyxl's fast write-only mode."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Leerlingen")
+    ws.append(LEERLING_KOPPEN)
+    for i in range(1, n + 1):
+        ws.append(leerling(f"{i:05d}", f"Roep{i:05d}", "Test", klas=f"{1 + i % 4}A"))
+    goals = wb.create_sheet("Doelen")
+    goals.append(["Stamnummer", "Doel"])
+    for i in range(1, n + 1):
+        goals.append([f"{i:05d}", f"Doel van leerling {i:05d}"])
+    wb.save(path)
+    return path
+
+
+def assert_complete_and_valid(path: Path, open_in_python_docx: bool = False) -> None:
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+    if open_in_python_docx:
+        docx.Document(str(path))
+    nummer, text = path.stem.removeprefix("OPP_"), docx_text(path)
+    assert f"Roep{nummer}" in text and f"Doel van leerling {nummer}" in text
+
+
+def test_sigkill_half_way_leaves_only_complete_opps_and_the_next_run_completes_the_set(tmp_path):
+    n = 400
+    book, uit = big_export(tmp_path / "groot.xlsx", n), tmp_path / "uit"
+    args = [sys.executable, "-m", "generator", "genereer", str(book), "--uitvoer", str(uit),
+            "--schooljaar", JAAR]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # its own process group: workers die with it
+    deadline = time.monotonic() + 120
+    try:
+        while sum(1 for _ in uit.rglob("OPP_*.docx")) < 40:
+            assert proc.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    killed = sorted(uit.rglob("*.docx"))
+    assert 40 <= len(killed) < n
+    for path in killed:
+        assert_complete_and_valid(path, open_in_python_docx=True)
+
+    rerun = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{n - len(killed)} OPP's geschreven" in rerun.stdout
+    assert f"{len(killed)} ongewijzigd" in rerun.stdout  # the killed run's files are known, not redone
+    done = sorted(uit.rglob("*.docx"))
+    assert len(done) == n and not temps(uit) and not (uit / JAAR / JOURNAAL).exists()
+    for path in done:
+        assert_complete_and_valid(path)
+
+
+def template_with(tmp_path: Path, extra: dict[str, bytes], rels_extra: bytes = b"") -> Path:
+    out = tmp_path / "sjabloon.docx"
+    with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/_rels/document.xml.rels" and rels_extra:
+                data = data.replace(b"</Relationships>", rels_extra + b"</Relationships>")
+            dst.writestr(info, data)
+        for name, data in extra.items():
+            dst.writestr(name, data)
+    return out
+
+
+_REL = ('<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        '{kind}" Target="{target}" TargetMode="External"/>')
+
+
+@pytest.mark.parametrize("extra, rels, expected", [
+    ({"word/media/bom.bin": bytes(8 * 2**20)}, "", "zipbom"),
+    ({"word/vbaProject.bin": b"macro"}, "", "macro"),
+    ({}, _REL.format(kind="oleObject", target="http://aanvaller.example/x.html"), "extern bestand"),
+    ({}, _REL.format(kind="attachedTemplate", target="\\\\server\\share\\t.dotm"), "extern bestand"),
+    ({}, _REL.format(kind="hyperlink", target="javascript:alert(1)"), "geen http(s)- of mailto-link"),
+])
+def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra, rels, expected):
+    template = template_with(tmp_path, extra, rels.encode())
+    result = CliRunner().invoke(main, ["genereer", str(export(tmp_path / "in.xlsx")), "--sjabloon",
+                                       str(template), "--uitvoer", str(tmp_path / "uit")],
+                                catch_exceptions=False)
+    assert result.exit_code == 78, result.output
+    assert expected in result.output
+    assert not list((tmp_path / "uit").rglob("*.docx"))

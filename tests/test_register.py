@@ -172,3 +172,12 @@ def test_an_opp_file_without_a_previous_register_gets_a_row_from_its_name(tmp_pa
     rows = _sheet(path, "OPP's")
     assert [(r["Leerlingnummer"].value, r["Klas"].value, r["OPP"].value) for r in rows] == \
         [("020999", "3K", "3K/OPP_020999.docx")]
+
+
+def test_a_register_that_cannot_be_written_costs_no_opp(tmp_path):
+    uit = tmp_path / "uit"
+    (uit / "2026-2027/overzicht.xlsx").mkdir(parents=True)  # in the way, like a file open in Excel
+    result = _run(_standard(tmp_path), uit)
+    assert result.exit_code == 0, result.output
+    assert len(list((uit / "2026-2027").rglob("OPP_*.docx"))) == 4
+    assert "overzicht.xlsx" in result.output and "het overzicht is niet bijgewerkt" in result.output

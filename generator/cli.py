@@ -11,11 +11,12 @@ from pathlib import Path
 import click
 
 from . import pipeline, report
-from .errors import OppError
-from .fields import VELDEN
+from .errors import OppError, SjabloonError
+from .fields import VELDEN, Veldtype
 from .findings import Ernst
 from .parallel import standaard_werkers
 from .rules import is_schooljaar
+from .sjablooncheck import controleer as controleer_sjabloon
 from .writer import Uitkomst
 
 EXIT_OK, EXIT_DATA, EXIT_LATER = 0, 65, 75
@@ -137,9 +138,9 @@ class Voortgang:
             self.bar.render_finish()
 
 
-def _toon_bevindingen(bevindingen) -> None:
-    """Errors and warnings, grouped per student (the report file also holds the info lines)."""
-    for line in report.regels(bevindingen):
+def _toon_bevindingen(bevindingen, met_info: bool = False) -> None:
+    """Errors and warnings, grouped per student; the report file also holds the info lines."""
+    for line in report.regels(bevindingen, met_info):
         click.echo(line, err=True)
 
 
@@ -189,7 +190,7 @@ def controleer(invoer: tuple[Path, ...], kolommen: Path | None, rapport: Path | 
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
-    _toon_bevindingen(checked.bevindingen)
+    _toon_bevindingen(checked.bevindingen, met_info=True)
     fouten = len(checked.fouten())
     click.echo(f"{len(checked.opps)} leerlingen klaar voor een OPP, {len(checked.geweigerd)} met fouten "
                f"({fouten} fout{'en' if fouten != 1 else ''}), {len(checked.bevindingen) - fouten} andere "
@@ -206,10 +207,41 @@ def velden() -> None:
     Voorbeeld:
       opp velden
     """
+    click.echo("In het sjabloon: {{r veld('naam') }} wordt een invulveld, {{ naam }} gewone tekst.\n")
     for v in VELDEN:
+        if v.type is Veldtype.GEHEIM:
+            continue  # the BSN: recognised in an export only to be ignored, never a template field
         bron = ", ".join(v.aliassen) if v.blad else "berekend door opp-generator"
         blad = f" (blad {v.blad.naam})" if v.blad else ""
         click.echo(f"{v.pad}  [{v.type.value}]  {v.omschrijving}")
         if v.voorbeeld:
             click.echo(f"    voorbeeld: {v.voorbeeld}")
+        if v.keuzes:
+            click.echo(f"    keuzes: {'; '.join(v.keuzes)}")
         click.echo(f"    kolommen{blad}: {bron}")
+
+
+@main.command()
+@click.argument("pad", type=click.Path(path_type=Path))
+def sjabloon(pad: Path) -> None:
+    """Controleer een (in Word bewerkt) sjabloon: sjablooncode, veldnamen en onveilige inhoud.
+
+    Afsluitcode 0 als het sjabloon bruikbaar is, 78 als er iets mis is.
+
+    \b
+    Voorbeeld:
+      opp sjabloon templates/opp-swv-amsterdam-diemen.docx
+    """
+    try:
+        problemen = controleer_sjabloon(pad)
+    except OppError as exc:
+        click.echo(f"Fout: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    for probleem in problemen:
+        click.echo(f"Fout: {probleem}", err=True)
+    if problemen:
+        n = len(problemen)
+        click.echo(f"{pad}: {n} {'probleem' if n == 1 else 'problemen'} gevonden; het sjabloon is niet bruikbaar.",
+                   err=True)
+        sys.exit(SjabloonError.exit_code)
+    click.echo(f"{pad}: het sjabloon is in orde.")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .convert import XML_ILLEGAL
+from .convert import XML_ILLEGAL, sleutel
 from .findings import Bevinding, Ernst
 
 KOPPEN = ("Leerlingnummer", "Ernst", "Bestand", "Blad", "Rij", "Kolom", "Kolomkop", "Melding")
@@ -23,8 +23,10 @@ def groepen(bevindingen: Iterable[Bevinding]) -> dict[str, list[Bevinding]]:
     """Findings per student number (general findings first, then students in order of appearance),
     errors before warnings within a student."""
     grouped: dict[str, list[Bevinding]] = {ALGEMEEN: []}
+    shown: dict[str, str] = {ALGEMEEN: ALGEMEEN}  # '7' and '007' are one student: shown as first seen
     for b in bevindingen:
-        grouped.setdefault(b.leerlingnummer, []).append(b)
+        key = sleutel(b.leerlingnummer) if b.leerlingnummer else ALGEMEEN
+        grouped.setdefault(shown.setdefault(key, b.leerlingnummer), []).append(b)
     if not grouped[ALGEMEEN]:
         del grouped[ALGEMEEN]
     return {k: sorted(v, key=lambda b: _VOLGORDE[b.ernst]) for k, v in grouped.items()}

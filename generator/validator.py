@@ -164,7 +164,8 @@ def _converteer_cel(tabel: Tabel, rij: Rij, kolom: Kolom, cel, found: _Rijwaarde
 def _opmerkingen(v: Veld, raw: object, value: object) -> list[str]:
     """Warnings about a value that was converted but may not be what the school meant."""
     if isinstance(value, convert.Opgeschoond):
-        return ["onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst) vervangen door een spatie"]
+        return [("onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst) vervangen door een regeleinde of spatie; "
+                "controleer de tekst")]
     numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
     if v.type is Veldtype.DATUM and numeric:
         return [f"datum stond als getal {raw:g} in de cel; gelezen als {value:%d-%m-%Y}, controleer dit "

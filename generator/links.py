@@ -95,7 +95,10 @@ def _bestand(text: str, documenten: Path | None, vanuit: Path | None) -> Koppeli
     if not target.is_file():
         return Koppeling(probleem="bestand niet gevonden in de documentenmap; alleen de titel staat in "
                                   "het OPP")
-    relative = Path(os.path.relpath(target, vanuit.resolve())).as_posix()
+    try:
+        relative = Path(os.path.relpath(target, vanuit.resolve())).as_posix()
+    except ValueError:  # Windows: documents and OPPs on different drives, no relative path exists
+        return Koppeling(target.as_uri())
     return Koppeling(quote(relative, safe="/"))
 
 

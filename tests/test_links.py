@@ -158,3 +158,14 @@ def test_link_text_is_title_and_dutch_date():
     assert links.linktekst("IOP rekenen", None) == "IOP rekenen"
     assert re.fullmatch(r"https://a\.nl/b%C3%A9\?q=1&r=%3Cx%3E", links.koppel("https://a.nl/bé?q=1&r=<x>",
                                                                            None, None).doel)
+
+
+def test_documents_on_another_drive_get_an_absolute_file_link(tmp_path, monkeypatch):
+    """Windows has no relative path from C: to S:; the file (checked to be inside the documents
+    folder) is then linked by its absolute file URL."""
+    (tmp_path / "iop.docx").write_bytes(b"x")
+
+    def other_drive(path, start):
+        raise ValueError("path is on mount 'S:', start on mount 'C:'")
+    monkeypatch.setattr(links.os.path, "relpath", other_drive)
+    assert links.koppel("iop.docx", tmp_path, tmp_path / "uit").doel == (tmp_path / "iop.docx").resolve().as_uri()

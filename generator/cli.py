@@ -19,7 +19,7 @@ from .rules import is_schooljaar
 from .sjablooncheck import controleer as controleer_sjabloon
 from .writer import Uitkomst
 
-EXIT_OK, EXIT_DATA, EXIT_LATER = 0, 65, 75
+EXIT_OK, EXIT_DATA, EXIT_LATER, EXIT_AFGEBROKEN = 0, 65, 75, 130
 STANDAARD_SJABLOON = Path("templates") / "opp-swv-amsterdam-diemen.docx"
 
 
@@ -99,6 +99,9 @@ def genereer(invoer: tuple[Path, ...], sjabloon: Path | None, uitvoer: Path, sch
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Afgebroken. Wat al geschreven was, is compleet; draai opnieuw om af te maken.", err=True)
+        sys.exit(EXIT_AFGEBROKEN)
     finally:
         if balk:
             balk.sluit()

@@ -84,9 +84,8 @@ def datum(value: object) -> date:
         if 10_000 <= value <= 80_000:
             return (_EXCEL_EPOCH + timedelta(days=int(value))).date()
         raise ValueError(f"'{value}' is geen datum, verwacht dd-mm-jjjj")
-    s = str(value).strip()
-    if " " in s:  # '01-09-2026 00:00:00' from a text export
-        s = s.split(" ", 1)[0]
+    original = str(value).strip()
+    s = original.split(" ", 1)[0]  # '01-09-2026 00:00:00' from a text export
     for fmt in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(s, fmt).date()
@@ -95,7 +94,7 @@ def datum(value: object) -> date:
         if fmt.endswith("%y") and parsed.year > date.today().year + 10:
             parsed = parsed.replace(year=parsed.year - 100)
         return parsed
-    raise ValueError(f"ongeldige datum '{s}', verwacht dd-mm-jjjj")
+    raise ValueError(f"ongeldige datum '{original}', verwacht dd-mm-jjjj")
 
 
 def ja_nee(value: object) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvoerError
-from .fields import BLADEN, Blad, Veld, bekend, blad_index, kolom_index, normaliseer_kop, veld
+from .fields import BLADEN, VELDEN, Blad, Veld, bekend, blad_index, kolom_index, normaliseer_kop, veld
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,10 @@ def _kolommen(pad: Path, table: dict) -> dict[Blad, dict[str, Veld]]:
             raise InvoerError(f"{pad}: kolom '{kop}' verwijst naar '{pad_veld}', dat is geen veld uit een "
                               "kolom; `opp velden` toont de veldnamen (bijvoorbeeld leerling.roepnaam)")
         v = veld(pad_veld)
-        result.setdefault(v.blad, {})[normaliseer_kop(kop)] = v
+        # the student number links every sheet: one name for it holds on each kind of sheet
+        targets = [w for w in VELDEN if w.blad and w.naam == "leerlingnummer"] if v.naam == "leerlingnummer" else [v]
+        for w in targets:
+            result.setdefault(w.blad, {})[normaliseer_kop(kop)] = w
     return result
 
 

@@ -141,8 +141,12 @@ def _lees_xlsx(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
                                                         "verborgen blad overgeslagen"))
                     continue
                 ws.reset_dimensions()  # the file's own <dimension> may be wrong (P2)
-                rows = _xlsx_rijen(ws, _formules_zonder_waarde(wb, ws))
-                _lees_tabel(pad.name, ws.title, ws.title, rows, result, koppeling)
+                try:
+                    rows = _xlsx_rijen(ws, _formules_zonder_waarde(wb, ws))
+                    _lees_tabel(pad.name, ws.title, ws.title, rows, result, koppeling)
+                except Exception as exc:  # broken sheet XML surfaces only while iterating
+                    raise InvoerError(f"{pad.name}, blad '{ws.title}': het blad is beschadigd en kan niet "
+                                      "worden gelezen; open het in Excel en sla het opnieuw op") from exc
 
 
 def _xlsx_rijen(ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cel, ...]]]:
@@ -150,9 +154,17 @@ def _xlsx_rijen(ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cel, ...]]]
         if not cells:
             continue
         row = cells[0].row
-        yield row, tuple(Cel(c.value, getattr(c, "number_format", "") or "",
+        yield row, tuple(Cel(c.value, _formaat(c),
                              bool(formules) and c.value is None and f"{_letter(i)}{row}" in formules)
                          for i, c in enumerate(cells, start=1))
+
+
+def _formaat(cell) -> str:
+    """The cell's number format; a file from another writer may point at styles it does not have."""
+    try:
+        return getattr(cell, "number_format", "") or ""
+    except (IndexError, KeyError, AttributeError):
+        return ""
 
 
 _LETTERS: dict[int, str] = {}

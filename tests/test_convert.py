@@ -1,0 +1,154 @@
+"""Cell values -> typed values by field type (invoer.md P6, P7, P8, P12, P19; yes/no, postcode, e-mail)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from generator import convert
+from generator.fields import veld
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (datetime(2013, 3, 14, 0, 0), date(2013, 3, 14)),  # a real date cell (openpyxl: datetime)
+    (date(2013, 3, 14), date(2013, 3, 14)),
+    (40973, date(2012, 3, 5)),  # Excel serial in a General-formatted cell
+    (40973.0, date(2012, 3, 5)),
+    ("14-03-2013", date(2013, 3, 14)),  # dd-mm-jjjj
+    ("4-3-2012", date(2012, 3, 4)),  # day first, never 3 April
+    ("1-9-26", date(2026, 9, 1)),  # d-m-jj
+    ("14-3-13", date(2013, 3, 14)),
+    ("14/03/2013", date(2013, 3, 14)),
+    ("14.03.2013", date(2013, 3, 14)),
+    ("2013-03-14", date(2013, 3, 14)),  # ISO
+    (" 01-09-2026 00:00:00 ", date(2026, 9, 1)),  # text export of a date cell
+])
+def test_dates_from_every_notation_schools_use(raw, expected):
+    assert convert.datum(raw) == expected
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("31-02-2026", "ongeldige datum '31-02-2026', verwacht dd-mm-jjjj"),
+    ("volgende week", "ongeldige datum 'volgende week', verwacht dd-mm-jjjj"),
+    (12, "'12' is geen datum, verwacht dd-mm-jjjj"),
+])
+def test_impossible_dates_say_what_is_expected(raw, message):
+    with pytest.raises(ValueError) as exc:
+        convert.datum(raw)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("raw, fmt, expected", [
+    (4512, "000000", "004512"),  # number format restores the zeros Excel hides (P7)
+    (4512, "General", "4512"),
+    (4512.0, "", "4512"),  # calamine-style float, never '4512.0' (P8)
+    ("004512", "", "004512"),  # text keeps its zeros
+    (" 45 12 ", "", "45 12"),
+    ("4512\u00a0", "", "4512"),
+])
+def test_identifiers_are_text_with_their_leading_zeros(raw, fmt, expected):
+    assert convert.identificatie(raw, fmt) == expected
+
+
+def test_student_numbers_match_without_leading_zeros():
+    assert convert.sleutel("004512") == convert.sleutel("4512") == "4512"
+    assert convert.sleutel("0") == "0"
+    assert convert.sleutel("AB12") == convert.sleutel("ab12")
+
+
+def test_fractional_identifier_is_refused():
+    with pytest.raises(ValueError, match="heel nummer"):
+        convert.identificatie(4512.5)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (612345678, "0612345678"),  # a mobile number stored as a number lost its 0
+    (612345678.0, "0612345678"),
+    (201234567, "0201234567"),
+    ("06-12345678", "06-12345678"),
+    ("+31 6 1234 5678", "+31 6 1234 5678"),
+])
+def test_phone_numbers_as_text_with_leading_zero(raw, expected):
+    assert convert.telefoon(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["ja", "Ja", "JA", "j", "x", "X", "waar", "WAAR", "true", "TRUE", "1", 1, True,
+                                 "yes", "y", "✓", "ja."])
+def test_yes_in_every_spelling(raw):
+    assert convert.ja_nee(raw) is True
+
+
+@pytest.mark.parametrize("raw", ["nee", "Nee", "n", "onwaar", "ONWAAR", "false", "0", 0, False, "no", "-"])
+def test_no_in_every_spelling(raw):
+    assert convert.ja_nee(raw) is False
+
+
+def test_unknown_yes_no_says_what_is_expected():
+    with pytest.raises(ValueError, match="verwacht ja of nee"):
+        convert.ja_nee("misschien")
+
+
+@pytest.mark.parametrize("raw, expected", [("1234AB", "1234 AB"), ("1234 ab", "1234 AB"), (" 1234  Ab ", "1234 AB")])
+def test_postcode_as_1234_AB(raw, expected):
+    assert convert.postcode(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["123AB", "0123 AB", "1234 A", "AB 1234"])
+def test_wrong_postcode_says_what_is_expected(raw):
+    with pytest.raises(ValueError, match="verwacht 1234 AB"):
+        convert.postcode(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("ouder@example.nl", "ouder@example.nl"),
+                                           (" mailto:ouder@example.nl ", "ouder@example.nl")])
+def test_email_accepted(raw, expected):
+    assert convert.email(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["ouder@", "ouder.example.nl", "a@b", "a b@example.nl", "a@example.nl; b@example.nl"])
+def test_unusable_email_refused(raw):
+    with pytest.raises(ValueError, match="onbruikbaar e-mailadres, verwacht naam@domein.nl"):
+        convert.email(raw)
+
+
+def test_long_text_keeps_line_breaks_and_unescapes_excel_escapes():
+    value = convert.tekst("Rust\r\nStructuur_x000B_Vaste plek", lang=True)
+    assert value == "Rust\nStructuur\nVaste plek"
+    assert isinstance(value, convert.Opgeschoond)  # the vertical tab was a control character: reported
+    assert not isinstance(convert.tekst("Rust\nStructuur", lang=True), convert.Opgeschoond)
+
+
+def test_short_text_collapses_whitespace():
+    assert convert.tekst("  El\u00a0 Idrissi \n") == "El Idrissi"
+
+
+@pytest.mark.parametrize("raw", ["Gesprek\x01gepland", "Gesprek\x1fgepland", "Gesprek\ufffegepland",
+                                 "Gesprek\x85gepland", "Gesprek_x0001_gepland"])
+def test_control_characters_become_a_space_and_are_reported(raw):
+    value = convert.tekst(raw, lang=True)
+    assert value == "Gesprek gepland"
+    assert isinstance(value, convert.Opgeschoond)
+
+
+def test_control_character_in_an_identifier_is_an_error():
+    with pytest.raises(ValueError, match="onzichtbare stuurtekens"):
+        convert.converteer(veld("leerling.leerlingnummer"), "45\x0112")
+
+
+def test_template_syntax_stays_plain_text():
+    assert convert.tekst("{{ 7*7 }} {% for x in y %}") == "{{ 7*7 }} {% for x in y %}"
+    assert type(convert.tekst("{{ 7*7 }}")) is str
+
+
+def test_several_choices_in_one_cell():
+    assert convert.keuzes("Dreigende afstroom; Mogelijke opstroom\nAnders") == (
+        "Dreigende afstroom", "Mogelijke opstroom", "Anders")
+
+
+def test_converteer_follows_the_field_type_not_the_cell_type():
+    assert convert.converteer(veld("leerling.leerlingnummer"), 4512, "000000") == "004512"
+    assert convert.converteer(veld("leerling.geboortedatum"), "14-03-2013") == date(2013, 3, 14)
+    assert convert.converteer(veld("leerling.klas"), 1.0) == "1"
+    assert convert.converteer(veld("ouder.telefoon"), 612345678) == "0612345678"
+    assert convert.converteer(veld("leerling.lwoo"), "WAAR") is True

@@ -1,0 +1,212 @@
+"""Validation: each finding names file, sheet, Excel row, column letter and header; errors skip that
+student only, warnings do not skip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.findings import Bevinding, Ernst, Locatie
+from generator.reader import lees
+from generator.validator import valideer
+
+from .conftest import LEERLING_KOPPEN, leerling, make_workbook
+
+VANDAAG = date(2026, 9, 1)
+
+
+def _check(tmp_path, sheets, hidden=()):
+    return valideer(lees([make_workbook(tmp_path / "in.xlsx", sheets, hidden)]), VANDAAG)
+
+
+def _findings(result, ernst=None) -> list[tuple[str, Locatie, str]]:
+    return [(b.leerlingnummer, b.locatie, b.melding) for b in result.bevindingen
+            if ernst is None or b.ernst is ernst]
+
+
+def _loc(rij, kolom="", kop="", blad="Leerlingen") -> Locatie:
+    return Locatie("in.xlsx", blad, rij, kolom, kop)
+
+
+def _nummers(result) -> list[str]:
+    return sorted(o.leerling.leerlingnummer for o in result.opps)
+
+
+def test_required_value_missing_names_the_cell(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi"),
+                                              leerling("2", "", "Berg")]})
+    assert _findings(result, Ernst.FOUT) == [
+        ("2", _loc(3, "B", "Roepnaam"), "verplichte waarde ontbreekt (Roepnaam van de leerling)")]
+    assert _nummers(result) == ["1"] and list(result.geweigerd) == ["2"]
+
+
+def test_required_column_missing_says_which_column_is_expected(tmp_path):
+    koppen = [k for k in LEERLING_KOPPEN if k != "Klas"]
+    row = leerling("1", "Aisha", "El Idrissi")
+    del row[LEERLING_KOPPEN.index("Klas")]
+    result = _check(tmp_path, {"Leerlingen": [koppen, row]})
+    assert _findings(result, Ernst.FOUT) == [("1", _loc(2), "verplichte waarde ontbreekt (Klas of stamgroep); "
+                                                            "de kolom ontbreekt, verwacht bijvoorbeeld 'Klas'")]
+
+
+def test_impossible_dates_are_errors_at_their_cell(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [
+        LEERLING_KOPPEN, leerling("1", "Goed", "A"),
+        ["2", "Feb", "", "B", "31-02-2013", "1A"],
+        leerling("3", "Toekomst", "C", geboren=date(2030, 1, 1)),
+        leerling("4", "Oud", "D", geboren=date(1900, 1, 1))]})
+    assert _findings(result, Ernst.FOUT) == [
+        ("2", _loc(3, "E", "Geboortedatum"), "ongeldige datum '31-02-2013', verwacht dd-mm-jjjj"),
+        ("3", _loc(4, "E", "Geboortedatum"),
+         "onmogelijke geboortedatum 01-01-2030; verwacht een datum in het verleden (dd-mm-jjjj)"),
+        ("4", _loc(5, "E", "Geboortedatum"),
+         "onmogelijke geboortedatum 01-01-1900; verwacht een datum in het verleden (dd-mm-jjjj)")]
+    assert _nummers(result) == ["1"]
+
+
+def test_duplicate_student_numbers_refuse_every_row(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [
+        LEERLING_KOPPEN, leerling("7", "Eerste", "A"), leerling("1", "Goed", "B"), leerling("007", "Tweede", "C")]})
+    message = "leerlingnummer komt 2 keer voor (rijen 2, 4); geen van deze rijen wordt gebruikt, verwacht één rij " \
+              "per leerling"
+    assert _findings(result, Ernst.FOUT) == [("7", _loc(2, "A", "Stamnummer"), message),
+                                             ("007", _loc(4, "A", "Stamnummer"), message)]
+    assert _nummers(result) == ["1"]
+
+
+def test_related_row_for_unknown_student_is_a_warning(tmp_path):
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi")],
+        "Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"], ["999", "Wees"]]})
+    assert _findings(result, Ernst.WAARSCHUWING) == [
+        ("999", _loc(3, "A", "Stamnummer", "Doelen"), "leerlingnummer staat niet op het blad met leerlingen; rij "
+         "niet gebruikt (verwacht het nummer van een leerling uit de export)")]
+    assert [d.omschrijving for d in result.opps[0].doelen] == ["Plannen"]
+
+
+def test_goal_end_before_start_refuses_that_student(tmp_path):
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B"), leerling("2", "C", "D")],
+        "Doelen": [["Stamnummer", "Doel", "Startdatum", "Streefdatum"], ["1", "Plannen", "01-09-2026", "01-02-2027"],
+                   ["2", "Terug", "01-09-2026", "01-02-2026"]]})
+    assert _findings(result, Ernst.FOUT) == [
+        ("2", _loc(3, "D", "Streefdatum", "Doelen"), "streefdatum 01-02-2026 ligt voor de startdatum 01-09-2026; "
+         "verwacht een streefdatum op of na de startdatum")]
+    assert _nummers(result) == ["1"]
+
+
+def test_unusable_email_is_a_warning_and_left_out(tmp_path):
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")],
+        "Ouders": [["Stamnummer", "Naam", "E-mail"], ["1", "M. B", "moeder(at)example.nl"]]})
+    assert _findings(result, Ernst.WAARSCHUWING) == [
+        ("1", _loc(2, "C", "E-mail", "Ouders"),
+         "onbruikbaar e-mailadres, verwacht naam@domein.nl; deze waarde wordt niet gebruikt")]
+    assert [(o.naam, o.email) for o in result.opps[0].ouders] == [("M. B", "")]
+    assert result.opps[0].waarschuwingen[0].locatie.kolom == "C"
+
+
+def test_findings_never_quote_free_text(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [
+        LEERLING_KOPPEN + ["Ondersteuningsbehoefte"],
+        leerling("1", "A", "B") + ["Heeft ADHD_x0001_ en faalangst"]]})
+    (finding,) = result.bevindingen
+    assert finding.locatie == _loc(2, "I", "Ondersteuningsbehoefte") and "ADHD" not in finding.melding
+    assert result.opps[0].leerling.ondersteuningsbehoefte == "Heeft ADHD  en faalangst"
+
+
+def test_bsn_column_is_ignored_and_reported_as_removable(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["BSN"], leerling("1", "A", "B") + ["123456782"]]})
+    assert _findings(result, Ernst.INFO) == [
+        ("", _loc(1, "I", "BSN"), "deze kolom wordt niet gelezen en komt nergens in een OPP; hij kan uit de "
+         "export weg")]
+    assert "123456782" not in repr(result.opps[0])
+
+
+def test_duplicate_header_keeps_the_first_column(tmp_path):  # P5
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")],
+        "Ouders": [["Stamnummer", "Naam", "Telefoon", "Telefoon"], ["1", "M. B", "0201234567", "0612345678"]]})
+    assert _findings(result, Ernst.WAARSCHUWING) == [
+        ("", _loc(1, "D", "Telefoon", "Ouders"), "dubbele kolom voor ouder.telefoon; alleen kolom C wordt gebruikt")]
+    assert result.opps[0].ouders[0].telefoon == "0201234567"
+
+
+def test_unknown_columns_are_listed(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["Kluisnummer"], leerling("1", "A", "B") + [12]]})
+    assert _findings(result, Ernst.INFO) == [("", _loc(1), "kolommen niet gebruikt: I 'Kluisnummer'")]
+
+
+def test_opp_column_selects_students(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [
+        LEERLING_KOPPEN + ["OPP nodig"], leerling("1", "A", "B") + ["ja"], leerling("2", "C", "D") + ["nee"],
+        leerling("3", "E", "F") + [None], leerling("4", "G", "H") + ["X"]]})
+    assert _nummers(result) == ["1", "4"] and result.niet_geselecteerd == 2
+
+
+def test_without_opp_column_every_student_gets_one(tmp_path):
+    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B"), leerling("2", "C", "D")]})
+    assert _nummers(result) == ["1", "2"] and result.niet_geselecteerd == 0
+
+
+def test_leading_zeros_do_not_break_the_link_between_sheets(tmp_path):  # P7
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN, leerling(4512, "Aisha", "El Idrissi")],
+        "Doelen": [["Stamnummer", "Doel"], ["004512", "Plannen"]]})
+    assert [d.omschrijving for d in result.opps[0].doelen] == ["Plannen"]
+
+
+def test_serial_date_and_phone_without_zero_are_converted_with_a_warning(tmp_path):  # P6, P7
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN, ["1", "A", "", "B", 41334, "1A"]],
+        "Ouders": [["Stamnummer", "Naam", "Mobiel"], ["1", "M. B", 612345678]]})
+    assert result.opps[0].leerling.geboortedatum == date(2013, 3, 1)
+    assert result.opps[0].ouders[0].telefoon == "0612345678"
+    assert _findings(result, Ernst.WAARSCHUWING) == [
+        ("1", _loc(2, "E", "Geboortedatum"), "datum stond als getal 41334 in de cel; gelezen als 01-03-2013, "
+         "controleer dit (verwacht een datumcel of dd-mm-jjjj)"),
+        ("1", _loc(2, "C", "Mobiel", "Ouders"), "telefoonnummer stond als getal zonder voorloopnul; de 0 is "
+         "teruggezet")]
+
+
+def test_formula_without_value_in_a_required_column_is_an_error(tmp_path):  # P9
+    result = _check(tmp_path, {"Leerlingen": [
+        LEERLING_KOPPEN, ["1", "A", "", "=UPPER(B2)", date(2013, 1, 1), "1A"], leerling("2", "C", "D")]})
+    assert _findings(result, Ernst.FOUT) == [
+        ("1", _loc(2, "D", "Achternaam"), "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla "
+         "het opnieuw op, of zet er de waarde in")]
+    assert _nummers(result) == ["2"]
+
+
+def test_wide_guardian_columns_become_guardians(tmp_path):
+    koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2", "Telefoon verzorger 2",
+                                "Relatie ouder 2"]
+    result = _check(tmp_path, {"Leerlingen": [
+        koppen, leerling("1", "A", "B") + ["M. B", "m@example.nl", "P. B", 612345678, "vader"],
+        leerling("2", "C", "D") + [None, "alleen@example.nl", None, None, None]]})
+    one = next(o for o in result.opps if o.leerling.leerlingnummer == "1")
+    assert [(o.naam, o.email, o.telefoon, o.relatie) for o in one.ouders] == [
+        ("M. B", "m@example.nl", "", ""), ("P. B", "", "0612345678", "vader")]
+    assert ("2", _loc(3, "I", "Ouder 1 naam"), "gegevens van ouder/verzorger 1 zonder naam; deze ouder wordt niet "
+            "gebruikt (verwacht een kolom als 'Naam ouder 1')") in _findings(result, Ernst.WAARSCHUWING)
+
+
+def test_guardian_of_several_children_in_one_row(tmp_path):
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN, leerling("45", "A", "B"), leerling("46", "C", "B")],
+        "Ouders": [["Leerlingcodes", "Naam"], ["45,046", "M. B"]]})
+    assert {o.leerling.leerlingnummer: [(p.leerlingnummer, p.naam) for p in o.ouders] for o in result.opps} == {
+        "45": [("45", "M. B")], "46": [("046", "M. B")]}
+
+
+def test_no_students_sheet_is_an_error(tmp_path):
+    result = _check(tmp_path, {"Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"]]})
+    assert [b.melding for b in result.fouten()] == [
+        "geen blad met leerlingen gevonden (verwacht kolommen als Stamnummer, Roepnaam, Achternaam)"]
+
+
+def test_error_in_one_student_never_stops_the_others(tmp_path):
+    rows = [LEERLING_KOPPEN] + [leerling(str(n), f"R{n}", f"A{n}") for n in range(1, 21)]
+    rows[5][4] = "nooit"
+    result = _check(tmp_path, {"Leerlingen": rows})
+    assert len(result.opps) == 19 and list(result.geweigerd) == ["5"]
+    assert all(isinstance(b, Bevinding) for b in result.bevindingen)

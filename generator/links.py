@@ -92,6 +92,9 @@ def _bestand(text: str, documenten: Path | None, vanuit: Path | None) -> Koppeli
         return Koppeling(probleem="pad wijst buiten de documentenmap en wordt niet als link opgenomen; "
                                   "zet het document in de documentenmap (--documenten) of gebruik een "
                                   "internetadres")
+    if not root.is_dir():
+        return Koppeling(probleem=f"de documentenmap {documenten} bestaat niet (zie --documenten); alleen de "
+                                  "titel staat in het OPP")
     if not target.is_file():
         return Koppeling(probleem="bestand niet gevonden in de documentenmap; alleen de titel staat in "
                                   "het OPP")

@@ -228,6 +228,8 @@ def _schrijf_register(taken: list[Taak], inst: Instellingen, result: Resultaat,
     for taak in taken:
         nummer = taak.opp.leerling.leerlingnummer
         uitkomst = result.per_leerling.get(nummer)
+        if uitkomst is None and not taak.doel.exists():
+            continue  # not made this run (render error) and no older file: no OPP to list
         status = uitkomst.value if uitkomst is not None else register.OVERGESLAGEN
         bestand = Path(os.path.relpath(taak.doel, result.map)).as_posix()
         rijen.append(register.rij(taak.opp, inst.schooljaar, inst.vandaag, bestand, status,

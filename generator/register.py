@@ -92,7 +92,8 @@ def schrijf(map: Path, rijen: list[Rij], vandaag: date, overgeslagen: set[str] =
     Students in `overgeslagen` (skipped this run) keep their old row with a status saying so."""
     pad = map / NAAM
     rijen = _met_bestaande(map, rijen, _vorige(pad), overgeslagen)
-    rijen = [replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag)) for r in rijen]
+    rijen = [replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag))
+             for r in rijen]
     rijen.sort(key=lambda r: (r.klas, r.leerlingnummer, r.bestand))
     wb = Workbook()
     _blad(wb.active, "OPP's", rijen, tuple(KOPPEN))
@@ -104,7 +105,8 @@ def schrijf(map: Path, rijen: list[Rij], vandaag: date, overgeslagen: set[str] =
     return pad
 
 
-def _met_bestaande(map: Path, rijen: list[Rij], vorige: dict[str, Rij], overgeslagen: set[str]) -> list[Rij]:
+def _met_bestaande(map: Path, rijen: list[Rij], vorige: dict[str, Rij],
+                   overgeslagen: set[str]) -> list[Rij]:
     done = {r.bestand for r in rijen}
     out = list(rijen)
     for bestand in _opp_bestanden(map):
@@ -147,7 +149,7 @@ def _vorige(pad: Path) -> dict[str, Rij]:
     header = [namen.get(str(k)) for k in rows[0]] if rows else []
     out = {}
     for values in rows[1:]:
-        data = {n: _terug(n, v) for n, v in zip(header, values) if n}
+        data = {n: _terug(n, v) for n, v in zip(header, values, strict=False) if n}
         if data.get("bestand") and data.get("leerlingnummer"):
             out[data["bestand"]] = Rij(**data)
     return out

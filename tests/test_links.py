@@ -168,4 +168,11 @@ def test_documents_on_another_drive_get_an_absolute_file_link(tmp_path, monkeypa
     def other_drive(path, start):
         raise ValueError("path is on mount 'S:', start on mount 'C:'")
     monkeypatch.setattr(links.os.path, "relpath", other_drive)
-    assert links.koppel("iop.docx", tmp_path, tmp_path / "uit").doel == (tmp_path / "iop.docx").resolve().as_uri()
+    target = links.koppel("iop.docx", tmp_path, tmp_path / "uit").doel
+    assert target == (tmp_path / "iop.docx").resolve().as_uri()
+
+
+def test_a_documents_folder_that_does_not_exist_is_named(tmp_path):
+    koppeling = links.koppel("iop.docx", tmp_path / "bestaat-niet", tmp_path)
+    assert koppeling.doel == ""
+    assert "documentenmap" in koppeling.probleem and "bestaat niet" in koppeling.probleem

@@ -43,7 +43,7 @@ def _sheet(path: Path, name: str) -> list[dict]:
     ws = load_workbook(path)[name]
     rows = list(ws.iter_rows())
     head = [c.value for c in rows[0]]
-    return [{h: c for h, c in zip(head, row)} for row in rows[1:]]
+    return [{h: c for h, c in zip(head, row, strict=True)} for row in rows[1:]]
 
 
 def _standard(tmp_path: Path) -> Path:
@@ -52,8 +52,9 @@ def _standard(tmp_path: Path) -> Path:
         _rij("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50), aanleiding="Dreigende afstroom"),
         _rij("2", "Bijna", "Leerling", "1B", VANDAAG - timedelta(days=35), mentor="-de Boer"),
         _rij("3", "Ruim", "Leerling", "2A", VANDAAG, mentor="@mentor"),
-        _rij("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50), vastgesteld=VANDAAG - timedelta(days=9),
-             start=date(2026, 9, 1), eind=date(2027, 7, 31), mentor="+31 6 1234"))
+        _rij("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
+             vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1), eind=date(2027, 7, 31),
+             mentor="+31 6 1234"))
 
 
 def test_register_has_one_row_per_generated_opp_with_its_link_and_dates(tmp_path):

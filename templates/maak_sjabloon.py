@@ -24,6 +24,7 @@ from generator.fields import AANLEIDINGEN, AFWIJKINGEN, INSTEMMING  # noqa: E402
 
 DOEL = Path(__file__).with_name("opp-swv-amsterdam-diemen.docx")
 BREEDTE = 17.0  # cm between the margins of an A4 page
+LABEL = 6.3  # cm: "Ondersteuningscoördinator" in bold fits on one line
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 LABEL_KLEUR, KOP_KLEUR, RAND_KLEUR = "EEF3F8", "D9E4F0", "A6B8CC"
 
@@ -39,6 +40,23 @@ def _stijlen(doc) -> None:
         kop = styles[naam]
         kop.font.name, kop.font.size, kop.font.color.rgb = "Calibri", Pt(grootte), ACCENT
         kop.paragraph_format.space_before, kop.paragraph_format.space_after = Pt(voor), Pt(4)
+    # Lists with five columns on A4: smaller text and narrower cell margins wrap fewer words.
+    tekst = styles.add_style("Tabeltekst", WD_STYLE_TYPE.PARAGRAPH)
+    tekst.base_style, tekst.font.size = normal, Pt(9.5)
+    tekst.paragraph_format.space_after = Pt(2)
+    lijst = styles.add_style("OPP-lijst", WD_STYLE_TYPE.TABLE)
+    lijst.base_style = styles["Normal Table"]
+    marges = OxmlElement("w:tblCellMar")
+    for kant in ("left", "right"):
+        el = OxmlElement(f"w:{kant}")
+        el.set(qn("w:w"), "70")
+        el.set(qn("w:type"), "dxa")
+        marges.append(el)
+    tbl_pr = lijst.element.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        tbl_pr = OxmlElement("w:tblPr")
+        lijst.element.append(tbl_pr)
+    tbl_pr.append(marges)
     titel = styles["Title"]
     titel.font.name, titel.font.size, titel.font.color.rgb = "Calibri", Pt(24), ACCENT
     # Word's built-in 'Placeholder Text' (styleId PlaceholderText): grey, hidden from the gallery.
@@ -159,7 +177,7 @@ def _vul(cell, inhoud: str | list[str], vet: bool = False) -> None:
         cell.add_paragraph().add_run(regel).bold = vet
 
 
-def _gegevens(doc, rijen: list[tuple[str, str | list[str]]], label: float = 6.0):
+def _gegevens(doc, rijen: list[tuple[str, str | list[str]]], label: float = LABEL):
     """Labels in a shaded left column, values (mostly form fields) on the right; kept on one page."""
     table = _tabel(doc, [label, BREEDTE - label], len(rijen))
     for row, (tekst, inhoud) in zip(table.rows, rijen):
@@ -199,6 +217,7 @@ def _lijst(doc, koppen: list[str], breedtes: list[float], lus: str, lijst: str, 
     if leeg:
         doc.add_paragraph(f"{{%p if {lijst} %}}")
     table = _tabel(doc, breedtes, 4)
+    table.style = doc.styles["OPP-lijst"]
     for cell, kop in zip(table.rows[0].cells, koppen):
         _vul(cell, kop, vet=True)
         _kleur(cell, KOP_KLEUR)
@@ -208,9 +227,9 @@ def _lijst(doc, koppen: list[str], breedtes: list[float], lus: str, lijst: str, 
         _vul(cell, inhoud)
     for row in (table.rows[0], table.rows[2]):
         _set(row._tr.get_or_add_trPr(), "w:cantSplit")
-    for cell in table.rows[0].cells:
-        for run in cell.paragraphs[0].runs:
-            run.font.size = Pt(9.5)  # five columns on A4: 'Beginsituatie' must fit without a break
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.style = doc.styles["Tabeltekst"]
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
     if leeg:
         doc.add_paragraph("{%p else %}")
@@ -322,7 +341,7 @@ def _handelingsdeel(doc) -> None:
                               ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")],
            "Geen doelen geregistreerd.")
     doc.add_heading("Ondersteuning en begeleiding", 2)
-    _lijst(doc, ["Wat", "Wie", "Hoe vaak", "Waar", "Periode"], [4.6, 3.2, 3.0, 2.8, 3.4], "steun", "ondersteuning",
+    _lijst(doc, ["Wat", "Wie", "Hoe vaak", "Waar", "Periode"], [4.6, 3.0, 3.0, 2.8, 3.6], "steun", "ondersteuning",
            [_veld(f"steun.{n}", "steun") for n in ("wat", "wie", "hoe_vaak", "waar")]
            + [[_veld("steun.startdatum", "steun"), "t/m " + _veld("steun.einddatum", "steun")]],
            "Geen ondersteuning geregistreerd.")
@@ -363,7 +382,7 @@ def _tekenblok(doc, titel: str, rijen: list[tuple[str, str | list[str]]]) -> Non
     """A signature block: its rows, then an empty signature cell (never a fake signature)."""
     doc.add_heading(titel, 2)
     rijen = rijen + [("Handtekening", "")]
-    table = _tabel(doc, [6.0, BREEDTE - 6.0], len(rijen))
+    table = _tabel(doc, [LABEL, BREEDTE - LABEL], len(rijen))
     for row, (tekst, inhoud) in zip(table.rows, rijen):
         _vul(row.cells[0], tekst, vet=True)
         _kleur(row.cells[0], LABEL_KLEUR)

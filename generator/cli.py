@@ -244,7 +244,7 @@ def sjabloon(pad: Path) -> None:
         click.echo(f"Fout: {probleem}", err=True)
     if problemen:
         n = len(problemen)
-        click.echo(f"{pad}: {n} {'probleem' if n == 1 else 'problemen'} gevonden; het sjabloon is niet bruikbaar.",
-                   err=True)
+        woord = "probleem" if n == 1 else "problemen"
+        click.echo(f"{pad}: {n} {woord} gevonden; het sjabloon is niet bruikbaar.", err=True)
         sys.exit(SjabloonError.exit_code)
     click.echo(f"{pad}: het sjabloon is in orde.")

@@ -133,9 +133,11 @@ def schrijf_atomair(doel: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-    except OSError as exc:
+    except BaseException as exc:  # also Ctrl-C: no temp is left behind
         Path(tmp).unlink(missing_ok=True)
-        raise _fout(doel, exc) from exc
+        if isinstance(exc, OSError):
+            raise _fout(doel, exc) from exc
+        raise
     try:
         os.replace(tmp, doel)
     except PermissionError as exc:

@@ -49,14 +49,15 @@ def temps(uit: Path) -> list[Path]:
     return list(uit.rglob(f"{TEMP_PREFIX}*"))
 
 
-def fail_on_call(monkeypatch, target: str, n: int, error: OSError) -> None:
-    """Patch os.<target> (as the writer sees it) to raise `error` from its n-th call on."""
+def fail_on_call(monkeypatch, target: str, n: int, error: BaseException, once: bool = False) -> None:
+    """Patch os.<target> (as the writer sees it) to raise `error` from its n-th call on (a full disk
+    stays full), or only at the n-th call (Ctrl-C is pressed once)."""
     original = getattr(os, target)
     calls = {"n": 0}
 
     def patched(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] >= n:
+        if calls["n"] == n or (calls["n"] > n and not once):
             raise error
         return original(*args, **kwargs)
 
@@ -249,3 +250,15 @@ def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra,
     assert result.exit_code == 78, result.output
     assert expected in result.output
     assert not list((tmp_path / "uit").rglob("*.docx"))
+
+
+def test_ctrl_c_gives_130_keeps_complete_files_and_leaves_no_temp(tmp_path, monkeypatch):
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    fail_on_call(monkeypatch, "fsync", 4, KeyboardInterrupt(), once=True)
+    result = cli(book, uit)
+    assert result.exit_code == 130
+    assert "Afgebroken" in result.output
+    assert sorted(opps(uit)) == ["OPP_1.docx", "OPP_2.docx"] and not temps(uit)
+    monkeypatch.undo()
+    assert (uit / JAAR / MANIFEST).exists()  # saved on the way out
+    assert "3 OPP's geschreven, 2 ongewijzigd" in cli(book, uit).output

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import docx
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from generator import pipeline
 from generator.cli import main
 from generator.manifest import MANIFEST, sha256
+from generator.register import NAAM as REGISTER
 from generator.writer import Uitkomst, bewaar_kopie
 
 from .conftest import LEERLING_KOPPEN, TEMPLATE, docx_text, leerling, make_workbook
@@ -47,6 +49,13 @@ def snapshot(uit: Path) -> dict[str, bytes]:
     """Every OPP, backup and the manifest (the reports beside them are rewritten on every run)."""
     return {p.relative_to(uit).as_posix(): p.read_bytes() for p in sorted(uit.rglob("*"))
             if p.is_file() and (p.suffix == ".docx" or p.name == MANIFEST)}
+
+
+def register_status(uit: Path) -> dict[str, str]:
+    """Leerlingnummer -> the status column of the register overzicht.xlsx."""
+    rows = list(load_workbook(uit / JAAR / REGISTER, read_only=True)["OPP's"].iter_rows(values_only=True))
+    col = rows[0].index("Status")
+    return {row[0]: row[col] for row in rows[1:]}
 
 
 def opp(uit: Path, nr: str, suffix: str = "") -> Path:
@@ -91,6 +100,8 @@ def test_scenario_edits_survive_conflict_goes_beside_update_keeps_backup_and_thi
     for phrase in ("1 OPP's geschreven", "1 bijgewerkt", "1 bewerkt en niet "
                    "overschreven", "1 conflict"):
         assert phrase in result.output
+    assert register_status(uit) == {"1": Uitkomst.BEWERKT.value, "2": Uitkomst.CONFLICT.value,
+                                    "3": Uitkomst.BIJGEWERKT.value, "4": Uitkomst.NIEUW.value}
 
     before = snapshot(uit)
     third = genereer(book, uit)

@@ -92,8 +92,8 @@ def schrijf(map: Path, rijen: list[Rij], vandaag: date, overgeslagen: set[str] =
     Students in `overgeslagen` (skipped this run) keep their old row with a status saying so."""
     pad = map / NAAM
     rijen = _met_bestaande(map, rijen, _vorige(pad), overgeslagen)
-    rijen = [replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag))
-             for r in rijen]
+    rijen = [replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag,
+                                              r.volgende_evaluatie)) for r in rijen]
     rijen.sort(key=lambda r: (r.klas, r.leerlingnummer, r.bestand))
     wb = Workbook()
     _blad(wb.active, "OPP's", rijen, tuple(KOPPEN))
@@ -174,7 +174,8 @@ def _blad(ws, titel: str, rijen: list[Rij], kolommen: tuple[str, ...]) -> None:
         cell.font, cell.fill = Font(bold=True), _KOP_KLEUR
         ws.column_dimensions[get_column_letter(c)].width = max(12, len(KOPPEN[naam]) + 2)
     for r, row in enumerate(rijen, 2):
-        fill = PatternFill("solid", fgColor=_KLEUR[row.termijn]) if row.termijn in _KLEUR else None
+        kleur = _KLEUR.get(row.termijn.removeprefix("evaluatie "))
+        fill = PatternFill("solid", fgColor=kleur) if kleur else None
         for c, naam in enumerate(kolommen, 1):
             cell = _zet(ws.cell(r, c), getattr(row, naam))
             if naam == "bestand" and row.bestand:

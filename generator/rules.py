@@ -39,14 +39,22 @@ def uiterste_vaststelling(leerling: Leerling) -> date | None:
     return start + VASTSTELLING_TERMIJN if start else None
 
 
-def termijn(uiterste: date | None, vastgesteld: date | None, vandaag: date) -> str:
-    """BR-2 flag for the register: 'verlopen' past the deadline, 'binnen 2 weken' close to it, ''
-    when the plan is set or no deadline is known."""
-    if vastgesteld or uiterste is None:
+def termijn(uiterste: date | None, vastgesteld: date | None, vandaag: date,
+            evaluatie: date | None = None) -> str:
+    """BR-2/BR-7 flag for the register: 'verlopen' past the deadline, 'binnen 2 weken' close to it.
+    Once the plan is set, the same for its next evaluation ('evaluatie verlopen', ...); '' otherwise."""
+    if vastgesteld:
+        flag = _signaal(evaluatie, vandaag)
+        return f"evaluatie {flag}" if flag else ""
+    return _signaal(uiterste, vandaag)
+
+
+def _signaal(dag: date | None, vandaag: date) -> str:
+    if dag is None:
         return ""
-    if uiterste < vandaag:
+    if dag < vandaag:
         return VERLOPEN
-    return BIJNA if uiterste <= vandaag + SIGNAALTERMIJN else ""
+    return BIJNA if dag <= vandaag + SIGNAALTERMIJN else ""
 
 
 def volgende_evaluatie(leerling: Leerling) -> date | None:

@@ -182,3 +182,11 @@ def test_a_register_that_cannot_be_written_costs_no_opp(tmp_path):
     assert result.exit_code == 0, result.output
     assert len(list((uit / "2026-2027").rglob("OPP_*.docx"))) == 4
     assert "overzicht.xlsx" in result.output and "het overzicht is niet bijgewerkt" in result.output
+
+
+def test_an_overdue_evaluation_of_a_set_plan_is_marked(tmp_path):
+    rij = register.Rij("5", vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
+                       volgende_evaluatie=date(2026, 8, 31), bestand="1A/OPP_5.docx")
+    row = _sheet(register.schrijf(tmp_path, [rij], date(2026, 10, 1)), "OPP's")[0]
+    assert row["Termijn"].value == "evaluatie verlopen"
+    assert row["Volgende evaluatie"].fill.fgColor.rgb.endswith("FFC7CE")

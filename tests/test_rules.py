@@ -119,6 +119,16 @@ def test_deadline_flag_for_the_register(uiterste, vastgesteld, termijn):
     assert rules.termijn(uiterste, vastgesteld, date(2026, 10, 1)) == termijn
 
 
+@pytest.mark.parametrize("evaluatie, termijn", [
+    (date(2026, 9, 30), "evaluatie verlopen"),
+    (date(2026, 10, 10), "evaluatie binnen 2 weken"),
+    (date(2027, 8, 29), ""),
+    (None, ""),
+])
+def test_once_set_the_next_evaluation_is_flagged(evaluatie, termijn):
+    assert rules.termijn(date(2025, 10, 1), date(2025, 9, 30), date(2026, 10, 1), evaluatie) == termijn
+
+
 def test_the_form_gets_the_rules_through_the_context():
     lln = _lln(geboortedatum=date(2009, 3, 1), datum_inschrijving=date(2026, 8, 24))
     opp = Opp(lln, ouders=(Ouder("1", "M. de Vries", gezag=True), Ouder("1", "A. Bakker", gezag=True)))

@@ -128,10 +128,11 @@ def _controleer_container(pad: Path, magic: bytes) -> None:
 
 
 def _lees_xlsx(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
-    with warnings.catch_warnings():
+    # a file object, not the path: openpyxl refuses a real workbook that was saved as 'export.csv'
+    with warnings.catch_warnings(), pad.open("rb") as fh:
         warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing to a school
         try:
-            wb = load_workbook(pad, read_only=True, data_only=True)
+            wb = load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for one cause: an unreadable file
             raise InvoerError(f"{pad.name}: kan het bestand niet lezen als Excel-werkmap (.xlsx)") from exc
         with closing(wb):

@@ -23,7 +23,7 @@ from lxml import etree
 from .context import bouw_context
 from .errors import SjabloonError
 from .fields import BLADEN, alle_namen, bekend, veld
-from .records import Betrokkene, Doel, Document, Factor, Leerling, Ondersteuning, Opp, Ouder
+from .records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from .renderer import maak_omgeving
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -97,9 +97,10 @@ def _relaties(leden: dict[str, bytes]) -> list[Probleem]:
         for rel in etree.fromstring(data, _STRICT):
             if rel.get("TargetMode") == "External" and rel.get("Type") != _HYPERLINK:
                 soort = rel.get("Type", "").rsplit("/", 1)[-1]
-                out.append(Probleem(f"relaties ({naam})", "", f"externe verwijzing van soort '{soort}' naar "
-                                    f"'{rel.get('Target')}'; Word haalt die op bij het openen. Verwijder haar "
-                                    "(bijvoorbeeld een gekoppelde afbeelding of een gekoppeld sjabloon)"))
+                out.append(Probleem(f"relaties ({naam})", "", f"externe verwijzing van soort '{soort}' "
+                                    f"naar '{rel.get('Target')}'; Word haalt die op bij het openen. "
+                                    "Verwijder haar (bijvoorbeeld een gekoppelde afbeelding of een gekoppeld "
+                                    "sjabloon)"))
     return out
 
 
@@ -107,9 +108,9 @@ def _eigenschappen(leden: dict[str, bytes]) -> list[Probleem]:
     out = []
     for naam, data in leden.items():
         if naam.startswith("docProps/") and re.search(rb"\{\{|\{%|\{#", data):
-            out.append(Probleem(f"documenteigenschappen ({naam})", "", "bevatten sjablooncode; titel, onderwerp "
-                                "en trefwoorden zijn zichtbaar in Verkenner en zoekresultaten en mogen geen "
-                                "leerlinggegevens krijgen (Bestand > Info > Eigenschappen)"))
+            out.append(Probleem(f"documenteigenschappen ({naam})", "", "bevatten sjablooncode; titel, "
+                                "onderwerp en trefwoorden zijn zichtbaar in Verkenner en zoekresultaten en "
+                                "mogen geen leerlinggegevens krijgen (Bestand > Info > Eigenschappen)"))
     return out
 
 
@@ -254,8 +255,9 @@ def _niet_gesloten(woord: str, alinea: tuple[str, str]) -> tuple[tuple[str, str]
 def _voorbeeld_context() -> dict:
     """A context with one row in every list: its keys are the names a template may use."""
     nr, dag = "1", date(2026, 9, 1)
-    opp = Opp(Leerling(nr, "A", "B", date(2013, 1, 1), "1A"), ouders=(Ouder(nr, "C"),), doelen=(Doel(nr, "D"),),
-              ondersteuning=(Ondersteuning(nr, "E"),), documenten=(Document(nr, "IOP", "F"), Document(nr, "OKR", "G")),
+    opp = Opp(Leerling(nr, "A", "B", date(2013, 1, 1), "1A"), ouders=(Ouder(nr, "C"),),
+              doelen=(Doel(nr, "D"),), ondersteuning=(Ondersteuning(nr, "E"),),
+              documenten=(Document(nr, "IOP", "F"), Document(nr, "OKR", "G")),
               betrokkenen=(Betrokkene(nr, "H"),), factoren=(Factor(nr, "Medisch"),))
     return bouw_context(opp, "2026-2027", dag)
 

@@ -144,7 +144,8 @@ def _randen(table) -> None:
             el.set(qn(f"w:{k}"), v)
         borders.append(el)
     # Schema order inside w:tblPr: tblBorders comes before shd, tblLayout, tblCellMar and tblLook.
-    later = [c for c in tbl_pr if c.tag in {qn(t) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")}]
+    na = {qn(t) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")}
+    later = [c for c in tbl_pr if c.tag in na]
     if later:
         later[0].addprevious(borders)
     else:
@@ -157,10 +158,10 @@ def _tabel(doc, breedtes: list[float], rijen: int):
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     _randen(table)
-    for col, cm in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), breedtes):
+    for col, cm in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), breedtes, strict=True):
         col.set(qn("w:w"), str(int(cm * 567)))
     for row in table.rows:
-        for cell, cm in zip(row.cells, breedtes):
+        for cell, cm in zip(row.cells, breedtes, strict=True):
             cell.width = Cm(cm)
     return table
 
@@ -180,7 +181,7 @@ def _vul(cell, inhoud: str | list[str], vet: bool = False) -> None:
 def _gegevens(doc, rijen: list[tuple[str, str | list[str]]], label: float = LABEL):
     """Labels in a shaded left column, values (mostly form fields) on the right; kept on one page."""
     table = _tabel(doc, [label, BREEDTE - label], len(rijen))
-    for row, (tekst, inhoud) in zip(table.rows, rijen):
+    for row, (tekst, inhoud) in zip(table.rows, rijen, strict=True):
         _vul(row.cells[0], tekst, vet=True)
         _kleur(row.cells[0], LABEL_KLEUR)
         _vul(row.cells[1], inhoud)
@@ -218,12 +219,12 @@ def _lijst(doc, koppen: list[str], breedtes: list[float], lus: str, lijst: str, 
         doc.add_paragraph(f"{{%p if {lijst} %}}")
     table = _tabel(doc, breedtes, 4)
     table.style = doc.styles["OPP-lijst"]
-    for cell, kop in zip(table.rows[0].cells, koppen):
+    for cell, kop in zip(table.rows[0].cells, koppen, strict=True):
         _vul(cell, kop, vet=True)
         _kleur(cell, KOP_KLEUR)
     _herhaal_kop(table.rows[0])
     table.rows[1].cells[0].paragraphs[0].text = f"{{%tr for {lus} in {lijst} %}}"
-    for cell, inhoud in zip(table.rows[2].cells, cellen):
+    for cell, inhoud in zip(table.rows[2].cells, cellen, strict=True):
         _vul(cell, inhoud)
     for row in (table.rows[0], table.rows[2]):
         _set(row._tr.get_or_add_trPr(), "w:cantSplit")
@@ -259,7 +260,8 @@ def _vinkjes(pad: str, opties: tuple[str, ...]) -> list[str]:
 
 def _voorblad(doc) -> None:
     doc.add_paragraph("Ontwikkelingsperspectiefplan (OPP)", style="Title")
-    sub = doc.add_paragraph().add_run("Samenwerkingsverband VO Amsterdam-Diemen · schooljaar {{ opp.schooljaar }}")
+    sub = doc.add_paragraph().add_run(
+        "Samenwerkingsverband VO Amsterdam-Diemen · schooljaar {{ opp.schooljaar }}")
     sub.font.size, sub.font.color.rgb = Pt(12), ACCENT
     _toelichting(doc, "Grijze tekst is een invulveld: klik erop en typ, of kies uit de lijst. "
                       "Vakjes vinkt u aan door erop te klikken.")
@@ -272,12 +274,15 @@ def _algemeen(doc) -> None:
                     ("Opgesteld door", _veld("opp.opgesteld_door")),
                     ("Uiterste datum vaststelling", _veld("opp.uiterste_vaststelling"))])
     doc.add_heading("2. Gegevens leerling", 1)
-    _gegevens(doc, [("Roepnaam", _veld("leerling.roepnaam")), ("Tussenvoegsel", _veld("leerling.tussenvoegsel")),
+    _gegevens(doc, [("Roepnaam", _veld("leerling.roepnaam")),
+                    ("Tussenvoegsel", _veld("leerling.tussenvoegsel")),
                     ("Achternaam", _veld("leerling.achternaam")),
                     ("Geboortedatum", _veld("leerling.geboortedatum")),
                     ("Leerlingnummer", _veld("leerling.leerlingnummer")), ("Klas", _veld("leerling.klas")),
-                    ("Leerjaar", _veld("leerling.leerjaar")), ("Onderwijssoort", _veld("leerling.onderwijssoort")),
-                    ("Lwoo", _veld("leerling.lwoo") + " lwoo-indicatie"), ("Mentor", _veld("leerling.mentor")),
+                    ("Leerjaar", _veld("leerling.leerjaar")),
+                    ("Onderwijssoort", _veld("leerling.onderwijssoort")),
+                    ("Lwoo", _veld("leerling.lwoo") + " lwoo-indicatie"),
+                    ("Mentor", _veld("leerling.mentor")),
                     ("Datum inschrijving", _veld("leerling.datum_inschrijving")),
                     ("Vorige school", _veld("leerling.vorige_school")),
                     ("Schooladvies basisschool", _veld("leerling.schooladvies")),
@@ -290,12 +295,14 @@ def _algemeen(doc) -> None:
 
 def _netwerk(doc) -> None:
     doc.add_heading("4. Ouders/verzorgers", 1)
-    _lijst(doc, ["Naam", "Relatie", "Gezag", "Telefoon", "E-mail"], [4.5, 2.5, 1.8, 3.2, 5.0], "ouder", "ouders",
+    _lijst(doc, ["Naam", "Relatie", "Gezag", "Telefoon", "E-mail"], [4.5, 2.5, 1.8, 3.2, 5.0],
+           "ouder", "ouders",
            [_veld(f"ouder.{n}", "ouder") for n in ("naam", "relatie", "gezag", "telefoon", "email")],
            "Geen ouders of verzorgers geregistreerd.")
     doc.add_heading("5. Betrokkenen", 1)
     _lijst(doc, ["Naam", "Functie", "Organisatie", "Rol bij het OPP"], [4.5, 4.0, 4.5, 4.0], "betrokkene",
-           "betrokkenen", [_veld(f"betrokkene.{n}", "betrokkene") for n in ("naam", "functie", "organisatie", "rol")],
+           "betrokkenen",
+           [_veld(f"betrokkene.{n}", "betrokkene") for n in ("naam", "functie", "organisatie", "rol")],
            "Geen betrokkenen geregistreerd.")
     doc.add_heading("6. Aanleiding voor het OPP", 1)
     for regel in _vinkjes("opp.aanleiding", AANLEIDINGEN):
@@ -336,12 +343,13 @@ def _handelingsdeel(doc) -> None:
     _toelichting(doc, "Voor het handelingsdeel is instemming van de ouders nodig (of van de leerling als die "
                       "18 jaar of ouder is).")
     doc.add_heading("Doelen", 2)
-    _lijst(doc, ["Domein", "Doel", "Beginsituatie", "Wanneer behaald", "Streefdatum"], [3.1, 4.7, 3.0, 3.2, 3.0],
-           "doel", "doelen", [_veld(f"doel.{n}", "doel") for n in
-                              ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")],
+    kolommen = ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")
+    _lijst(doc, ["Domein", "Doel", "Beginsituatie", "Wanneer behaald", "Streefdatum"],
+           [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelen", [_veld(f"doel.{n}", "doel") for n in kolommen],
            "Geen doelen geregistreerd.")
     doc.add_heading("Ondersteuning en begeleiding", 2)
-    _lijst(doc, ["Wat", "Wie", "Hoe vaak", "Waar", "Periode"], [4.6, 3.0, 3.0, 2.8, 3.6], "steun", "ondersteuning",
+    _lijst(doc, ["Wat", "Wie", "Hoe vaak", "Waar", "Periode"], [4.6, 3.0, 3.0, 2.8, 3.6],
+           "steun", "ondersteuning",
            [_veld(f"steun.{n}", "steun") for n in ("wat", "wie", "hoe_vaak", "waar")]
            + [[_veld("steun.startdatum", "steun"), "t/m " + _veld("steun.einddatum", "steun")]],
            "Geen ondersteuning geregistreerd.")
@@ -354,14 +362,16 @@ def _handelingsdeel(doc) -> None:
     _gegevens(doc, [("Afspraken met ouders", _veld("opp.afspraken_ouders")),
                     ("Afspraken met de leerling", _veld("opp.afspraken_leerling"))])
     doc.add_heading("Uitwerking in IOP of plan van aanpak", 2)
-    _lijst(doc, ["Soort", "Document (klik om te openen)", "Datum"], [4.0, 9.5, 3.5], "document", "uitwerkingen",
+    _lijst(doc, ["Soort", "Document (klik om te openen)", "Datum"], [4.0, 9.5, 3.5],
+           "document", "uitwerkingen",
            ["{{ document.soort }}", "{{r koppeling(document.link) }}", "{{ document.datum|datum }}"],
            "Geen IOP of plan van aanpak geregistreerd.")
 
 
 def _gesprekken(doc) -> None:
     doc.add_heading("13. Inbreng van de leerling (hoorrecht)", 1)
-    _gegevens(doc, [("Leerling gehoord op", _veld("opp.datum_hoorrecht")), ("Hoe", _veld("opp.wijze_hoorrecht")),
+    _gegevens(doc, [("Leerling gehoord op", _veld("opp.datum_hoorrecht")),
+                    ("Hoe", _veld("opp.wijze_hoorrecht")),
                     ("Mening en wensen van de leerling", _veld("opp.mening_leerling")),
                     ("Hoe is de mening meegewogen", _veld("opp.mening_meegewogen"))])
     doc.add_heading("14. Overleg met ouders", 1)
@@ -370,12 +380,14 @@ def _gesprekken(doc) -> None:
                     ("Inbreng en zienswijze ouders", _veld("opp.inbreng_ouders")),
                     ("Overeenstemming over het perspectiefdeel", _veld("opp.overeenstemming_perspectief"))])
     doc.add_heading("15. Evaluatie", 1)
-    _gegevens(doc, [("Datum evaluatie", _veld("opp.datum_evaluatie")), ("Aanwezig", _veld("opp.aanwezig_evaluatie"))])
+    _gegevens(doc, [("Datum evaluatie", _veld("opp.datum_evaluatie")),
+                    ("Aanwezig", _veld("opp.aanwezig_evaluatie"))])
     _lijst(doc, ["Doel", "Resultaat"], [12.0, 5.0], "doel", "doelen",
            ["{{ doel.omschrijving }}", _veld("doel.resultaat", "doel")], "Geen doelen om te evalueren.")
     _gegevens(doc, [("Effect van de ondersteuning", _veld("opp.effect_ondersteuning")),
                     ("Uitstroombestemming", _veld("opp.uitstroom_na_evaluatie")),
-                    ("Besluit", _veld("opp.besluit")), ("Volgende evaluatie", _veld("opp.volgende_evaluatie"))])
+                    ("Besluit", _veld("opp.besluit")),
+                    ("Volgende evaluatie", _veld("opp.volgende_evaluatie"))])
 
 
 def _tekenblok(doc, titel: str, rijen: list[tuple[str, str | list[str]]]) -> None:
@@ -383,7 +395,7 @@ def _tekenblok(doc, titel: str, rijen: list[tuple[str, str | list[str]]]) -> Non
     doc.add_heading(titel, 2)
     rijen = rijen + [("Handtekening", "")]
     table = _tabel(doc, [LABEL, BREEDTE - LABEL], len(rijen))
-    for row, (tekst, inhoud) in zip(table.rows, rijen):
+    for row, (tekst, inhoud) in zip(table.rows, rijen, strict=True):
         _vul(row.cells[0], tekst, vet=True)
         _kleur(row.cells[0], LABEL_KLEUR)
         _vul(row.cells[1], inhoud)
@@ -395,8 +407,8 @@ def _tekenblok(doc, titel: str, rijen: list[tuple[str, str | list[str]]]) -> Non
 def _ondertekening(doc) -> None:
     kop = doc.add_heading("16. Ondertekening", 1)
     kop.paragraph_format.page_break_before = True
-    _toelichting(doc, "Ouders stemmen in met het handelingsdeel (of stemmen niet in). Los daarvan bevestigen zij "
-                      "dat het perspectiefdeel met hen is besproken; daarvoor is geen instemming nodig.")
+    _toelichting(doc, "Ouders stemmen in met het handelingsdeel (of stemmen niet in). Los daarvan bevestigen "
+                      "zij dat het perspectiefdeel met hen is besproken; daarvoor is geen instemming nodig.")
     for n, i in ((1, 0), (2, 1)):
         naam = f"{{{{ ouders[{i}].naam if ouders|length > {i} else '' }}}}"
         _tekenblok(doc, f"Ouder/verzorger {n}", [

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.fields import AANLEIDINGEN, AFWIJKINGEN, DOMEINEN, bekend, veld
 
-from .conftest import EXAMPLE, NS, TEMPLATE, W, docx_parts, docx_text, docx_xml, vereist_programma
+from .conftest import EXAMPLE, TEMPLATE, W, docx_parts, docx_text, docx_xml, vereist_programma
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 KOPPEN = ["1. Algemene gegevens", "2. Gegevens leerling", "3. Gegevens school", "4. Ouders/verzorgers",
@@ -121,7 +121,8 @@ def test_checkbox_state_follows_the_data(twee):
     assert {o for o in AFWIJKINGEN if boxes[f"opp.afwijkingen={o}"]} == {AFWIJKINGEN[2]}
     assert not boxes["opp.gedeeld_met_swv"] and not boxes["opp.geen_afwijkingen"]
     gezag = [sdt.find(f"{W}sdtPr/{W14}checkbox/{W14}checked").get(f"{W14}val")
-             for sdt in docx_xml(vol).iter(f"{W}sdt") if sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "ouder.gezag"]
+             for sdt in docx_xml(vol).iter(f"{W}sdt")
+             if sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "ouder.gezag"]
     assert gezag == ["1", "0"]
     assert not any(_vinkjes(leeg).values())
 
@@ -203,8 +204,9 @@ def test_no_template_code_in_any_part_of_a_generated_opp(twee):
 
 def test_the_committed_template_is_what_the_build_script_makes(tmp_path):
     built = tmp_path / "opnieuw.docx"
-    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, 'templates'); import maak_sjabloon as m; "
-                    f"m.bouw().save({str(built)!r})"], cwd=TEMPLATE.parents[1], check=True, timeout=120)
+    code = ("import sys; sys.path.insert(0, 'templates'); import maak_sjabloon as m; "
+            f"m.bouw().save({str(built)!r})")
+    subprocess.run([sys.executable, "-c", code], cwd=TEMPLATE.parents[1], check=True, timeout=120)
     with zipfile.ZipFile(built) as new, zipfile.ZipFile(TEMPLATE) as old:
         for part in ("word/document.xml", "word/styles.xml", "word/header1.xml", "word/footer1.xml"):
             assert new.read(part) == old.read(part), f"{part}: run python templates/maak_sjabloon.py"

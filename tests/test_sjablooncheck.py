@@ -1,4 +1,4 @@
-"""`opp sjabloon PAD`: a template edited in Word is checked before a run, each problem named where it stands."""
+"""`opp sjabloon PAD`: a template edited in Word is checked before a run, each problem named where it is."""
 
 from __future__ import annotations
 
@@ -27,11 +27,12 @@ def _alle_alineas(document):
                 yield from cell.paragraphs
 
 
-def _bewerk(tmp_path: Path, vervang: dict[str, str] = {}, erbij: tuple[str, ...] = (),
+def _bewerk(tmp_path: Path, vervang: dict[str, str] | None = None, erbij: tuple[str, ...] = (),
             weg_in_tabel_met: str = "") -> Path:
     """A copy of the template as someone edited it in Word: paragraph texts replaced, paragraphs added,
     and optionally the `{%tr endfor %}` removed from the table that mentions `weg_in_tabel_met`."""
     document = docx.Document(str(TEMPLATE))
+    vervang = vervang or {}
     for p in _alle_alineas(document):
         if p.text in vervang:
             p.text = vervang[p.text]
@@ -70,8 +71,10 @@ def test_what_word_does_to_tags_is_reported_with_the_paragraph(tmp_path):
     path = _bewerk(tmp_path, {"{{r veld('leerling.klas') }}": "{{r veld(‘leerling.klas’) }}"},
                    erbij=("Mentor: {{ leerling.mentor", "}} einde", "Naam:\xa0{{\xa0leerling.naam }}"))
     problemen = [str(p) for p in controleer(path)]
-    assert any("bij '{{r veld(‘leerling.klas’) }}'" in p and "krullende aanhalingstekens" in p for p in problemen)
-    assert any("bij 'Mentor: {{ leerling.mentor'" in p and "niet gesloten in deze alinea" in p for p in problemen)
+    assert any("bij '{{r veld(‘leerling.klas’) }}'" in p and "krullende aanhalingstekens" in p
+               for p in problemen)
+    assert any("bij 'Mentor: {{ leerling.mentor'" in p and "niet gesloten in deze alinea" in p
+               for p in problemen)
     assert any("bij '}} einde'" in p and "zonder begin" in p for p in problemen)
     assert any("vaste spatie" in p for p in problemen)
 
@@ -84,8 +87,8 @@ def test_names_in_plain_tags_rows_and_checkboxes_are_checked_against_the_registr
     problemen = [str(p) for p in controleer(path)]
     assert any("onbekend veld 'doel.omschrijvng'; bedoelt u 'doel.omschrijving'?" in p for p in problemen)
     assert any("onbekend veld 'opp.schoojaar'; bedoelt u 'opp.schooljaar'?" in p for p in problemen)
-    assert any("'Dreigende afstroming' is geen keuze van veld 'opp.aanleiding'; bedoelt u 'Dreigende afstroom'?"
-               in p for p in problemen)
+    assert any("'Dreigende afstroming' is geen keuze van veld 'opp.aanleiding'; "
+               "bedoelt u 'Dreigende afstroom'?" in p for p in problemen)
     assert any("onbekende naam 'leerlingen'; bedoelt u 'leerling'?" in p for p in problemen)
     assert any("veld 'doel.omschrijving' hoort in een herhaalde rij" in p for p in problemen)
     assert len(problemen) == 5
@@ -126,13 +129,14 @@ def test_external_relationships_macros_and_template_code_in_properties_are_refus
                                 b'/officeDocument/2006/relationships/attachedTemplate" Target="http://evil.example/t.dotm"'
                                 b' TargetMode="External"/></Relationships>')
         if name == "docProps/core.xml":
-            return data.replace(b"<dc:title>Ontwikkelingsperspectiefplan", b"<dc:title>OPP {{ leerling.naam }}")
+            return data.replace(b"<dc:title>Ontwikkelingsperspectiefplan",
+                                b"<dc:title>OPP {{ leerling.naam }}")
         if name == "word/vbaProject.bin":
             return b"macro"
         return data
     result = _opp_sjabloon(_zip_met(tmp_path, wijzig))
     assert result.exit_code == 78
-    assert "externe verwijzing van soort 'attachedTemplate' naar 'http://evil.example/t.dotm'" in result.output
+    assert "soort 'attachedTemplate' naar 'http://evil.example/t.dotm'" in result.output
     assert "macro's" in result.output
     assert "documenteigenschappen (docProps/core.xml): bevatten sjablooncode" in result.output
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .errors import UitvoerError
 from .findings import Bevinding, Locatie
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,9 @@ class Manifest:
                 self._items[item.bestand] = item
         except FileNotFoundError:
             pass
+        except OSError as exc:
+            raise UitvoerError(f"{self.pad}: het manifest kan niet worden gelezen ({exc.strerror or exc}); "
+                               "zonder manifest kan de tool bewerkte OPP's niet herkennen") from exc
         except (ValueError, KeyError, TypeError) as exc:
             # Safe direction: without an entry every existing file counts as possibly edited.
             log.warning("%s is onleesbaar (%s); bestaande OPP's worden als bewerkt behandeld",

@@ -191,6 +191,9 @@ class Schrijver:
         except BezetError as exc:
             log.warning("%s", exc)
             return Geschreven(Uitkomst.OPEN)
+        except PermissionError:  # the folder was writable (checked at the start): this file is held
+            log.warning("%s kan niet worden gelezen (open in een ander programma?); overgeslagen", doel)
+            return Geschreven(Uitkomst.OPEN)
         except OSError as exc:  # reading an existing file or appending to the journal
             raise _fout(doel, exc) from exc
 

@@ -262,3 +262,41 @@ def test_ctrl_c_gives_130_keeps_complete_files_and_leaves_no_temp(tmp_path, monk
     monkeypatch.undo()
     assert (uit / JAAR / MANIFEST).exists()  # saved on the way out
     assert "3 OPP's geschreven, 2 ongewijzigd" in cli(book, uit).output
+
+
+def test_unreadable_existing_opp_is_skipped_as_held_and_others_go_on(tmp_path, monkeypatch):
+    uit = tmp_path / "uit"
+    cli(export(tmp_path / "in.xlsx"), uit)
+    held = uit / JAAR / "1A" / "OPP_4.docx"
+    before = held.read_bytes()
+    original = Path.read_bytes
+
+    def locked(self):
+        if self == held:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    result = cli(export(tmp_path / "in2.xlsx", doel="Rekent tot 1000"), uit)
+    monkeypatch.undo()
+    assert result.exit_code == 75, result.output
+    assert "4 bijgewerkt" in result.output and "1 open in Word" in result.output
+    assert held.read_bytes() == before
+
+
+def test_unreadable_manifest_stops_the_run_with_73_and_writes_nothing(tmp_path, monkeypatch):
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    cli(book, uit)
+    before = opps(uit)
+    manifest = uit / JAAR / MANIFEST
+    original = Path.read_text
+
+    def locked(self, *args, **kwargs):
+        if self == manifest:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", locked)
+    result = cli(export(tmp_path / "in2.xlsx", doel="Anders"), uit)
+    assert result.exit_code == 73 and "het manifest kan niet worden gelezen" in result.output
+    assert opps(uit) == before

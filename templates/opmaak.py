@@ -1,0 +1,253 @@
+"""Word layout for the OPP template: A4, styles, header and footer, and the tables the form is made of.
+
+Used by maak_sjabloon.py, which holds the form's content. Lengths are in cm.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+BREEDTE = 17.0  # cm between the margins of an A4 page
+LABEL = 6.3  # cm: "Ondersteuningscoördinator" in bold fits on one line
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+LABEL_KLEUR, KOP_KLEUR, RAND_KLEUR = "EEF3F8", "D9E4F0", "A6B8CC"
+
+
+# --- document-wide settings -------------------------------------------------------------------
+
+def stijlen(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size = "Calibri", Pt(10.5)
+    normal.paragraph_format.space_after = Pt(3)
+    for naam, grootte, voor in (("Heading 1", 14, 16), ("Heading 2", 12, 10)):
+        kop = styles[naam]
+        kop.font.name, kop.font.size, kop.font.color.rgb = "Calibri", Pt(grootte), ACCENT
+        kop.paragraph_format.space_before, kop.paragraph_format.space_after = Pt(voor), Pt(4)
+    # Lists with five columns on A4: smaller text and narrower cell margins wrap fewer words.
+    tekst = styles.add_style("Tabeltekst", WD_STYLE_TYPE.PARAGRAPH)
+    tekst.base_style, tekst.font.size = normal, Pt(9.5)
+    tekst.paragraph_format.space_after = Pt(2)
+    lijst = styles.add_style("OPP-lijst", WD_STYLE_TYPE.TABLE)
+    lijst.base_style = styles["Normal Table"]
+    marges = OxmlElement("w:tblCellMar")
+    for kant in ("left", "right"):
+        el = OxmlElement(f"w:{kant}")
+        el.set(qn("w:w"), "70")
+        el.set(qn("w:type"), "dxa")
+        marges.append(el)
+    tbl_pr = lijst.element.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        tbl_pr = OxmlElement("w:tblPr")
+        lijst.element.append(tbl_pr)
+    tbl_pr.append(marges)
+    titel = styles["Title"]
+    titel.font.name, titel.font.size, titel.font.color.rgb = "Calibri", Pt(24), ACCENT
+    # Word's built-in 'Placeholder Text' (styleId PlaceholderText): grey, hidden from the gallery.
+    plc = styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
+    plc.base_style, plc.priority, plc.hidden = styles["Default Paragraph Font"], 99, True
+    plc.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    plc.element.attrib.pop(qn("w:customStyle"), None)
+    # Dutch spelling check and date formats: the document's language is nl-NL.
+    rpr = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "nl-NL")
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), "nl-NL")
+
+
+def a4(doc) -> None:
+    for s in doc.sections:
+        s.page_width, s.page_height = Cm(21.0), Cm(29.7)
+        s.left_margin = s.right_margin = Cm(2.0)
+        s.top_margin, s.bottom_margin = Cm(2.0), Cm(2.0)
+        s.header_distance = s.footer_distance = Cm(1.0)
+
+
+def eigenschappen(doc) -> None:
+    """Document properties without personal data: they show in Explorer and search results."""
+    cp = doc.core_properties
+    cp.title, cp.subject = "Ontwikkelingsperspectiefplan", "OPP Samenwerkingsverband VO Amsterdam-Diemen"
+    cp.author = cp.last_modified_by = "opp-generator"
+    cp.language, cp.comments, cp.keywords = "nl-NL", "", "OPP"
+    cp.created = cp.modified = datetime(2026, 1, 1)
+    cp.revision = 1
+
+
+def _veld_simple(paragraph, instr: str) -> None:
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), f" {instr} ")
+    run, t = OxmlElement("w:r"), OxmlElement("w:t")
+    t.text = "1"
+    run.append(t)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def kop_en_voet(doc) -> None:
+    # The default Header/Footer styles carry Letter-size tab stops; ours sit at the A4 right margin.
+    for naam in ("Header", "Footer"):
+        doc.styles[naam].paragraph_format.tab_stops.clear_all()
+    section = doc.sections[0]
+    head = section.header.paragraphs[0]
+    head.paragraph_format.tab_stops.add_tab_stop(Cm(BREEDTE), WD_TAB_ALIGNMENT.RIGHT)
+    vertrouwelijk = head.add_run("VERTROUWELIJK")
+    vertrouwelijk.bold, vertrouwelijk.font.color.rgb = True, RGBColor(0xC0, 0x00, 0x00)
+    head.add_run("\tOPP {{ leerling.naam }} · leerlingnummer {{ leerling.leerlingnummer }}").font.size = Pt(9)
+    foot = section.footer.paragraphs[0]
+    foot.paragraph_format.tab_stops.add_tab_stop(Cm(BREEDTE), WD_TAB_ALIGNMENT.RIGHT)
+    foot.add_run("Gemaakt op {{ opp.datum_opgesteld|datum }}\tpagina ")
+    _veld_simple(foot, "PAGE")
+    foot.add_run(" van ")
+    _veld_simple(foot, "NUMPAGES")
+    for p in foot.runs:
+        p.font.size = Pt(9)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+def _set(parent, tag: str, **attrs) -> None:
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    for k, v in attrs.items():
+        el.set(qn(f"w:{k}"), v)
+
+
+def _randen(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for kant in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{kant}")
+        for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", RAND_KLEUR)):
+            el.set(qn(f"w:{k}"), v)
+        borders.append(el)
+    # Schema order inside w:tblPr: tblBorders comes before shd, tblLayout, tblCellMar and tblLook.
+    na = {qn(t) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")}
+    later = [c for c in tbl_pr if c.tag in na]
+    if later:
+        later[0].addprevious(borders)
+    else:
+        tbl_pr.append(borders)
+
+
+def _tabel(doc, breedtes: list[float], rijen: int):
+    """A table with fixed column widths (Word and LibreOffice both honour tblGrid plus tcW)."""
+    table = doc.add_table(rows=rijen, cols=len(breedtes))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    _randen(table)
+    for col, cm in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), breedtes, strict=True):
+        col.set(qn("w:w"), str(int(cm * 567)))
+    for row in table.rows:
+        for cell, cm in zip(row.cells, breedtes, strict=True):
+            cell.width = Cm(cm)
+    return table
+
+
+def _kleur(cell, fill: str) -> None:
+    _set(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=fill)
+
+
+def _vul(cell, inhoud: str | list[str], vet: bool = False) -> None:
+    """Cell text; a list gives one paragraph per item."""
+    regels = inhoud if isinstance(inhoud, list) else [inhoud]
+    cell.paragraphs[0].add_run(regels[0]).bold = vet
+    for regel in regels[1:]:
+        cell.add_paragraph().add_run(regel).bold = vet
+
+
+def gegevenstabel(doc, rijen: list[tuple[str, str | list[str]]], label: float = LABEL):
+    """Labels in a shaded left column, values (mostly form fields) on the right; kept on one page."""
+    table = _tabel(doc, [label, BREEDTE - label], len(rijen))
+    for row, (tekst, inhoud) in zip(table.rows, rijen, strict=True):
+        _vul(row.cells[0], tekst, vet=True)
+        _kleur(row.cells[0], LABEL_KLEUR)
+        _vul(row.cells[1], inhoud)
+    _bij_elkaar(table)
+    _tussenruimte(doc)
+    return table
+
+
+def _bij_elkaar(table) -> None:
+    """Rows never split and the table stays on one page (keep-with-next on all but the last row)."""
+    for i, row in enumerate(table.rows):
+        _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+        if i < len(table.rows) - 1:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
+def _tussenruimte(doc) -> None:
+    """A small empty paragraph: it keeps two tables apart (else Word merges them) without a big gap."""
+    p = doc.add_paragraph()
+    p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.line_spacing = Pt(8)
+
+
+def _herhaal_kop(row) -> None:
+    """The header row repeats on every page the table runs over."""
+    _set(row._tr.get_or_add_trPr(), "w:tblHeader")
+
+
+def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, lijst: str, cellen: list[str],
+           leeg: str | None) -> None:
+    """A header row and one row per item (`{%tr for %}`); a clear sentence when the list is empty."""
+    if leeg:
+        doc.add_paragraph(f"{{%p if {lijst} %}}")
+    table = _tabel(doc, breedtes, 4)
+    table.style = doc.styles["OPP-lijst"]
+    for cell, kop in zip(table.rows[0].cells, koppen, strict=True):
+        _vul(cell, kop, vet=True)
+        _kleur(cell, KOP_KLEUR)
+    _herhaal_kop(table.rows[0])
+    table.rows[1].cells[0].paragraphs[0].text = f"{{%tr for {lus} in {lijst} %}}"
+    for cell, inhoud in zip(table.rows[2].cells, cellen, strict=True):
+        _vul(cell, inhoud)
+    for row in (table.rows[0], table.rows[2]):
+        _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.style = doc.styles["Tabeltekst"]
+    table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    if leeg:
+        doc.add_paragraph("{%p else %}")
+        doc.add_paragraph().add_run(leeg).italic = True
+        doc.add_paragraph("{%p endif %}")
+    _tussenruimte(doc)
+
+
+def _hoogte(row, cm: float) -> None:
+    _set(row._tr.get_or_add_trPr(), "w:trHeight", val=str(int(cm * 567)), hRule="atLeast")
+
+
+def toelichting(doc, tekst: str) -> None:
+    run = doc.add_paragraph().add_run(tekst)
+    run.italic, run.font.size, run.font.color.rgb = True, Pt(9.5), RGBColor(0x40, 0x40, 0x40)
+
+
+def tekenblok(doc, titel: str, rijen: list[tuple[str, str | list[str]]]) -> None:
+    """A signature block: its rows, then an empty signature cell (never a fake signature)."""
+    doc.add_heading(titel, 2)
+    rijen = rijen + [("Handtekening", "")]
+    table = _tabel(doc, [LABEL, BREEDTE - LABEL], len(rijen))
+    for row, (tekst, inhoud) in zip(table.rows, rijen, strict=True):
+        _vul(row.cells[0], tekst, vet=True)
+        _kleur(row.cells[0], LABEL_KLEUR)
+        _vul(row.cells[1], inhoud)
+    _hoogte(table.rows[-1], 1.8)
+    _bij_elkaar(table)
+    _tussenruimte(doc)

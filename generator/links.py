@@ -56,6 +56,9 @@ def koppel(vindplaats: str, documenten: Path | None, vanuit: Path | None) -> Kop
         return Koppeling(probleem=f"vindplaats met '{scheme}:' wordt niet als link opgenomen (alleen "
                                   "http, https, mailto of een bestand in de documentenmap); alleen de "
                                   "titel staat in het OPP")
+    if text.casefold().startswith("www."):
+        return Koppeling(probleem="internetadres zonder https:// ervoor; schrijf het als https://www...., "
+                                  "dan wordt het een link; nu staat alleen de titel in het OPP")
     return _bestand(text, documenten, vanuit)
 
 

@@ -119,10 +119,11 @@ def _met_bestaande(map: Path, rijen: list[Rij], vorige: dict[str, Rij],
 
 
 def _opp_bestanden(map: Path) -> list[str]:
-    """OPP files in the folder, without temp files, Word's '~$' lock files and side copies."""
+    """OPP files in the folder (only ours: named OPP_...), without temp files, Word's '~$' lock files
+    and side copies."""
     if not map.is_dir():
         return []
-    return sorted(p.relative_to(map).as_posix() for p in map.rglob("*.docx")
+    return sorted(p.relative_to(map).as_posix() for p in map.rglob("OPP_*.docx")
                   if not p.name.startswith((TEMP_PREFIX, "~$")) and not _ZIJKOPIE.search(p.stem))
 
 

@@ -176,3 +176,8 @@ def test_a_documents_folder_that_does_not_exist_is_named(tmp_path):
     koppeling = links.koppel("iop.docx", tmp_path / "bestaat-niet", tmp_path)
     assert koppeling.doel == ""
     assert "documentenmap" in koppeling.probleem and "bestaat niet" in koppeling.probleem
+
+
+def test_a_web_address_without_scheme_gets_a_hint(tmp_path):
+    koppeling = links.koppel("www.lvs.example.nl/iop/4512", tmp_path, tmp_path)
+    assert koppeling.doel == "" and "https://" in koppeling.probleem

@@ -169,6 +169,7 @@ def test_an_opp_file_without_a_previous_register_gets_a_row_from_its_name(tmp_pa
     (tmp_path / "3K").mkdir()
     (tmp_path / "3K/OPP_020999.docx").write_bytes(b"ouder bestand")
     (tmp_path / "3K/~$P_020999.docx").write_bytes(b"Word lock file")
+    (tmp_path / "3K/eigen aantekeningen.docx").write_bytes(b"not an OPP of ours")
     path = register.schrijf(tmp_path, [], date(2026, 10, 1))
     rows = _sheet(path, "OPP's")
     assert [(r["Leerlingnummer"].value, r["Klas"].value, r["OPP"].value) for r in rows] == \

@@ -162,7 +162,7 @@ def _compileer(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str], s
 def _tags(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
     """Each tag compiled on its own, then its names checked: this works even when a block is broken,
     so one run reports every misspelled field and every piece of unsafe code."""
-    env, ctx = maak_omgeving(), _voorbeeld_context()
+    env, ctx = maak_omgeving(), voorbeeld_context()
     lusvars = {m.group(1): m.group(2) for t, _ in alineas for m in _LUS.finditer(t)}
     out = []
     for alinea in alineas:
@@ -252,7 +252,7 @@ def _niet_gesloten(woord: str, alinea: tuple[str, str]) -> tuple[tuple[str, str]
     return alinea, f"'{{% {woord} %}}' wordt niet afgesloten met '{{% end{woord} %}}'"
 
 
-def _voorbeeld_context() -> dict:
+def voorbeeld_context() -> dict:
     """A context with one row in every list: its keys are the names a template may use."""
     nr, dag = "1", date(2026, 9, 1)
     opp = Opp(Leerling(nr, "A", "B", date(2013, 1, 1), "1A"), ouders=(Ouder(nr, "C"),),

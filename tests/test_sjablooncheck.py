@@ -10,7 +10,8 @@ import docx
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.sjablooncheck import controleer
+from generator.renderer import Sjabloon
+from generator.sjablooncheck import controleer, voorbeeld_context
 
 from .conftest import TEMPLATE
 
@@ -146,3 +147,18 @@ def test_a_file_that_is_no_word_document_is_refused(tmp_path):
     shutil.copy(__file__, path)
     result = _opp_sjabloon(path)
     assert result.exit_code == 78 and "geen leesbaar Word-document" in result.output
+
+
+def test_a_tag_that_word_split_over_runs_is_fine_and_still_renders(tmp_path):
+    """Word splits text into runs (spelling marks, edits); docxtpl joins those, so that is no problem."""
+    document = docx.Document(str(TEMPLATE))
+    p = next(p for p in _alle_alineas(document) if p.text == "{{r veld('leerling.klas') }}")
+    p.text = ""
+    for deel in ("{{r veld('leer", "ling.kl", "as') }}"):
+        p.add_run(deel)
+    split = tmp_path / "runs.docx"
+    document.save(str(split))
+    assert controleer(split) == []
+    context = voorbeeld_context()
+    xml = Sjabloon(split).render_parts(context)["word/document.xml"].decode()
+    assert '<w:tag w:val="leerling.klas"/>' in xml

@@ -100,7 +100,8 @@ def genereer(inst: Instellingen, voortgang: Callable[[int, int], None] | None = 
         te_maken = _al_klaar(taken, hashes, sjabloon_hash, schrijver, result)
         for taak, data in _render_alle(sjabloon, te_maken, inst, result, voortgang):
             nummer = taak.opp.leerling.leerlingnummer
-            _schrijf(taak, Versie(data, nummer, hashes[nummer], sjabloon_hash, __version__), schrijver, result)
+            versie = Versie(data, nummer, hashes[nummer], sjabloon_hash, __version__)
+            _schrijf(taak, versie, schrijver, result)
     except BaseException:
         _bewaar_manifest_na_fout(schrijver)
         raise
@@ -211,10 +212,12 @@ def documentenmap(inst: Instellingen) -> Path | None:
 
 
 def _meld_koppelingen(taken: list[Taak], inst: Instellingen, result: Resultaat) -> dict[str, tuple[int, int]]:
-    """Warn about refused or missing document links; per student: (linked documents, warnings)."""
+    """Warn about refused or missing document links and what the rules signal (18 during the plan);
+    per student: (linked documents, warnings)."""
     telling = {}
     for taak in taken:
         linked, found = links.beoordeel(taak.opp, documentenmap(inst), taak.doel.parent)
+        found += rules.signalen(taak.opp, inst.vandaag)
         result.bevindingen.extend(found)
         telling[taak.opp.leerling.leerlingnummer] = (linked, len(taak.opp.waarschuwingen) + len(found))
     return telling

@@ -19,7 +19,8 @@ from .manifest import Manifest, Vermelding, nu, sha256
 log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+             *(f"lpt{i}" for i in range(1, 10))}
 MAX_NAME = 80
 TEMP_PREFIX = ".opp-tmp-"
 TEMP_SUFFIX = ".tmp"  # never .docx: a temp left by a killed run is not mistaken for an OPP
@@ -114,8 +115,8 @@ def _fout(doel: Path, exc: OSError) -> SchrijfError | UitvoerError:
                             "bestanden zijn niet aangetast. Maak ruimte vrij en draai opnieuw: de run gaat "
                             "verder waar hij stopte")
     if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
-        return UitvoerError(f"{doel.parent}: geen toestemming om in deze map te schrijven; kies met --uitvoer "
-                            "een map waarin u mag schrijven")
+        return UitvoerError(f"{doel.parent}: geen toestemming om in deze map te schrijven; kies met "
+                            "--uitvoer een map waarin u mag schrijven")
     return SchrijfError(f"{doel}: schrijven mislukt ({exc.strerror or exc}); bestaande bestanden zijn niet "
                         "aangetast")
 

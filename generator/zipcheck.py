@@ -67,8 +67,9 @@ def _controleer_relaties(naam: str, part: str, data: bytes) -> None:
             continue
         target, soort = rel.get("Target", ""), rel.get("Type", "")
         if soort != _HYPERLINK:
-            raise SjabloonError(f"{naam}: {part} verwijst naar een extern bestand ({soort.rsplit('/', 1)[-1]}); "
-                                "een sjabloon mag niets van buiten laden")
+            soort = soort.rsplit("/", 1)[-1]
+            raise SjabloonError(f"{naam}: {part} verwijst naar een extern bestand ({soort}); een sjabloon "
+                                "mag niets van buiten laden")
         if not _VEILIGE_LINK.match(target):
             raise SjabloonError(f"{naam}: {part} bevat een link die geen http(s)- of mailto-link is "
                                 f"({target[:40]!r}); verwijder die link uit het sjabloon")

@@ -150,6 +150,8 @@ class Leerling:
     geregistreerd_duo: bool | None = None
     gedeeld_met_swv: bool | None = None
     opslaglocatie: str = ""
+    # The student's row (birth date cell), for findings the rules raise later (18 during the plan).
+    locatie: Locatie | None = field(default=None, compare=False)
 
     @property
     def naam(self) -> str:

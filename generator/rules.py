@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .records import Leerling, Ouder
+from .findings import Bevinding, Ernst, Locatie
+from .records import Leerling, Opp, Ouder
 
 VASTSTELLING_TERMIJN = timedelta(weeks=6)  # BR-2: calendar weeks
 MEERDERJARIG = 18
@@ -99,6 +100,16 @@ def achttien_tijdens_plan(leerling: Leerling, vandaag: date) -> bool:
     einde = einde_plan(leerling)
     verjaardag = achttiende_verjaardag(leerling)
     return einde is not None and peildatum(leerling, vandaag) < verjaardag <= einde
+
+
+def signalen(opp: Opp, vandaag: date) -> list[Bevinding]:
+    """BR-8 as a warning on the student's row: who must agree changes from the 18th birthday on."""
+    lln = opp.leerling
+    if not achttien_tijdens_plan(lln, vandaag):
+        return []
+    melding = (f"leerling wordt 18 tijdens de looptijd van het OPP (tot {einde_plan(lln):%d-%m-%Y}); vanaf "
+               "dan stemt de leerling zelf in met het handelingsdeel en met wijzigingen")
+    return [Bevinding(Ernst.WAARSCHUWING, lln.locatie or Locatie("Leerlingen"), melding, lln.leerlingnummer)]
 
 
 def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], vandaag: date) -> tuple[str, ...]:

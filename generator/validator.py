@@ -122,9 +122,10 @@ def _converteer_rij(tabel: Tabel, rij: Rij, result: Gevalideerd, vandaag: date) 
     nummer = str(values.get("leerlingnummer", ""))
     for b in found.errors + found.warnings:
         result.bevindingen.append(dataclasses.replace(b, leerlingnummer=nummer))
-    if tabel.soort is DOCUMENTEN:  # where a finding about this document's link will point
+    plek = {DOCUMENTEN: "vindplaats", LEERLINGEN: "geboortedatum"}.get(tabel.soort)
+    if plek:  # where a later finding about this row (a link, the 18th birthday) will point
         values["locatie"] = tabel.locatie(rij.nummer, next(
-            (k for k in tabel.kolommen if k.veld and k.veld.naam == "vindplaats"), None))
+            (k for k in tabel.kolommen if k.veld and k.veld.naam == plek), None))
     record = None if found.errors else _RECORD_TYPES[tabel.soort](**values)
     regels = [(tabel.soort, Regel(k, _met_nummer(record, k, nummer), rij.nummer, tabel))
               for k in _sleutels(nummer)]

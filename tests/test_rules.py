@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from generator import rules
+from generator.cli import main
 from generator.context import bouw_context
 from generator.records import Leerling, Opp, Ouder
+
+from .conftest import LEERLING_KOPPEN, leerling, make_workbook
 
 
 def _lln(**kw) -> Leerling:
@@ -139,3 +144,27 @@ def test_the_form_gets_the_rules_through_the_context():
     assert ctx["soort"] == "Intake-OPP"
     assert ctx["leerling_tekent"] is False and ctx["achttien_tijdens_plan"] is True
     assert ctx["ondertekenaars"] == "M. de Vries, A. Bakker"
+
+
+def _achttien_jaar_voor(d: date) -> date:
+    return d.replace(year=d.year - 18) if (d.month, d.day) != (2, 29) else date(d.year - 18, 3, 1)
+
+
+def test_turning_18_during_the_plan_is_a_warning_on_the_students_row_and_in_the_register(tmp_path):
+    today = date.today()  # the CLI judges against today
+    book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [
+        LEERLING_KOPPEN,
+        leerling("1", "Jong", "Genoeg", geboren=date(today.year - 13, 1, 1), inschrijving=today),
+        leerling("2", "Bijna", "Achttien", geboren=_achttien_jaar_voor(today + timedelta(days=200)),
+                 inschrijving=today)]})
+    result = CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(tmp_path / "uit"),
+                                       "--schooljaar", "2026-2027", "--werkers", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "wordt 18" in line]
+    assert len(warnings) == 1
+    assert "in.xlsx, blad 'Leerlingen', rij 3, kolom E 'Geboortedatum'" in warnings[0]
+    ws = load_workbook(tmp_path / "uit/2026-2027/overzicht.xlsx")["OPP's"]
+    head = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["2"]["Let op"] == "wordt 18 tijdens het plan" and rows["2"]["Waarschuwingen"] == 1
+    assert rows["1"]["Let op"] is None and rows["1"]["Waarschuwingen"] == 0

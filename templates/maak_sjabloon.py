@@ -93,11 +93,12 @@ def _netwerk(doc) -> None:
         doc.add_paragraph(regel)
     doc.add_paragraph("Anders, namelijk: " + _veld("opp.aanleiding_anders"))
     doc.add_heading("7. Bronnen", 1)
+    # The link text already holds the document's date (links.linktekst): no separate date column.
     toelichting(doc, "Het OPP verwijst naar deze documenten; wat wettelijk in het OPP moet staan, staat "
                      "in het OPP zelf. Een IOP of plan van aanpak staat bij het handelingsdeel (12).")
-    lijsttabel(doc, ["Soort", "Document (klik om te openen)", "Datum"], [4.0, 9.5, 3.5],
+    lijsttabel(doc, ["Soort", "Document en datum (klik om te openen)"], [4.5, 12.5],
                "document", "bronnen",
-               ["{{ document.soort }}", "{{r koppeling(document.link) }}", "{{ document.datum|datum }}"],
+               ["{{ document.soort }}", "{{r koppeling(document.link) }}"],
                "Geen andere documenten geregistreerd.")
     doc.add_heading("8. Schoolloopbaan", 1)
     gegevenstabel(doc, [("Schoolloopbaan", _veld("leerling.schoolloopbaan")),
@@ -148,9 +149,9 @@ def _handelingsdeel(doc) -> None:
     gegevenstabel(doc, [("Afspraken met ouders", _veld("opp.afspraken_ouders")),
                         ("Afspraken met de leerling", _veld("opp.afspraken_leerling"))])
     doc.add_heading("Uitwerking in IOP of plan van aanpak", 2)
-    lijsttabel(doc, ["Soort", "Document (klik om te openen)", "Datum"], [4.0, 9.5, 3.5],
+    lijsttabel(doc, ["Soort", "Document en datum (klik om te openen)"], [4.5, 12.5],
                "document", "uitwerkingen",
-               ["{{ document.soort }}", "{{r koppeling(document.link) }}", "{{ document.datum|datum }}"],
+               ["{{ document.soort }}", "{{r koppeling(document.link) }}"],
                "Geen IOP of plan van aanpak geregistreerd.")
 
 

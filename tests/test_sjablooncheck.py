@@ -162,3 +162,15 @@ def test_a_tag_that_word_split_over_runs_is_fine_and_still_renders(tmp_path):
     context = voorbeeld_context()
     xml = Sjabloon(split).render_parts(context)["word/document.xml"].decode()
     assert '<w:tag w:val="leerling.klas"/>' in xml
+
+
+def test_header_and_footer_are_checked_too(tmp_path):
+    document = docx.Document(str(TEMPLATE))
+    run = next(r for r in document.sections[0].header.paragraphs[0].runs if "leerling.naam" in r.text)
+    run.text = run.text.replace("leerling.naam", "leerling.nam")
+    path = tmp_path / "kop.docx"
+    document.save(str(path))
+    problemen = [str(p) for p in controleer(path)]
+    assert len(problemen) == 1
+    assert problemen[0].startswith("koptekst (header1.xml), bij 'VERTROUWELIJK")
+    assert "onbekend veld 'leerling.nam'; bedoelt u 'leerling.naam'?" in problemen[0]

@@ -251,21 +251,28 @@ def _stel_samen(regels: dict[Blad, list[Regel]], result: Gevalideerd) -> None:
             bad_keys.add(key)
     selective = any(k.veld and k.veld.pad == "opp.nodig" for r in students[:1] for k in r.tabel.kolommen)
     related = {blad: _groepeer(regels[blad], by_key, result) for blad in _RECORD_TYPES if blad is not LEERLINGEN}
+    per_key = _per_leerling(result.bevindingen)  # once, not per student: 5,000 students x findings adds up
     for key, rows in by_key.items():
         leerling = rows[0].record
         if selective and (leerling is None or not leerling.nodig) and key not in bad_keys:
             result.niet_geselecteerd += 1
             continue
+        found = per_key.get(key, [])
         if key in bad_keys or leerling is None:
-            reason = next((b.melding for b in result.bevindingen
-                           if b.ernst is Ernst.FOUT and convert.sleutel(b.leerlingnummer or "-") == key),
-                          "fout in de gegevens")
+            reason = next((b.melding for b in found if b.ernst is Ernst.FOUT), "fout in de gegevens")
             result.geweigerd[leerling.leerlingnummer if leerling else key] = reason
             continue
         parts = {blad.lijst: tuple(related[blad].get(key, ())) for blad in related}
-        warns = tuple(b for b in result.bevindingen if b.ernst is Ernst.WAARSCHUWING
-                      and b.leerlingnummer and convert.sleutel(b.leerlingnummer) == key)
+        warns = tuple(b for b in found if b.ernst is Ernst.WAARSCHUWING)
         result.opps.append(Opp(leerling=leerling, waarschuwingen=warns, **parts))
+
+
+def _per_leerling(bevindingen: list[Bevinding]) -> dict[str, list[Bevinding]]:
+    grouped: dict[str, list[Bevinding]] = defaultdict(list)
+    for b in bevindingen:
+        if b.leerlingnummer:
+            grouped[convert.sleutel(b.leerlingnummer)].append(b)
+    return grouped
 
 
 def _groepeer(rows: list[Regel], students: dict, result: Gevalideerd) -> dict[str, list]:

@@ -1,0 +1,114 @@
+"""Benchmark: reading and checking an export (`opp controleer`), as a whole process.
+
+    python bench/bench_lezen.py                 # 5,000 students x 40 columns, 5 runs per size
+    python bench/bench_lezen.py --n 5000 --runs 7
+
+Builds fictitious exports of 1,000, N and 4N students by 40 columns (student sheet with ids in a
+'000000' format, real date cells, text dates, wide guardian columns, free text, plus unknown columns),
+and the same N-student data as a ';' CSV. Each measurement runs `python -m generator controleer` in a
+fresh child process (interpreter start, imports, reading, validation), wall clock; peak memory is that
+child's ru_maxrss (getrusage RUSAGE_CHILDREN, taken inside a small wrapper process per run so that runs
+do not mask each other). Prints medians; flat memory shows as nearly equal peak RSS across sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+KOPPEN = ["Stamnummer", "Roepnaam", "Tussenvoegsel", "Achternaam", "Geboortedatum", "Klas", "Leerjaar", "Studie",
+          "Mentor", "Datum inschrijving", "Vorige school", "Schooladvies", "Lwoo", "OPP", "Aanleiding OPP",
+          "Soort OPP", "Ondersteuningsbehoefte", "Onderbouwing", "Startdatum OPP", "Einddatum OPP",
+          "Ouder 1 naam", "Relatie ouder 1", "Telefoon ouder 1", "E-mail ouder 1", "Ouder 2 naam",
+          "Relatie ouder 2", "Telefoon ouder 2", "E-mail ouder 2", "BSN"]
+KOPPEN += [f"Extra {i}" for i in range(40 - len(KOPPEN))]  # columns a school exports but we do not use
+
+# The wrapper runs one child and reports its wall time and peak RSS (KiB on Linux).
+WRAPPER = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+print(json.dumps({"s": time.perf_counter() - t, "rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "code": code}))
+"""
+
+
+def rij(i: int) -> list:
+    born = date(2011, 1, 1) + timedelta(days=i % 1400)
+    return [i + 1, f"Roep{i}", "van der" if i % 7 == 0 else None, f"Achternaam{i}", born, f"{1 + i % 6}{'ABCD'[i % 4]}",
+            1 + i % 6, "vmbo-kb", f"mw. Mentor{i % 40}", f"{(i % 28) + 1:02d}-08-2026", f"Basisschool {i % 90}",
+            "vmbo-k", "nee", "ja" if i % 3 else "nee", "Dreigende afstroom", "OPP",
+            f"Heeft structuur nodig.\nRegel twee voor {i}.", "Onderbouwing", date(2026, 9, 1), date(2027, 8, 31),
+            f"M. Achternaam{i}", "moeder", 612345678 + i, f"ouder{i}@example.nl", f"P. Achternaam{i}", "vader",
+            "0201234567", f"ouder2.{i}@example.nl", "123456782"] + [f"x{i}"] * (40 - 29)
+
+
+def bouw_xlsx(n: int, pad: Path) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Leerlingen")
+    ws.append(KOPPEN)
+    for i in range(n):
+        values = rij(i)
+        first = WriteOnlyCell(ws, values[0])
+        first.number_format = "000000"  # leading zeros only in the format, as Magister writes them
+        born = WriteOnlyCell(ws, values[4])
+        born.number_format = "dd-mm-yyyy"
+        ws.append([first, *values[1:4], born, *values[5:]])
+    wb.save(pad)
+
+
+def bouw_csv(n: int, pad: Path) -> None:
+    with pad.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, delimiter=";")
+        out.writerow(KOPPEN)
+        for i in range(n):
+            out.writerow(["" if v is None else v.strftime("%d-%m-%Y") if isinstance(v, date) else v for v in rij(i)])
+
+
+def meet(pad: Path, runs: int) -> dict:
+    cmd = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "generator", "controleer", str(pad)]
+    subprocess.run(cmd, check=True, capture_output=True)  # warm-up: file cache, .pyc
+    results = [json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+               for _ in range(runs)]
+    if any(r["code"] not in (0, 65) for r in results):
+        raise SystemExit(f"opp controleer faalde op {pad}: {results}")
+    times = [r["s"] for r in results]
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+            "peak_rss_mb": max(r["rss"] for r in results) / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=5000, help="aantal leerlingen (standaard 5000)")
+    parser.add_argument("--runs", type=int, default=5, help="metingen per grootte (standaard 5)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-lezen-") as tmp:
+        cases = []
+        for n in sorted({1000, args.n, 4 * args.n}):
+            pad = Path(tmp) / f"export-{n}.xlsx"
+            bouw_xlsx(n, pad)
+            cases.append((f"xlsx {n:>6} x 40", pad))
+        pad = Path(tmp) / f"leerlingen-{args.n}.csv"
+        bouw_csv(args.n, pad)
+        cases.append((f"csv  {args.n:>6} x 40", pad))
+        t = time.perf_counter()
+        for label, pad in cases:
+            r = meet(pad, args.runs)
+            print(f"{label}  {pad.stat().st_size / 2**20:6.1f} MB  median {r['median_s']:.2f} s "
+                  f"(min {r['min_s']:.2f}, max {r['max_s']:.2f})  peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+        print(f"python {sys.version.split()[0]}, {args.runs} runs per size, total {time.perf_counter() - t:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

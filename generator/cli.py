@@ -171,6 +171,8 @@ def _samenvatting(result: pipeline.Resultaat) -> str:
         parts.append("geen OPP's gemaakt: --streng en de export bevat fouten")
     if result.rapport:
         parts.append(f"controlerapport in {result.rapport}")
+    if result.overzicht:
+        parts.append(f"overzicht met termijnen in {result.overzicht}")
     return ", ".join(parts) + f"; bestanden in {result.map}"
 
 

@@ -66,6 +66,7 @@ class Resultaat:
     bevindingen: list[Bevinding] = field(default_factory=list)
     niet_geselecteerd: int = 0
     rapport: Path | None = None  # where the check report was written
+    overzicht: Path | None = None  # where the register overzicht.xlsx was written
     streng_gestopt: bool = False  # --streng and the export had errors: no OPP was made
 
 
@@ -238,7 +239,7 @@ def _schrijf_register(taken: list[Taak], inst: Instellingen, result: Resultaat,
         rijen.append(register.rij(taak.opp, inst.schooljaar, inst.vandaag, bestand, status,
                                   *koppelingen.get(nummer, (0, 0))))
     try:
-        register.schrijf(result.map, rijen, inst.vandaag, set(result.overgeslagen))
+        result.overzicht = register.schrijf(result.map, rijen, inst.vandaag, set(result.overgeslagen))
     except OppError as exc:
         log.info("overzicht: %s", exc)
         result.bevindingen.append(Bevinding(

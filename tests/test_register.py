@@ -79,6 +79,7 @@ def test_register_has_one_row_per_generated_opp_with_its_link_and_dates(tmp_path
     assert late["Volgende evaluatie"].value.date() == _een_jaar_min_dag(VANDAAG - timedelta(days=8))
     assert late["Gekoppelde documenten"].value == 1 and late["Waarschuwingen"].value == 1  # javascript:
     assert late["Uiterste vaststelling"].number_format == "DD-MM-YYYY"
+    assert f"overzicht met termijnen in {basis / 'overzicht.xlsx'}" in result.output
 
 
 def _een_jaar_min_dag(d: date) -> date:

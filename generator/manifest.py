@@ -85,6 +85,21 @@ def _is_findings(value: object) -> bool:
     return isinstance(value, (tuple, list)) and bool(value) and isinstance(value[0], Bevinding)
 
 
+def _fsync_map(map: Path) -> None:
+    """Make the manifest's new name durable before the journal goes (POSIX; Windows cannot open a
+    folder, and NTFS journals renames itself)."""
+    try:
+        fd = os.open(map, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the rename is then as durable as they make it
+    finally:
+        os.close(fd)
+
+
 def nu() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -132,6 +147,7 @@ class Manifest:
         self._sluit()
         if self._gewijzigd:
             schrijf(self.pad, self.inhoud())
+            _fsync_map(self.map)
             self._gewijzigd = False
         self.journaal.unlink(missing_ok=True)
 

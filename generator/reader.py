@@ -47,14 +47,17 @@ class Kolom:
     ouder: int = 0  # guardian number of a wide guardian column on the students sheet, else 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 200,000 cells of a school export stay small
 class Cel:
     waarde: object
     formaat: str = ""
     formule: bool = False  # a formula whose value Excel never stored: the value is unknown
 
 
-@dataclass(frozen=True)
+_LEEG = Cel(None)
+
+
+@dataclass(frozen=True, slots=True)
 class Rij:
     nummer: int  # Excel's row number (for CSV: the line number)
     cellen: tuple[Cel, ...]
@@ -220,10 +223,11 @@ def _lees_tabel(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tu
     if kop_rij != head[0][0]:
         result.bevindingen.append(Bevinding(Ernst.INFO, tabel.locatie(kop_rij),
                                             f"kolomkoppen gevonden in rij {kop_rij}; rijen erboven overgeslagen"))
-    width = len(kolommen)
+    used = [k.veld is not None for k in kolommen]
     blank_run = 0
     for number, cells in _chain([(n, c) for n, c in head if n > kop_rij], rows):
-        values = cells[:width]
+        # cells of unused columns are not kept: memory grows with the data that matters only
+        values = tuple(c if u else _LEEG for c, u in zip(cells, used, strict=False))
         if all(_blank(c.waarde) and not c.formule for c in values):
             blank_run += 1
             if blank_run >= BLANK_ROWS_STOP:

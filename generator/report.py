@@ -46,7 +46,7 @@ def maak_rapport(bevindingen: Iterable[Bevinding]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Controle"
-    for col, (kop, breedte) in enumerate(zip(KOPPEN, BREEDTES), start=1):
+    for col, (kop, breedte) in enumerate(zip(KOPPEN, BREEDTES, strict=True), start=1):
         ws.cell(1, col, kop).font = Font(bold=True)
         ws.column_dimensions[ws.cell(1, col).column_letter].width = breedte
     row = 1

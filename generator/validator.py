@@ -8,13 +8,25 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from . import convert
-from .fields import (BETROKKENEN, DOCUMENTEN, DOELEN, FACTOREN, LEERLINGEN, ONDERSTEUNING, OUDERS, Blad,
-                     Veld, Veldtype, velden_van)
+from .fields import (
+    BETROKKENEN,
+    DOCUMENTEN,
+    DOELEN,
+    FACTOREN,
+    LEERLINGEN,
+    ONDERSTEUNING,
+    OUDERS,
+    Blad,
+    Veld,
+    Veldtype,
+    velden_van,
+)
 from .findings import Bevinding, Ernst, Locatie
 from .reader import Gelezen, Kolom, Rij, Tabel
-from .records import Betrokkene, Doel, Document, Factor, Leerling, Ondersteuning, Opp, Ouder
+from .records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 
 _RECORD_TYPES: dict[Blad, type] = {
     LEERLINGEN: Leerling, OUDERS: Ouder, DOELEN: Doel, ONDERSTEUNING: Ondersteuning,
@@ -105,7 +117,7 @@ class _Rijwaarden:
 def _converteer_rij(tabel: Tabel, rij: Rij, result: Gevalideerd, vandaag: date) -> list[tuple[Blad, Regel]]:
     found = _Rijwaarden()
     used: set[tuple[str, int]] = set()
-    for kolom, cel in zip(tabel.kolommen, rij.cellen):
+    for kolom, cel in zip(tabel.kolommen, rij.cellen, strict=False):  # a row may be shorter than its header
         v = kolom.veld
         if v is None or v.type is Veldtype.GEHEIM or (v.pad, kolom.ouder) in used:
             continue
@@ -140,11 +152,10 @@ def _letter_van(tabel: Tabel, v: Veld) -> str:
 
 def _converteer_cel(tabel: Tabel, rij: Rij, kolom: Kolom, cel, found: _Rijwaarden) -> None:
     v = kolom.veld
-    where = tabel.locatie(rij.nummer, kolom)
     if cel.formule:
         ernst = Ernst.FOUT if v.verplicht and not kolom.ouder else Ernst.WAARSCHUWING
         (found.errors if ernst is Ernst.FOUT else found.warnings).append(Bevinding(
-            ernst, where, "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw "
+            ernst, tabel.locatie(rij.nummer, kolom), "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw "
             "op, of zet er de waarde in"))
         return
     if convert.is_leeg(cel.waarde):
@@ -152,13 +163,14 @@ def _converteer_cel(tabel: Tabel, rij: Rij, kolom: Kolom, cel, found: _Rijwaarde
     try:
         value = convert.converteer(v, cel.waarde, cel.formaat)
     except ValueError as exc:
+        where = tabel.locatie(rij.nummer, kolom)
         if v.type in _ZACHT and v.pad not in _HARD:
             found.warnings.append(Bevinding(Ernst.WAARSCHUWING, where, f"{exc}; deze waarde wordt niet gebruikt"))
         else:
             found.errors.append(Bevinding(Ernst.FOUT, where, str(exc)))
         return
     for melding in _opmerkingen(v, cel.waarde, value):
-        found.warnings.append(Bevinding(Ernst.WAARSCHUWING, where, melding))
+        found.warnings.append(Bevinding(Ernst.WAARSCHUWING, tabel.locatie(rij.nummer, kolom), melding))
     found.values[kolom.ouder][v.naam] = value
 
 
@@ -207,8 +219,9 @@ def _brede_ouders(tabel: Tabel, rij: Rij, values: dict[int, dict], nummer: str,
     return regels
 
 
-def _verplicht(blad: Blad) -> list[Veld]:
-    return [v for v in velden_van(blad) if v.verplicht]
+@cache
+def _verplicht(blad: Blad) -> tuple[Veld, ...]:
+    return tuple(v for v in velden_van(blad) if v.verplicht)
 
 
 def _controleer_samenhang(tabel: Tabel, rij: Rij, values: dict, vandaag: date) -> list[Bevinding]:

@@ -146,8 +146,10 @@ def _lees_xlsx(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
                     continue
                 ws.reset_dimensions()  # the file's own <dimension> may be wrong (P2)
                 try:
-                    rows = _xlsx_rijen(ws, _formules_zonder_waarde(wb, ws))
+                    xml = _blad_xml(wb, ws)
+                    rows = _xlsx_rijen(ws, _formules_zonder_waarde(xml))
                     _lees_tabel(pad.name, ws.title, ws.title, rows, result, koppeling)
+                    _meld_verborgen_rijen(pad.name, ws.title, xml, result)
                 except Exception as exc:  # broken sheet XML surfaces only while iterating
                     raise InvoerError(f"{pad.name}, blad '{ws.title}': het blad is beschadigd en kan niet "
                                       "worden gelezen; open het in Excel en sla het opnieuw op") from exc
@@ -183,16 +185,34 @@ def _letter(i: int) -> str:
 _CELL_START = re.compile(rb"<c\b[^>]*\br=\"([A-Z]+[0-9]+)\"")
 _FORMULA = re.compile(rb"<f[ >/]")
 _VALUE = re.compile(rb"<v>[^<]+</v>")
+_HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*\br="([0-9]+)"')
 
 
-def _formules_zonder_waarde(wb, ws) -> set[str]:
-    """Cells holding a formula without a stored value (a file written by a program, never saved by
-    Excel): data_only reading gives None there, which must not pass for an empty cell (P9). The
-    container checks above bound the size of what is read here."""
+def _blad_xml(wb, ws) -> bytes:
+    """The sheet's raw XML, for what read-only openpyxl does not tell (formulas, hidden rows). The
+    container checks above bound its size."""
     archive, path = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
-    if archive is None or path is None:  # openpyxl internals changed: do without this check
-        return set()
-    data = archive.read(path)
+    if archive is None or path is None:  # openpyxl internals changed: do without these checks
+        return b""
+    return archive.read(path)
+
+
+def _meld_verborgen_rijen(bestand: str, blad: str, data: bytes, result: Gelezen) -> None:
+    """Hidden rows are read like any other (P11), but the user may not know they are there."""
+    tabel = result.tabellen[-1] if result.tabellen and result.tabellen[-1].blad == blad else None
+    if tabel is None or tabel.bestand != bestand or b"hidden" not in data:
+        return
+    read = {r.nummer for r in tabel.rijen}
+    hidden = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data) if int(m.group(1)) in read]
+    if hidden:
+        shown = ", ".join(map(str, hidden[:20])) + (" ..." if len(hidden) > 20 else "")
+        result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(bestand, blad),
+                                            f"verborgen rijen in Excel, wel gelezen: {shown}"))
+
+
+def _formules_zonder_waarde(data: bytes) -> set[str]:
+    """Cells holding a formula without a stored value (a file written by a program, never saved by
+    Excel): data_only reading gives None there, which must not pass for an empty cell (P9)."""
     found: set[str] = set()
     for f in _FORMULA.finditer(data):
         start, end = data.rfind(b"<c ", 0, f.start()), data.find(b"</c>", f.start())

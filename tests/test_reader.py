@@ -326,3 +326,16 @@ def test_broken_sheet_xml_is_a_clear_error_not_a_traceback(tmp_path):
     with pytest.raises(InvoerError) as exc:
         lees([book])
     assert str(exc.value).startswith("in.xlsx, blad 'Leerlingen': het blad is beschadigd")
+
+
+def test_hidden_rows_are_read_and_mentioned(tmp_path):  # P11
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Leerlingen"
+    for row in [LEERLING_KOPPEN, leerling("1", "A", "B"), leerling("2", "C", "D"), leerling("3", "E", "F")]:
+        ws.append(row)
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "in.xlsx")
+    gelezen = lees([tmp_path / "in.xlsx"])
+    assert [r.nummer for r in gelezen.tabellen[0].rijen] == [2, 3, 4]
+    assert (Locatie("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3") in _info(gelezen)

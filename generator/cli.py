@@ -107,7 +107,9 @@ def genereer(invoer: tuple[Path, ...], sjabloon: Path | None, uitvoer: Path, sch
             balk.sluit()
     _toon_bevindingen(result.bevindingen)
     click.echo(_samenvatting(result))
-    sys.exit(EXIT_DATA if result.overgeslagen or result.streng_gestopt else _afsluitcode_bestanden(result))
+    data_fout = (result.overgeslagen or result.streng_gestopt
+                 or any(b.ernst is Ernst.FOUT for b in result.bevindingen))  # e.g. no students sheet at all
+    sys.exit(EXIT_DATA if data_fout else _afsluitcode_bestanden(result))
 
 
 def _afsluitcode_bestanden(result: pipeline.Resultaat) -> int:

@@ -175,3 +175,11 @@ def test_school_mapping_file_through_the_cli(tmp_path):
     (tmp_path / "fout.toml").write_text('[kolommen]\n"X" = "leerling.bestaatniet"\n', encoding="utf-8")
     result = _run("controleer", book, "--kolommen", tmp_path / "fout.toml")
     assert result.exit_code == 66 and "`opp velden` toont de veldnamen" in result.output
+
+
+def test_export_without_a_students_sheet_is_a_data_error(tmp_path):
+    book = make_workbook(tmp_path / "in.xlsx", {"Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"]]})
+    result = _run("genereer", book, "--uitvoer", tmp_path / "uit", "--schooljaar", "2026-2027", "--werkers", "1")
+    assert result.exit_code == 65
+    assert "geen blad met leerlingen gevonden" in result.output
+    assert _run("controleer", book).exit_code == 65

@@ -16,7 +16,7 @@ from . import __version__, links, register, rules
 from .context import bouw_context
 from .errors import OppError, RenderError
 from .findings import Bevinding, Ernst, Locatie
-from .manifest import Manifest, invoer_hash, sha256_bestand
+from .manifest import invoer_hash, sha256_bestand
 from .mapping import lees_koppeling
 from .parallel import maak_documenten
 from .reader import lees
@@ -24,7 +24,7 @@ from .records import Opp
 from .renderer import Sjabloon
 from .report import maak_rapport
 from .validator import Gevalideerd, valideer
-from .writer import (Geschreven, Schrijver, Uitkomst, Versie, bereid_voor, bestandsnaam, maak_map,
+from .writer import (Geschreven, Schrijver, Uitkomst, Versie, bestandsnaam, maak_map,
                      schrijf_atomair, veilige_naam)
 from .zipcheck import controleer_sjabloon
 
@@ -90,9 +90,8 @@ def genereer(inst: Instellingen, voortgang: Callable[[int, int], None] | None = 
     basis = inst.uitvoer / veilige_naam(inst.schooljaar)
     result = Resultaat(basis, overgeslagen=dict(checked.geweigerd), bevindingen=checked.bevindingen,
                        niet_geselecteerd=checked.niet_geselecteerd)
-    bereid_voor(basis)  # a read-only folder stops the run here, before any student
-    schrijver = Schrijver(Manifest(basis), inst.overschrijf)
     sjabloon_hash = sha256_bestand(inst.sjabloon)
+    schrijver = Schrijver.open(basis, inst.overschrijf)  # one run per folder; read-only stops it here
     try:
         result.streng_gestopt = inst.streng and bool(checked.fouten())
         taken = plan([] if result.streng_gestopt else checked.opps, basis, inst)

@@ -26,6 +26,7 @@ TEMP_PREFIX = ".opp-tmp-"
 TEMP_SUFFIX = ".tmp"  # never .docx: a temp left by a killed run is not mistaken for an OPP
 NIEUW_ACHTERVOEGSEL = " (nieuw)"
 VORIGE_ACHTERVOEGSEL = " (vorige)"
+SLOT = ".opp-run.lock"
 
 
 class Uitkomst(str, Enum):
@@ -87,13 +88,54 @@ def maak_map(pad: Path) -> None:
         raise UitvoerError(f"{pad}: de uitvoermap kan niet worden gemaakt ({exc.strerror or exc})") from exc
 
 
-def bereid_voor(map: Path) -> None:
-    """Before the first student: the folder exists, is writable, and holds no temps of a killed run."""
+def bereid_voor(map: Path) -> Slot:
+    """Before the first student: the folder exists, no other run uses it, it is writable, and it
+    holds no temps of a killed run. The caller releases the returned lock."""
     maak_map(map)
-    veeg_op(map)
-    proef = map / f"{TEMP_PREFIX}proef{TEMP_SUFFIX}"
-    schrijf_atomair(proef, b"")
-    proef.unlink(missing_ok=True)
+    slot = Slot(map)
+    try:
+        veeg_op(map)
+        proef = map / f"{TEMP_PREFIX}proef{TEMP_SUFFIX}"
+        schrijf_atomair(proef, b"")
+        proef.unlink(missing_ok=True)
+    except BaseException:
+        slot.vrij()
+        raise
+    return slot
+
+
+class Slot:
+    """One run at a time per output folder: a second run would sweep the first one's temps and both
+    would rewrite the manifest. The system releases the lock when the process ends, even on a kill."""
+
+    def __init__(self, map: Path):
+        pad = map / SLOT
+        try:
+            self._fd: int | None = os.open(pad, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise _fout(pad, exc) from exc
+        try:
+            _vergrendel(self._fd)
+        except OSError as exc:
+            self.vrij()
+            raise BezetError(f"{map}: er loopt al een andere run van opp genereer in deze map; probeer het "
+                             "opnieuw als die klaar is") from exc
+
+    def vrij(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the lock; the file stays (deleting it would race)
+            self._fd = None
+
+
+def _vergrendel(fd: int) -> None:
+    if os.name == "nt":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def veeg_op(map: Path) -> int:
@@ -182,9 +224,20 @@ def bewaar_kopie(doel: Path) -> Path:
 class Schrijver:
     """Writes each student's document by the decision table of betrouwbaarheid.md §3.8."""
 
-    def __init__(self, manifest: Manifest, overschrijf: bool = False):
+    def __init__(self, manifest: Manifest, overschrijf: bool = False, slot: Slot | None = None):
         self.manifest = manifest
         self.overschrijf = overschrijf
+        self.slot = slot
+
+    @classmethod
+    def open(cls, map: Path, overschrijf: bool = False) -> Schrijver:
+        """Prepare the folder (bereid_voor), take its lock and load its manifest."""
+        slot = bereid_voor(map)
+        try:
+            return cls(Manifest(map), overschrijf, slot)
+        except BaseException:
+            slot.vrij()
+            raise
 
     def schrijf(self, doel: Path, nieuw: Versie) -> Geschreven:
         try:
@@ -283,4 +336,9 @@ class Schrijver:
                           nieuw.sjabloon, nieuw.versie, nu())
 
     def bewaar(self) -> None:
-        self.manifest.bewaar(schrijf_atomair)
+        """Write the manifest and release the folder."""
+        try:
+            self.manifest.bewaar(schrijf_atomair)
+        finally:
+            if self.slot is not None:
+                self.slot.vrij()

@@ -300,3 +300,29 @@ def test_unreadable_manifest_stops_the_run_with_73_and_writes_nothing(tmp_path, 
     result = cli(export(tmp_path / "in2.xlsx", doel="Anders"), uit)
     assert result.exit_code == 73 and "het manifest kan niet worden gelezen" in result.output
     assert opps(uit) == before
+
+
+def test_a_second_run_in_the_same_folder_waits_its_turn_and_kills_release_the_lock(tmp_path):
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    cli(book, uit)
+    before = opps(uit)
+    theirs = uit / JAAR / "1A" / f"{TEMP_PREFIX}van-de-andere-run.tmp"
+    holder = subprocess.Popen([sys.executable, "-c", f"""
+import sys, time
+from pathlib import Path
+from generator.writer import bereid_voor
+slot = bereid_voor(Path({str(uit / JAAR)!r}))
+print("vast", flush=True)
+time.sleep(60)
+"""], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "vast"
+        theirs.write_bytes(b"bezig")  # the other run is writing
+        result = cli(export(tmp_path / "in2.xlsx", doel="Anders"), uit)
+        assert result.exit_code == 75, result.output
+        assert "er loopt al een andere run" in result.output
+        assert opps(uit) == before and theirs.read_bytes() == b"bezig"  # its temp was not swept
+    finally:
+        holder.kill()
+        holder.wait()
+    assert cli(book, uit).exit_code == 0  # the killed holder's lock is gone

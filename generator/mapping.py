@@ -70,7 +70,8 @@ def _kolommen(pad: Path, table: dict) -> dict[Blad, dict[str, Veld]]:
                               "kolom; `opp velden` toont de veldnamen (bijvoorbeeld leerling.roepnaam)")
         v = veld(pad_veld)
         # the student number links every sheet: one name for it holds on each kind of sheet
-        targets = [w for w in VELDEN if w.blad and w.naam == "leerlingnummer"] if v.naam == "leerlingnummer" else [v]
+        key = v.naam == "leerlingnummer"
+        targets = [w for w in VELDEN if w.blad and w.naam == "leerlingnummer"] if key else [v]
         for w in targets:
             result.setdefault(w.blad, {})[normaliseer_kop(kop)] = w
     return result

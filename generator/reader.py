@@ -6,9 +6,6 @@ found even below title rows. Values stay raw here: the validator converts them b
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import logging
 import re
 import warnings
@@ -21,6 +18,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from .csvbestand import csv_rijen, decodeer
 from .errors import InvoerError
 from .fields import BLADEN, LEERLINGEN, Blad, Veld, normaliseer_kop, ouder_kolom
 from .findings import Bevinding, Ernst, Locatie
@@ -35,8 +33,6 @@ MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 10_000
 CSV_SUFFIXES = (".csv", ".txt")
-SEPARATORS = ";,\t"
-SNIFF_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -75,7 +71,8 @@ class Tabel:
     rijen: list[Rij] = field(default_factory=list)
 
     def locatie(self, rij: int | None = None, kolom: Kolom | None = None) -> Locatie:
-        return Locatie(self.bestand, self.blad, rij, kolom.letter if kolom else "", kolom.kop if kolom else "")
+        letter, kop = (kolom.letter, kolom.kop) if kolom else ("", "")
+        return Locatie(self.bestand, self.blad, rij, letter, kop)
 
 
 @dataclass
@@ -116,8 +113,8 @@ def _controleer_container(pad: Path, magic: bytes) -> None:
         raise InvoerError(f"{pad.name}: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
                           "bestand. Open het in Excel en sla het op als Excel-werkmap (.xlsx).")
     if not magic.startswith(b"PK"):
-        raise InvoerError(f"{pad.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). Sla het "
-                          "bestand in Excel op als Excel-werkmap (.xlsx).")
+        raise InvoerError(f"{pad.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). "
+                          "Sla het bestand in Excel op als Excel-werkmap (.xlsx).")
     try:
         with zipfile.ZipFile(pad) as zf:
             infos = zf.infolist()
@@ -241,8 +238,9 @@ def _lees_tabel(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tu
     soort, kop_rij, kolommen = found
     tabel = Tabel(bestand, blad, soort, kop_rij, kolommen)
     if kop_rij != head[0][0]:
-        result.bevindingen.append(Bevinding(Ernst.INFO, tabel.locatie(kop_rij),
-                                            f"kolomkoppen gevonden in rij {kop_rij}; rijen erboven overgeslagen"))
+        result.bevindingen.append(Bevinding(
+            Ernst.INFO, tabel.locatie(kop_rij),
+            f"kolomkoppen gevonden in rij {kop_rij}; rijen erboven overgeslagen"))
     used = [k.veld is not None for k in kolommen]
     blank_run = 0
     for number, cells in _chain([(n, c) for n, c in head if n > kop_rij], rows):
@@ -278,7 +276,7 @@ def _zoek_kop(naam: str, head: list[tuple[int, tuple[Cel, ...]]],
         for soort in BLADEN:
             index = koppeling.kolom_index(soort)
             hits = sum(1 for k in keys if k in index)
-            if hits >= 2 and (best is None or _score(hits, soort, by_name) > _score(best[0], best[1], by_name)):
+            if hits >= 2 and (best is None or _score(hits, soort, by_name) > _score(*best, by_name)):
                 best = (hits, soort)
         if best is not None:
             return best[1], number, _kolommen(cells, best[1], koppeling)
@@ -305,43 +303,3 @@ def _kolommen(cells: tuple[Cel, ...], soort: Blad, koppeling: Koppeling) -> tupl
         kolommen.pop()
     return tuple(kolommen)
 
-
-# --- CSV: Excel on Dutch Windows writes ';' and, for plain "CSV", Windows-1252; "CSV UTF-8" adds a
-# BOM (invoer.md §2.5). Decode order: BOM, strict UTF-8, Windows-1252.
-
-
-def decodeer(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and, when it was not plain UTF-8, a Dutch note saying how it was read."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), ""
-            except UnicodeDecodeError:
-                break
-    try:
-        return data.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        # Windows-1252 leaves five bytes undefined; those become U+FFFD and the validator reports them
-        return data.decode("cp1252", errors="replace"), "gelezen als Windows-1252 (ANSI), niet als UTF-8"
-
-
-def scheidingsteken(text: str) -> str:
-    """';', ',' or tab: csv.Sniffer on the first lines, else the one that splits the most lines the
-    same way, else ';' (Dutch Excel's list separator)."""
-    sample = "\n".join(text.splitlines()[:SNIFF_LINES])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
-    except csv.Error:
-        counts = {sep: max((line.count(sep) for line in sample.splitlines()), default=0) for sep in SEPARATORS}
-        best = max(counts, key=lambda sep: counts[sep])
-        return best if counts[best] else ";"
-
-
-def csv_rijen(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, values) per record; a quoted field may span lines, the record's first line counts."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=scheidingsteken(text))
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1

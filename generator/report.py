@@ -54,7 +54,8 @@ def maak_rapport(bevindingen: Iterable[Bevinding]) -> bytes:
         for b in items:
             row += 1
             loc = b.locatie
-            values = (b.leerlingnummer, b.ernst.value, loc.bestand, loc.blad, loc.rij, loc.kolom, loc.kop, b.melding)
+            values = (b.leerlingnummer, b.ernst.value, loc.bestand, loc.blad, loc.rij, loc.kolom, loc.kop,
+                      b.melding)
             for col, value in enumerate(values, start=1):
                 _zet(ws.cell(row, col), value)
     ws.freeze_panes = "A2"

@@ -128,8 +128,9 @@ def _converteer_rij(tabel: Tabel, rij: Rij, result: Gevalideerd, vandaag: date) 
         if v.naam not in values and not any(b.locatie.kolom == _letter_van(tabel, v) for b in found.errors):
             kolom = next((k for k in tabel.kolommen if k.veld is v and not k.ouder), None)
             hint = f"; de kolom ontbreekt, verwacht bijvoorbeeld '{v.aliassen[0]}'" if kolom is None else ""
+            wat = v.omschrijving.rstrip(".")
             found.errors.append(Bevinding(Ernst.FOUT, tabel.locatie(rij.nummer, kolom),
-                                          f"verplichte waarde ontbreekt ({v.omschrijving.rstrip('.')}){hint}"))
+                                          f"verplichte waarde ontbreekt ({wat}){hint}"))
     found.errors += _controleer_samenhang(tabel, rij, values, vandaag)
     nummer = str(values.get("leerlingnummer", ""))
     for b in found.errors + found.warnings:
@@ -146,6 +147,10 @@ def _converteer_rij(tabel: Tabel, rij: Rij, result: Gevalideerd, vandaag: date) 
     return regels
 
 
+def _kolom_van(tabel: Tabel, naam: str) -> Kolom | None:
+    return next((k for k in tabel.kolommen if k.veld and k.veld.naam == naam and not k.ouder), None)
+
+
 def _letter_van(tabel: Tabel, v: Veld) -> str:
     return next((k.letter for k in tabel.kolommen if k.veld is v and not k.ouder), "-")
 
@@ -155,8 +160,8 @@ def _converteer_cel(tabel: Tabel, rij: Rij, kolom: Kolom, cel, found: _Rijwaarde
     if cel.formule:
         ernst = Ernst.FOUT if v.verplicht and not kolom.ouder else Ernst.WAARSCHUWING
         (found.errors if ernst is Ernst.FOUT else found.warnings).append(Bevinding(
-            ernst, tabel.locatie(rij.nummer, kolom), "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw "
-            "op, of zet er de waarde in"))
+            ernst, tabel.locatie(rij.nummer, kolom), "formule zonder opgeslagen uitkomst; open het bestand "
+            "in Excel en sla het opnieuw op, of zet er de waarde in"))
         return
     if convert.is_leeg(cel.waarde):
         return
@@ -165,7 +170,8 @@ def _converteer_cel(tabel: Tabel, rij: Rij, kolom: Kolom, cel, found: _Rijwaarde
     except ValueError as exc:
         where = tabel.locatie(rij.nummer, kolom)
         if v.type in _ZACHT and v.pad not in _HARD:
-            found.warnings.append(Bevinding(Ernst.WAARSCHUWING, where, f"{exc}; deze waarde wordt niet gebruikt"))
+            found.warnings.append(Bevinding(Ernst.WAARSCHUWING, where,
+                                            f"{exc}; deze waarde wordt niet gebruikt"))
         else:
             found.errors.append(Bevinding(Ernst.FOUT, where, str(exc)))
         return
@@ -177,13 +183,13 @@ def _converteer_cel(tabel: Tabel, rij: Rij, kolom: Kolom, cel, found: _Rijwaarde
 def _opmerkingen(v: Veld, raw: object, value: object) -> list[str]:
     """Warnings about a value that was converted but may not be what the school meant."""
     if isinstance(value, convert.Opgeschoond):
-        return [("onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst) vervangen door een regeleinde of spatie; "
-                "controleer de tekst")]
+        return ["onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst) vervangen door een regeleinde of "
+                "spatie; controleer de tekst"]
     numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
     if v.type is Veldtype.DATUM and numeric:
         return [f"datum stond als getal {raw:g} in de cel; gelezen als {value:%d-%m-%Y}, controleer dit "
                 "(verwacht een datumcel of dd-mm-jjjj)"]
-    if v.type is Veldtype.TELEFOON and numeric and str(value).startswith("0") and not str(int(raw)).startswith("0"):
+    if v.type is Veldtype.TELEFOON and numeric and str(value).startswith("0"):  # a number has no leading 0
         return ["telefoonnummer stond als getal zonder voorloopnul; de 0 is teruggezet"]
     return []
 
@@ -256,14 +262,15 @@ def _stel_samen(regels: dict[Blad, list[Regel]], result: Gevalideerd) -> None:
         if len(rows) > 1:
             nums = ", ".join(str(r.rij) for r in rows)
             for r in rows:
-                kolom = next((k for k in r.tabel.kolommen if k.veld and k.veld.naam == "leerlingnummer"), None)
+                kolom = _kolom_van(r.tabel, "leerlingnummer")
                 result.bevindingen.append(Bevinding(
                     Ernst.FOUT, r.tabel.locatie(r.rij, kolom), f"leerlingnummer komt {len(rows)} keer voor "
                     f"(rijen {nums}); geen van deze rijen wordt gebruikt, verwacht één rij per leerling",
                     r.record.leerlingnummer if r.record else key))
             bad_keys.add(key)
     selective = any(k.veld and k.veld.pad == "opp.nodig" for r in students[:1] for k in r.tabel.kolommen)
-    related = {blad: _groepeer(regels[blad], by_key, result) for blad in _RECORD_TYPES if blad is not LEERLINGEN}
+    related = {blad: _groepeer(regels[blad], by_key, result)
+               for blad in _RECORD_TYPES if blad is not LEERLINGEN}
     per_key = _per_leerling(result.bevindingen)  # once, not per student: 5,000 students x findings adds up
     for key, rows in by_key.items():
         leerling = rows[0].record

@@ -6,6 +6,7 @@ found even below title rows. Values stay raw here: the validator converts them b
 
 from __future__ import annotations
 
+import csv
 import logging
 import re
 import warnings
@@ -101,7 +102,11 @@ def _lees_bestand(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
         if melding:
             result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(pad.name), melding))
         rows = ((n, tuple(Cel(v) for v in values)) for n, values in csv_rijen(tekst))
-        _lees_tabel(pad.name, "", pad.stem, rows, result, koppeling)
+        try:
+            _lees_tabel(pad.name, "", pad.stem, rows, result, koppeling)
+        except csv.Error as exc:  # e.g. a field longer than csv's limit: not a list a school exports
+            raise InvoerError(f"{pad.name}: geen bruikbaar CSV-bestand ({exc}); sla de lijst in Excel op als "
+                              "CSV of als Excel-werkmap (.xlsx)") from exc
         return
     _controleer_container(pad, magic)
     _lees_xlsx(pad, result, koppeling)

@@ -133,3 +133,13 @@ def test_xlsx_and_csv_of_the_same_data_give_the_same_documents(tmp_path, sep, en
     assert "Plant zijn huiswerk; zelfstandig" in aisha and "Leest 15 minuten per dag\nmet hulp" in aisha
     assert "m.elidrissi@example.nl" in aisha and "14 maart 2013" in aisha
     assert "’t Hart" in runs["csv"]["2026-2027/1B/OPP_000031.docx"]
+
+
+def test_unreadable_csv_is_a_clear_error(tmp_path):
+    from generator.errors import InvoerError
+
+    path = _csv(tmp_path / "leerlingen.csv", f"{KOPPEN}\n1;A;;B;01-01-2013;1A;\"{'x' * 200_000}\";\n")
+    with pytest.raises(InvoerError) as exc:
+        lees([path])
+    assert str(exc.value).startswith("leerlingen.csv: geen bruikbaar CSV-bestand")
+    assert exc.value.exit_code == 66

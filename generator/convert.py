@@ -113,9 +113,10 @@ def telefoon(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
-        s = str(value)
-        return "0" + s if len(s) == 9 else s
-    return " ".join(str(value).split())
+        value = str(value)
+    s = " ".join(str(value).split())
+    # nine digits is a Dutch number whose 0 was lost (a number cell, or a CSV written from one)
+    return "0" + s if len(s) == 9 and s.isdigit() and s[0] != "0" else s
 
 
 def postcode(value: object) -> str:

@@ -189,9 +189,13 @@ def _opmerkingen(v: Veld, raw: object, value: object) -> list[str]:
     if v.type is Veldtype.DATUM and numeric:
         return [f"datum stond als getal {raw:g} in de cel; gelezen als {value:%d-%m-%Y}, controleer dit "
                 "(verwacht een datumcel of dd-mm-jjjj)"]
-    if v.type is Veldtype.TELEFOON and numeric and str(value).startswith("0"):  # a number has no leading 0
-        return ["telefoonnummer stond als getal zonder voorloopnul; de 0 is teruggezet"]
+    if v.type is Veldtype.TELEFOON and str(value) != " ".join(str(_heel(raw)).split()):
+        return ["telefoonnummer zonder voorloopnul; de 0 is teruggezet"]
     return []
+
+
+def _heel(raw: object) -> object:
+    return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
 def _sleutels(nummer: str) -> list[str]:

@@ -67,6 +67,9 @@ def test_fractional_identifier_is_refused():
     (612345678.0, "0612345678"),
     (201234567, "0201234567"),
     ("06-12345678", "06-12345678"),
+    ("612345678", "0612345678"),  # a CSV written from a number cell
+    ("0612345678", "0612345678"),
+    ("112", "112"),
     ("+31 6 1234 5678", "+31 6 1234 5678"),
 ])
 def test_phone_numbers_as_text_with_leading_zero(raw, expected):

@@ -164,8 +164,7 @@ def test_serial_date_and_phone_without_zero_are_converted_with_a_warning(tmp_pat
     assert _findings(result, Ernst.WAARSCHUWING) == [
         ("1", _loc(2, "E", "Geboortedatum"), "datum stond als getal 41334 in de cel; gelezen als 01-03-2013, "
          "controleer dit (verwacht een datumcel of dd-mm-jjjj)"),
-        ("1", _loc(2, "C", "Mobiel", "Ouders"), "telefoonnummer stond als getal zonder voorloopnul; de 0 is "
-         "teruggezet")]
+        ("1", _loc(2, "C", "Mobiel", "Ouders"), "telefoonnummer zonder voorloopnul; de 0 is teruggezet")]
 
 
 def test_formula_without_value_in_a_required_column_is_an_error(tmp_path):  # P9

@@ -2,10 +2,12 @@
 tasks, so the output does not depend on the number of workers.
 
 Each process holds one compiled template (`Sjabloon`), made once per process, never per student.
-Start method: `fork` where the platform offers it safely (Linux): a worker starts in milliseconds and
-inherits the template the main process has already compiled and checked. Elsewhere (Windows, macOS)
-`spawn`: each worker imports the package and compiles the template once in `_start` (~0.4 s). The code
-is spawn-safe either way: the tasks and the context function travel pickled.
+Start method: `forkserver` on Linux. A clean server process imports the package once and each worker
+forks from it in milliseconds, then compiles the template once in `_start`. Plain `fork` would copy the
+main process, which by then holds every student's record; while it keeps working the main process
+copies those shared pages (copy-on-write): at 10,000 students the process tree peaked at 339-351 MiB
+with fork against 306 MiB with forkserver. Windows and macOS use `spawn`, the same path with a slower
+start. Tasks and the context function travel pickled, so every method gives the same output.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def standaard_werkers() -> int:
 
 
 def startmethode() -> str:
-    return "fork" if sys.platform.startswith("linux") else "spawn"
+    return "forkserver" if sys.platform.startswith("linux") else "spawn"
 
 
 def maak_documenten(sjabloon: Sjabloon, taken: list[T], context_van: Callable[[T], dict],
@@ -59,8 +61,10 @@ def maak_documenten(sjabloon: Sjabloon, taken: list[T], context_van: Callable[[T
 def _met_processen(sjabloon: Sjabloon, batches: list[list[T]], context_van: Callable[[T], dict],
                    werkers: int, methode: str) -> Iterator[tuple[T, bytes | RenderError]]:
     global _sjabloon
-    _sjabloon = sjabloon  # a forked worker inherits it; a spawned one compiles its own in _start
+    _sjabloon = sjabloon  # only a `fork` worker inherits it; the others compile their own in _start
     ctx = multiprocessing.get_context(methode)
+    if methode == "forkserver":  # the server imports the package once; workers fork from it
+        ctx.set_forkserver_preload(["generator.renderer"])
     with ctx.Pool(werkers, initializer=_start, initargs=(sjabloon.pad,)) as pool:
         pending: deque = deque()
         todo = iter(batches)

@@ -43,9 +43,10 @@ def test_output_is_the_same_for_one_two_and_three_workers(tmp_path):
     assert nummer in pad.name and nummer in docx_text(pad)
 
 
-@pytest.mark.parametrize("methode", ["fork", "spawn"])
+@pytest.mark.parametrize("methode", ["forkserver", "fork", "spawn"])
 def test_each_start_method_gives_the_documents_in_task_order(tmp_path, methode):
-    """spawn is what Windows and macOS use: a worker there compiles its own template."""
+    """forkserver is the default on Linux, spawn what Windows and macOS use: a worker there compiles
+    its own template; fork inherits the main process's."""
     taken = _taken(tmp_path)[:12]
     sjabloon = Sjabloon(TEMPLATE)
     context_van = partial(pipeline._context, schooljaar="2026-2027", vandaag=VANDAAG)

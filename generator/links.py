@@ -108,13 +108,15 @@ def _bestand(text: str, documenten: Path | None, vanuit: Path | None) -> Koppeli
     return Koppeling(quote(relative, safe="/"))
 
 
-def beoordeel(opp: Opp, documenten: Path | None, vanuit: Path | None) -> tuple[int, list[Bevinding]]:
-    """How many of a student's documents become links, and a warning for each refused or missing one,
-    naming the Documenten row and the student number (never the path itself: it may hold names)."""
-    linked, found = 0, []
+def beoordeel(opp: Opp, documenten: Path | None, vanuit: Path | None) -> tuple[list[str], list[Bevinding]]:
+    """The targets of a student's documents that become links, and a warning for each refused or
+    missing one, naming the Documenten row and the student number (never the path itself: it may
+    hold names)."""
+    linked, found = [], []
     for doc in opp.documenten:
         koppeling = koppel(doc.vindplaats, documenten, vanuit)
-        linked += bool(koppeling.doel)
+        if koppeling.doel:
+            linked.append(koppeling.doel)
         if koppeling.probleem:
             where = doc.locatie or Locatie("Documenten")
             found.append(Bevinding(Ernst.WAARSCHUWING, where, koppeling.probleem, doc.leerlingnummer))

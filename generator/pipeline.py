@@ -159,11 +159,12 @@ def _context(taak: Taak, schooljaar: str, vandaag: date, documenten: Path | None
     return bouw_context(taak.opp, schooljaar, vandaag, documenten, taak.doel.parent)
 
 
-def _invoer_hash(taak: Taak, inst: Instellingen, koppelingen: dict[str, tuple[int, int]]) -> str:
-    """What the student's document is made of: the record, the school year and how many of its
-    document links resolve (a document that appears in the documents folder changes the OPP)."""
-    linked = koppelingen.get(taak.opp.leerling.leerlingnummer, (0, 0))[0]
-    return invoer_hash(taak.opp, inst.schooljaar, str(linked))
+def _invoer_hash(taak: Taak, inst: Instellingen, koppelingen: dict[str, tuple[int, int, str]]) -> str:
+    """What the student's document is made of: the record, the school year and the targets its
+    document links resolve to (a document that appears in, or moves within, the documents folder
+    changes the OPP)."""
+    doelen = koppelingen.get(taak.opp.leerling.leerlingnummer, (0, 0, ""))[2]
+    return invoer_hash(taak.opp, inst.schooljaar, doelen)
 
 
 def _al_klaar(taken: list[Taak], hashes: dict[str, str], sjabloon_hash: str, schrijver: Schrijver,
@@ -211,20 +212,22 @@ def documentenmap(inst: Instellingen) -> Path | None:
     return inst.invoer[0].parent if inst.invoer else None
 
 
-def _meld_koppelingen(taken: list[Taak], inst: Instellingen, result: Resultaat) -> dict[str, tuple[int, int]]:
+def _meld_koppelingen(taken: list[Taak], inst: Instellingen,
+                      result: Resultaat) -> dict[str, tuple[int, int, str]]:
     """Warn about refused or missing document links and what the rules signal (18 during the plan);
-    per student: (linked documents, warnings)."""
+    per student: (linked documents, warnings, the link targets as one text)."""
     telling = {}
     for taak in taken:
         linked, found = links.beoordeel(taak.opp, documentenmap(inst), taak.doel.parent)
         found += rules.signalen(taak.opp, inst.vandaag)
         result.bevindingen.extend(found)
-        telling[taak.opp.leerling.leerlingnummer] = (linked, len(taak.opp.waarschuwingen) + len(found))
+        telling[taak.opp.leerling.leerlingnummer] = (len(linked), len(taak.opp.waarschuwingen) + len(found),
+                                                     "\n".join(linked))
     return telling
 
 
 def _schrijf_register(taken: list[Taak], inst: Instellingen, result: Resultaat,
-                      koppelingen: dict[str, tuple[int, int]]) -> None:
+                      koppelingen: dict[str, tuple[int, int, str]]) -> None:
     """Rebuild overzicht.xlsx. A register that cannot be written (open in Excel) costs no OPP: it
     becomes a warning, and the next run writes it again."""
     rijen = []
@@ -236,7 +239,7 @@ def _schrijf_register(taken: list[Taak], inst: Instellingen, result: Resultaat,
         status = uitkomst.value if uitkomst is not None else register.OVERGESLAGEN
         bestand = Path(os.path.relpath(taak.doel, result.map)).as_posix()
         rijen.append(register.rij(taak.opp, inst.schooljaar, inst.vandaag, bestand, status,
-                                  *koppelingen.get(nummer, (0, 0))))
+                                  *koppelingen.get(nummer, (0, 0, ""))[:2]))
     try:
         result.overzicht = register.schrijf(result.map, rijen, inst.vandaag, set(result.overgeslagen))
     except OppError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from copy import copy
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -174,18 +175,34 @@ def _blad(ws, titel: str, rijen: list[Rij], kolommen: tuple[str, ...]) -> None:
         cell = _zet(ws.cell(1, c), KOPPEN[naam])
         cell.font, cell.fill = Font(bold=True), _KOP_KLEUR
         ws.column_dimensions[get_column_letter(c)].width = max(12, len(KOPPEN[naam]) + 2)
+    stijlen: dict[tuple, object] = {}
     for r, row in enumerate(rijen, 2):
         kleur = _KLEUR.get(row.termijn.removeprefix("evaluatie "))
-        fill = PatternFill("solid", fgColor=kleur) if kleur else None
         for c, naam in enumerate(kolommen, 1):
-            cell = _zet(ws.cell(r, c), getattr(row, naam))
-            if naam == "bestand" and row.bestand:
+            value = getattr(row, naam)
+            cell = _zet(ws.cell(r, c), value)
+            link = naam == "bestand" and bool(row.bestand)
+            if link:
                 cell.hyperlink = quote(row.bestand, safe="/")
-                cell.style = "Hyperlink"
-            if fill is not None:
-                cell.fill = fill
+            _stijl(cell, stijlen, (isinstance(value, date), cell.quotePrefix, link, kleur))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(kolommen))}{max(1, len(rijen) + 1)}"
+
+
+def _stijl(cell, stijlen: dict[tuple, object], key: tuple) -> None:
+    """Give the cell its style. openpyxl hashes every style object it is given, which made styling
+    cell by cell most of the register's time; each combination is therefore made once and copied."""
+    if key in stijlen:
+        cell._style = copy(stijlen[key])
+        return
+    is_date, _, link, kleur = key
+    if is_date:
+        cell.number_format = DATUMFORMAAT
+    if link:
+        cell.style = "Hyperlink"
+    if kleur:
+        cell.fill = PatternFill("solid", fgColor=kleur)
+    stijlen[key] = copy(cell._style)
 
 
 def _zet(cell, value: object):
@@ -199,6 +216,4 @@ def _zet(cell, value: object):
             cell.quotePrefix = True
     else:
         cell.value = value
-        if isinstance(value, date):
-            cell.number_format = DATUMFORMAAT
     return cell

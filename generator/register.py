@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -96,9 +97,9 @@ def schrijf(map: Path, rijen: list[Rij], vandaag: date, overgeslagen: set[str] =
     rijen = [replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag,
                                               r.volgende_evaluatie)) for r in rijen]
     rijen.sort(key=lambda r: (r.klas, r.leerlingnummer, r.bestand))
-    wb = Workbook()
-    _blad(wb.active, "OPP's", rijen, tuple(KOPPEN))
-    _blad(wb.create_sheet(), "DUO", rijen, DUO)
+    wb = Workbook(write_only=True)  # streams rows: flat memory, also for 10,000 students
+    _blad(wb.create_sheet("OPP's"), rijen, tuple(KOPPEN))
+    _blad(wb.create_sheet("DUO"), rijen, DUO)
     buffer = io.BytesIO()
     wb.save(buffer)
     maak_map(map)
@@ -169,24 +170,30 @@ def _terug(naam: str, value: object) -> object:
     return "" if value is None else str(value)
 
 
-def _blad(ws, titel: str, rijen: list[Rij], kolommen: tuple[str, ...]) -> None:
-    ws.title = titel
+def _blad(ws, rijen: list[Rij], kolommen: tuple[str, ...]) -> None:
     for c, naam in enumerate(kolommen, 1):
-        cell = _zet(ws.cell(1, c), KOPPEN[naam])
-        cell.font, cell.fill = Font(bold=True), _KOP_KLEUR
         ws.column_dimensions[get_column_letter(c)].width = max(12, len(KOPPEN[naam]) + 2)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(kolommen))}{max(1, len(rijen) + 1)}"
+    kop = []
+    for naam in kolommen:
+        cell = _zet(WriteOnlyCell(ws), KOPPEN[naam])
+        cell.font, cell.fill = Font(bold=True), _KOP_KLEUR
+        kop.append(cell)
+    ws.append(kop)
     stijlen: dict[tuple, object] = {}
-    for r, row in enumerate(rijen, 2):
+    for row in rijen:
         kleur = _KLEUR.get(row.termijn.removeprefix("evaluatie "))
-        for c, naam in enumerate(kolommen, 1):
+        cells = []
+        for naam in kolommen:
             value = getattr(row, naam)
-            cell = _zet(ws.cell(r, c), value)
+            cell = _zet(WriteOnlyCell(ws), value)
             link = naam == "bestand" and bool(row.bestand)
             if link:
                 cell.hyperlink = quote(row.bestand, safe="/")
             _stijl(cell, stijlen, (isinstance(value, date), cell.quotePrefix, link, kleur))
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(kolommen))}{max(1, len(rijen) + 1)}"
+            cells.append(cell)
+        ws.append(cells)
 
 
 def _stijl(cell, stijlen: dict[tuple, object], key: tuple) -> None:

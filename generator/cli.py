@@ -59,7 +59,8 @@ def _controle_opties(command):
 
 @main.command()
 @click.argument("invoer", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--sjabloon", type=click.Path(path_type=Path), default=None, show_default=str(STANDAARD_SJABLOON),
+@click.option("--sjabloon", type=click.Path(path_type=Path), default=None,
+              show_default=str(STANDAARD_SJABLOON),
               help="Het Word-sjabloon van het OPP.")
 @click.option("--uitvoer", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Map waarin de OPP's komen, per schooljaar en klas.")
@@ -70,7 +71,8 @@ def _controle_opties(command):
 @click.option("--overschrijf", is_flag=True, default=False, show_default=True,
               help="Vervang ook OPP's die iemand heeft bewerkt. De bewerkte versie wordt eerst bewaard als "
                    "'OPP_... (vorige).docx'.")
-@click.option("--werkers", type=click.IntRange(min=1), default=standaard_werkers(), show_default="het aantal kernen",
+@click.option("--werkers", type=click.IntRange(min=1), default=standaard_werkers(),
+              show_default="het aantal kernen",
               help="Aantal processen dat tegelijk OPP's maakt. De uitkomst is bij elk aantal dezelfde.")
 @click.option("--documenten", type=click.Path(file_okay=False, path_type=Path), default=None,
               show_default="de map van het eerste invoerbestand",
@@ -78,8 +80,8 @@ def _controle_opties(command):
                    "verwijst. Paden buiten deze map worden geen link.")
 @_controle_opties
 def genereer(invoer: tuple[Path, ...], sjabloon: Path | None, uitvoer: Path, schooljaar: str,
-             namen_in_bestandsnaam: bool, werkers: int, documenten: Path | None, kolommen: Path | None, rapport: Path | None,
-             streng: bool, overschrijf: bool) -> None:
+             namen_in_bestandsnaam: bool, werkers: int, documenten: Path | None, kolommen: Path | None,
+             rapport: Path | None, streng: bool, overschrijf: bool) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
 
     Een OPP dat iemand na de vorige run heeft bewerkt, wordt nooit overschreven (behalve met

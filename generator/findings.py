@@ -14,7 +14,7 @@ class Ernst(str, Enum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Locatie:
     """A place in an input file as the user sees it in Excel."""
 
@@ -35,7 +35,7 @@ class Locatie:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bevinding:
     """One finding; its text names the place, the problem and what is expected, never cell content
     of free-text fields."""

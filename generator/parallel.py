@@ -53,7 +53,7 @@ def maak_documenten(sjabloon: Sjabloon, taken: list[T], context_van: Callable[[T
         global _sjabloon
         _sjabloon = sjabloon
         for batch in batches:
-            yield from zip(batch, _maak_reeks(batch, context_van))
+            yield from zip(batch, _maak_reeks(batch, context_van), strict=True)
         return
     yield from _met_processen(sjabloon, batches, context_van, werkers, methode or startmethode())
 
@@ -72,13 +72,13 @@ def _met_processen(sjabloon: Sjabloon, batches: list[list[T]], context_van: Call
         while pending:
             batch, result = pending.popleft()
             # .get() re-raises a worker's error here, e.g. a SjabloonError that stops the run
-            yield from zip(batch, result.get())
+            yield from zip(batch, result.get(), strict=True)
             _aanvullen(todo, pending, pool, context_van, 1)
 
 
 def _aanvullen(todo: Iterator[list], pending: deque, pool, context_van: Callable, n: int) -> None:
     """Hand up to n more batches to the pool."""
-    for _, batch in zip(range(n), todo):
+    for _, batch in zip(range(n), todo, strict=False):  # at most n
         pending.append((batch, pool.apply_async(_maak_reeks, (batch, context_van))))
 
 

@@ -24,8 +24,16 @@ from .records import Opp
 from .renderer import Sjabloon
 from .report import maak_rapport
 from .validator import Gevalideerd, valideer
-from .writer import (Geschreven, Schrijver, Uitkomst, Versie, bestandsnaam, maak_map,
-                     schrijf_atomair, veilige_naam)
+from .writer import (
+    Geschreven,
+    Schrijver,
+    Uitkomst,
+    Versie,
+    bestandsnaam,
+    maak_map,
+    schrijf_atomair,
+    veilige_naam,
+)
 from .zipcheck import controleer_sjabloon
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from datetime import date
 from .findings import Bevinding, Locatie
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ouder:
     leerlingnummer: str
     naam: str
@@ -21,7 +21,7 @@ class Ouder:
     email: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doel:
     leerlingnummer: str
     omschrijving: str
@@ -33,7 +33,7 @@ class Doel:
     resultaat: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ondersteuning:
     leerlingnummer: str
     wat: str
@@ -46,7 +46,7 @@ class Ondersteuning:
     einddatum: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     leerlingnummer: str
     soort: str
@@ -57,7 +57,7 @@ class Document:
     locatie: Locatie | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Betrokkene:
     leerlingnummer: str
     naam: str
@@ -66,7 +66,7 @@ class Betrokkene:
     rol: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Factor:
     leerlingnummer: str
     domein: str
@@ -74,7 +74,7 @@ class Factor:
     belemmerend: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Leerling:
     """One student row with the OPP fields a school may keep on the students sheet."""
 
@@ -158,7 +158,7 @@ class Leerling:
         return " ".join(p for p in (self.roepnaam, self.tussenvoegsel, self.achternaam) if p)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Opp:
     """Everything one student's OPP is made of, and the warnings that do not stop it."""
 

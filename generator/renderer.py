@@ -21,13 +21,14 @@ from lxml import etree
 from markupsafe import Markup
 
 from . import controls
-from .docxzip import Lid, comprimeer, schrijf_zip
 from .convert import XML_ILLEGAL, datum_tekst
+from .docxzip import Lid, comprimeer, schrijf_zip
 from .errors import RenderError, SjabloonError
 from .fields import Veldtype, bekend, veld
 
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_TEMPLATED_PARTS = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
+_TEMPLATED_PARTS = re.compile(
+    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
 _SDT_ID = re.compile(r'<w:id w:val="-?\d+"/>')
 # a w:t whose text holds a tab, bell, newline or form feed: only those need docxtpl's resolve_listing
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
@@ -188,7 +189,7 @@ class Sjabloon:
             rels = self._rels_met_koppelingen(relaties)
             rendered[_DOCUMENT_RELS] = rels
         return schrijf_zip([comprimeer(lid.naam.decode(), rendered[naam]) if naam in rendered else lid
-                            for naam, lid in zip(self._namen, self._leden)])
+                            for naam, lid in zip(self._namen, self._leden, strict=True)])
 
     def _rels_met_koppelingen(self, relaties) -> bytes:
         """The document's relationships plus one external hyperlink per link of this student."""

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from . import links, rules
-from .fields import DOMEINEN, LEERLINGEN, velden_van
+from .fields import DOMEINEN, LEERLINGEN, Veldtype, velden_van
 from .records import Opp
 
 
@@ -28,7 +28,7 @@ def bouw_context(opp: Opp, schooljaar: str, vandaag: date, documenten: Path | No
     ctx: dict[str, dict | list] = {"leerling": {}, "opp": {}}
     for v in velden_van(LEERLINGEN):
         owner, name = v.pad.split(".")
-        if owner in ctx and name != "bsn":
+        if owner in ctx and v.type is not Veldtype.GEHEIM:  # the BSN is recognised only to be ignored
             ctx[owner][name] = getattr(leerling, name)
     ctx["leerling"]["naam"] = leerling.naam
     ctx["opp"].update(

@@ -45,9 +45,9 @@ def bouw_context(opp: Opp, schooljaar: str, vandaag: date, documenten: Path | No
     for lijst in ("ouders", "doelen", "ondersteuning", "documenten", "betrokkenen", "factoren"):
         ctx[lijst] = [_row(r) for r in getattr(opp, lijst)]
     ctx["relaties"] = _koppel_documenten(ctx["documenten"], documenten, vanuit)
-    ctx["uitwerkingen"] = [d for d in ctx["documenten"] if _is_uitwerking(d["soort"])]
+    ctx["uitwerkingen"] = [d for d in ctx["documenten"] if rules.is_uitwerking(d["soort"])]
     # The form lists each document once: IOP and plan van aanpak under the handelingsdeel, the rest here
-    ctx["bronnen"] = [d for d in ctx["documenten"] if not _is_uitwerking(d["soort"])]
+    ctx["bronnen"] = [d for d in ctx["documenten"] if not rules.is_uitwerking(d["soort"])]
     ctx["factoren_per_domein"] = _per_domein(ctx["factoren"])
     return ctx
 
@@ -61,12 +61,6 @@ def _per_domein(factoren: list[dict]) -> list[dict]:
         for kant in ("bevorderend", "belemmerend"):
             row[kant] = "\n".join(t for t in (row[kant], f[kant]) if t)
     return list(rows.values())
-
-
-def _is_uitwerking(soort: str) -> bool:
-    """IOP and plan van aanpak hang under the OPP as the elaboration of the 'how'."""
-    s = soort.casefold()
-    return "iop" in s.split() or "plan van aanpak" in s or "ontwikkelingsplan" in s
 
 
 def _koppel_documenten(rijen: list[dict], documenten: Path | None, vanuit: Path | None) -> list[dict]:

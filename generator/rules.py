@@ -126,6 +126,13 @@ def startdatum_opp(leerling: Leerling) -> date | None:
     return leerling.startdatum or leerling.datum_vaststelling
 
 
+def is_uitwerking(soort: str) -> bool:
+    """BR-6: the IOP and the plan van aanpak hang under the OPP as the elaboration of the 'how'; the
+    form links them under the handelingsdeel instead of among the other sources."""
+    s = soort.casefold()
+    return "iop" in s.split() or "plan van aanpak" in s or "ontwikkelingsplan" in s
+
+
 def soort_opp(leerling: Leerling, jaar: str) -> str:
     """The kind of OPP: as the export says; else a bijgesteld OPP when it was set in an earlier school
     year; else an intake-OPP when the student arrived (enrolled or definitively placed) this school

@@ -2,12 +2,15 @@
 tasks, so the output does not depend on the number of workers.
 
 Each process holds one compiled template (`Sjabloon`), made once per process, never per student.
-Start method: `forkserver` on Linux. A clean server process imports the package once and each worker
-forks from it in milliseconds, then compiles the template once in `_start`. Plain `fork` would copy the
-main process, which by then holds every student's record; while it keeps working the main process
-copies those shared pages (copy-on-write): at 10,000 students the process tree peaked at 339-351 MiB
-with fork against 306 MiB with forkserver. Windows and macOS use `spawn`, the same path with a slower
-start. Tasks and the context function travel pickled, so every method gives the same output.
+Start method: `fork` on Linux, started by `Werkplaats` right after the template is compiled and
+before the export is read. The workers then inherit the compiled template and the imported modules:
+no import, no compile, nothing to wait for, and while they start the main process reads the export.
+Forking that early also keeps memory flat: the children share only the template with the main
+process, never the students' records, which the main process creates after the fork (forking late,
+when the main process holds every record, made the process tree at 10,000 students peak at
+339-351 MiB, against 306 MiB with forkserver). Windows and macOS use `spawn`; there, and with
+`forkserver`, each worker compiles its own template in `_start`. Tasks and the context function
+travel pickled, so every method gives the same output.
 """
 
 from __future__ import annotations
@@ -39,47 +42,65 @@ def standaard_werkers() -> int:
 
 
 def startmethode() -> str:
-    return "forkserver" if sys.platform.startswith("linux") else "spawn"
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+class Werkplaats:
+    """The processes that render. Start it (`with`) as early as possible: see the module docstring.
+    With one worker no process is started and the main process renders."""
+
+    def __init__(self, sjabloon: Sjabloon, werkers: int = 1, methode: str | None = None):
+        self.sjabloon = sjabloon
+        self.werkers = max(1, werkers)
+        self.methode = methode or startmethode()
+        self._pool = None
+
+    def __enter__(self) -> Werkplaats:
+        global _sjabloon
+        _sjabloon = self.sjabloon  # the main process's own; a `fork` worker inherits it
+        if self.werkers > 1:
+            ctx = multiprocessing.get_context(self.methode)
+            if self.methode == "forkserver":  # the server imports the package once; workers fork from it
+                ctx.set_forkserver_preload(["generator.renderer"])
+            self._pool = ctx.Pool(self.werkers, initializer=_start, initargs=(self.sjabloon.pad,))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.terminate()  # as Pool's own context manager; every result has been collected
+            self._pool.join()
+            self._pool = None
+
+    def maak(self, taken: list[T], context_van: Callable[[T], dict],
+             reeks: int = REEKS) -> Iterator[tuple[T, bytes | RenderError]]:
+        """Each task with its document's bytes, or the RenderError that skips that student, in task
+        order. `context_van` must be picklable (a module-level function or a partial of one)."""
+        batches = [taken[i:i + reeks] for i in range(0, len(taken), reeks)]
+        if self._pool is None or len(batches) < 2:  # nothing to spread: no pickling either
+            for batch in batches:
+                yield from zip(batch, _maak_reeks(batch, context_van), strict=True)
+            return
+        pending: deque = deque()
+        todo = iter(batches)
+        self._aanvullen(todo, pending, context_van, self.werkers * IN_DE_RIJ)
+        while pending:
+            batch, result = pending.popleft()
+            # .get() re-raises a worker's error here, e.g. a SjabloonError that stops the run
+            yield from zip(batch, result.get(), strict=True)
+            self._aanvullen(todo, pending, context_van, 1)
+
+    def _aanvullen(self, todo: Iterator[list], pending: deque, context_van: Callable, n: int) -> None:
+        """Hand up to n more batches to the pool."""
+        for _, batch in zip(range(n), todo, strict=False):  # at most n
+            pending.append((batch, self._pool.apply_async(_maak_reeks, (batch, context_van))))
 
 
 def maak_documenten(sjabloon: Sjabloon, taken: list[T], context_van: Callable[[T], dict],
                     werkers: int = 1, methode: str | None = None,
                     reeks: int = REEKS) -> Iterator[tuple[T, bytes | RenderError]]:
-    """Each task with its document's bytes, or the RenderError that skips that student, in task order.
-    `context_van` must be picklable (a module-level function or a functools.partial of one)."""
-    batches = [taken[i:i + reeks] for i in range(0, len(taken), reeks)]
-    werkers = max(1, min(werkers, len(batches)))
-    if werkers == 1:  # no processes to start: the main process renders with its own template
-        global _sjabloon
-        _sjabloon = sjabloon
-        for batch in batches:
-            yield from zip(batch, _maak_reeks(batch, context_van), strict=True)
-        return
-    yield from _met_processen(sjabloon, batches, context_van, werkers, methode or startmethode())
-
-
-def _met_processen(sjabloon: Sjabloon, batches: list[list[T]], context_van: Callable[[T], dict],
-                   werkers: int, methode: str) -> Iterator[tuple[T, bytes | RenderError]]:
-    global _sjabloon
-    _sjabloon = sjabloon  # only a `fork` worker inherits it; the others compile their own in _start
-    ctx = multiprocessing.get_context(methode)
-    if methode == "forkserver":  # the server imports the package once; workers fork from it
-        ctx.set_forkserver_preload(["generator.renderer"])
-    with ctx.Pool(werkers, initializer=_start, initargs=(sjabloon.pad,)) as pool:
-        pending: deque = deque()
-        todo = iter(batches)
-        _aanvullen(todo, pending, pool, context_van, werkers * IN_DE_RIJ)
-        while pending:
-            batch, result = pending.popleft()
-            # .get() re-raises a worker's error here, e.g. a SjabloonError that stops the run
-            yield from zip(batch, result.get(), strict=True)
-            _aanvullen(todo, pending, pool, context_van, 1)
-
-
-def _aanvullen(todo: Iterator[list], pending: deque, pool, context_van: Callable, n: int) -> None:
-    """Hand up to n more batches to the pool."""
-    for _, batch in zip(range(n), todo, strict=False):  # at most n
-        pending.append((batch, pool.apply_async(_maak_reeks, (batch, context_van))))
+    """Werkplaats in one call, for when there is nothing to overlap with the start of the workers."""
+    with Werkplaats(sjabloon, werkers, methode) as werkplaats:
+        yield from werkplaats.maak(taken, context_van, reeks)
 
 
 def _start(pad: Path) -> None:

@@ -18,7 +18,7 @@ from .errors import OppError, RenderError
 from .findings import Bevinding, Ernst, Locatie
 from .manifest import invoer_hash, sha256_bestand
 from .mapping import lees_koppeling
-from .parallel import maak_documenten
+from .parallel import Werkplaats
 from .reader import lees
 from .records import Opp
 from .renderer import Sjabloon
@@ -94,6 +94,13 @@ def genereer(inst: Instellingen, voortgang: Callable[[int, int], None] | None = 
     """Generate one OPP per valid student. One bad student never stops the batch."""
     controleer_sjabloon(inst.sjabloon)  # zip bomb, macros, external relationships: before opening it
     sjabloon = Sjabloon(inst.sjabloon)  # compiled once per run; a bad template stops the run here
+    # the workers start now, holding only the template, and get ready while the export is read
+    with Werkplaats(sjabloon, inst.werkers) as werkplaats:
+        return _genereer(inst, werkplaats, voortgang)
+
+
+def _genereer(inst: Instellingen, werkplaats: Werkplaats,
+              voortgang: Callable[[int, int], None] | None) -> Resultaat:
     checked = controleer(inst.invoer, inst.vandaag, inst.kolommen)
     basis = inst.uitvoer / veilige_naam(inst.schooljaar)
     result = Resultaat(basis, overgeslagen=dict(checked.geweigerd), bevindingen=checked.bevindingen,
@@ -106,7 +113,7 @@ def genereer(inst: Instellingen, voortgang: Callable[[int, int], None] | None = 
         koppelingen = _meld_koppelingen(taken, inst, result)
         hashes = {t.opp.leerling.leerlingnummer: _invoer_hash(t, inst, koppelingen) for t in taken}
         te_maken = _al_klaar(taken, hashes, sjabloon_hash, schrijver, result)
-        for taak, data in _render_alle(sjabloon, te_maken, inst, result, voortgang):
+        for taak, data in _render_alle(werkplaats, te_maken, inst, result, voortgang):
             nummer = taak.opp.leerling.leerlingnummer
             versie = Versie(data, nummer, hashes[nummer], sjabloon_hash, __version__)
             _schrijf(taak, versie, schrijver, result)
@@ -147,13 +154,13 @@ def plan(opps: list[Opp], basis: Path, inst: Instellingen) -> list[Taak]:
     return taken
 
 
-def _render_alle(sjabloon: Sjabloon, taken: list[Taak], inst: Instellingen, result: Resultaat,
+def _render_alle(werkplaats: Werkplaats, taken: list[Taak], inst: Instellingen, result: Resultaat,
                  voortgang: Callable[[int, int], None] | None = None) -> Iterator[tuple[Taak, bytes]]:
     """Each student's document bytes in plan order, whatever the number of workers; a student whose
     document cannot be made is skipped. `voortgang(done, total)` runs after each student is handled."""
     context_van = partial(_context, schooljaar=inst.schooljaar, vandaag=inst.vandaag,
                           documenten=documentenmap(inst))
-    for done, (taak, data) in enumerate(maak_documenten(sjabloon, taken, context_van, inst.werkers), 1):
+    for done, (taak, data) in enumerate(werkplaats.maak(taken, context_van), 1):
         if isinstance(data, RenderError):
             result.overgeslagen[taak.opp.leerling.leerlingnummer] = str(data)
         else:

@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from docxtpl import DocxTemplate
@@ -22,7 +23,7 @@ from markupsafe import Markup
 
 from . import controls
 from .convert import XML_ILLEGAL, datum_tekst
-from .docxzip import Lid, comprimeer, schrijf_zip
+from .docxzip import TEMPLATE_LEVEL, Lid, comprimeer, schrijf_zip
 from .errors import RenderError, SjabloonError
 from .fields import Veldtype, bekend, veld
 
@@ -36,6 +37,44 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what resolve_listing acts on; `in` is a fast scan, a class regex is not
+_ID_ZERO = '<w:id w:val="0"/>'  # as controls.py writes it; numbered per part after rendering
+_FIRST_ID = 1000
+
+
+class _GeenBoom:
+    """A parser target that builds nothing: libxml2 checks every byte, Python sees no element. Half
+    the time of building a tree that is thrown away."""
+
+    def close(self) -> None:
+        return None
+
+
+_CHECK = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, target=_GeenBoom())
+
+
+def _controleer_xml(name: str, data: bytes) -> None:
+    """Well-formed and namespace-well-formed, as strict as parsing into a tree. With a target, libxml2
+    logs an unbound prefix instead of failing, so the log is checked too (it is reset per parse)."""
+    try:
+        etree.fromstring(data, _CHECK)
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(f"{name} is na het invullen geen geldige XML: {exc}") from exc
+    fouten = [e for e in _CHECK.error_log if e.level >= etree.ErrorLevels.ERROR]
+    if fouten:
+        raise RenderError(f"{name} is na het invullen geen geldige XML: {fouten[0].message} "
+                          f"(regel {fouten[0].line}, kolom {fouten[0].column})")
+
+
+def _regel(env, source: str) -> str:
+    """' (regel N)' for a template error: the source compiled with one paragraph per line, as docxtpl
+    does, so that N points somewhere useful. Only on the error path: the rendered source has no such
+    line breaks."""
+    try:
+        env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
+    except TemplateError as exc:
+        return f" (regel {exc.lineno})" if getattr(exc, "lineno", None) else ""
+    return ""
 
 
 def _finalize(value: object) -> object:
@@ -124,7 +163,7 @@ class Sjabloon:
         except (OSError, zipfile.BadZipFile) as exc:
             raise SjabloonError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
         # every member compressed once per process; per student only the rendered parts are
-        self._leden: list[Lid] = [comprimeer(i.filename, data, 9) for i, data in self._members]
+        self._leden: list[Lid] = [comprimeer(i.filename, data, TEMPLATE_LEVEL) for i, data in self._members]
         self._namen = [i.filename for i, _ in self._members]
         self._docxtpl = DocxTemplate(str(pad))
         self._parts = {info.filename: self._compile(info.filename, data)
@@ -136,12 +175,13 @@ class Sjabloon:
         source = etree.tostring(root, encoding="unicode")
         if name.startswith("word/"):
             source = self._docxtpl.patch_xml(source)
-            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+            # one numbering per part at render time: the template's own controls join in (a repeated
+            # row repeats their ids, which Word refuses)
+            source = _SDT_ID.sub(_ID_ZERO, source)
         try:
             return _Part(name, self.env.from_string(source), name.startswith("word/"))
         except TemplateError as exc:
-            where = f" (regel {exc.lineno})" if getattr(exc, "lineno", None) else ""
-            raise SjabloonError(f"{self.pad.name}, {name}{where}: {exc}") from exc
+            raise SjabloonError(f"{self.pad.name}, {name}{_regel(self.env, source)}: {exc}") from exc
 
     def render_parts(self, context: dict) -> dict[str, bytes]:
         """The templated parts of one student's document, each checked by a strict XML parser."""
@@ -156,21 +196,26 @@ class Sjabloon:
             if part.is_xml_body:
                 xml = self._afwerken(xml)
             data = (_XML_DECL + xml).encode("utf-8")
-            try:
-                etree.fromstring(data, _STRICT)
-            except etree.XMLSyntaxError as exc:
-                raise RenderError(f"{name} is na het invullen geen geldige XML: {exc}") from exc
+            _controleer_xml(name, data)
             out[name] = data
         return out
 
     def _afwerken(self, xml: str) -> str:
-        """What docxtpl does after rendering: restore paragraphs, escaped braces and line breaks;
-        then number the content controls so that every id is unique in the part."""
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # = docxtpl's re.sub, faster
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = self._listing(xml)
-        counter = iter(range(1000, 2**31))
-        return _SDT_ID.sub(lambda m: f'<w:id w:val="{next(counter)}"/>', xml)
+        """What docxtpl does after rendering: restore escaped braces and line breaks; then number the
+        content controls so that every id is unique in the part.
+
+        docxtpl puts each <w:p on a line of its own before rendering and joins them after; that only
+        serves line numbers in error messages (see _regel), so the source here has none to remove.
+        Each step scans for its trigger first: most documents need none of them."""
+        if "{" in xml or "}" in xml:  # one-character scans are memchr; '{_' and '_}' are slow to find
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(c in xml for c in _LISTING_CHARS):
+            xml = self._listing(xml)
+        pieces = xml.split(_ID_ZERO)
+        if len(pieces) == 1:
+            return xml
+        ids = [f'<w:id w:val="{n}"/>' for n in range(_FIRST_ID, _FIRST_ID + len(pieces) - 1)]
+        return "".join(chain.from_iterable(zip(pieces, ids))) + pieces[-1]
 
     def _listing(self, xml: str) -> str:
         """docxtpl's resolve_listing (tabs and line breaks in values), on the paragraphs that need it:

@@ -14,7 +14,8 @@ from lxml import etree
 
 from generator import pipeline
 from generator.context import bouw_context
-from generator.renderer import Sjabloon, maak_omgeving
+from generator.errors import RenderError
+from generator.renderer import Sjabloon, _controleer_xml, maak_omgeving
 
 from .conftest import EXAMPLE, NS, TEMPLATE, W
 
@@ -146,3 +147,37 @@ def test_the_zip_is_valid_deterministic_and_keeps_unchanged_members_as_they_are(
             assert (info.external_attr >> 16) & 0o777 == 0o600
         assert zf.read("word/styles.xml") == tf.read("word/styles.xml")
         assert zf.read("word/document.xml") != tf.read("word/document.xml")
+
+
+@pytest.mark.parametrize("xml", [
+    b"<a><b></a>",                                      # tags cross
+    b'<a xmlns:w="x"><w:b/><q:c/></a>',                 # prefix never declared: Word refuses the file
+    b'<a x="1" x="2"/>',                                # an attribute twice
+    b'<a xmlns:w="x" xmlns:v="x" w:x="1" v:x="2"/>',    # the same attribute twice through two prefixes
+    b"<a>\x01</a>",                                     # a character XML does not allow
+    b"<a>&nbsp;</a>",                                   # an entity XML does not know
+])
+def test_the_xml_check_refuses_what_a_tree_parser_refuses(xml):
+    """The check builds no tree (half the time), so it must not be any less strict than one."""
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(xml)
+    with pytest.raises(RenderError, match="geen geldige XML"):
+        _controleer_xml("word/document.xml", xml)
+
+
+def test_the_xml_check_accepts_every_rendered_part(contexts, sjabloon):
+    for ctx in contexts[:5]:
+        for name, data in sjabloon.render_parts(ctx).items():
+            _controleer_xml(name, data)  # raises if not
+
+
+def test_content_control_ids_are_unique_in_each_part(contexts, sjabloon):
+    """Word refuses duplicate w:id values among content controls; repeated rows repeat controls."""
+    ctx = max(contexts, key=lambda c: len(c["doelen"]))
+    data = sjabloon.maak(ctx)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in _templated_parts(data) + ["word/document.xml"]:
+            ids = [el.get(f"{W}val") for el in etree.fromstring(zf.read(name)).iter(f"{W}id")]
+            assert len(ids) == len(set(ids)), name
+            assert ids == [str(n) for n in range(1000, 1000 + len(ids))], name
+    assert len(ctx["doelen"]) > 1

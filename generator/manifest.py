@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import UitvoerError
@@ -64,21 +65,30 @@ def invoer_hash(record: object, *extra: str) -> str:
     return sha256(canon.encode("utf-8"))
 
 
+_SCALAR = (str, int, float, bool, type(None))
+
+
 def _canon(value: object) -> object:
+    if isinstance(value, _SCALAR):  # the bulk of a record: first, and without further checks
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_canon(v) for v in value]
     if isinstance(value, (Bevinding, Locatie)):
         return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canon(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.compare and not _is_findings(getattr(value, f.name))}
-    if isinstance(value, (list, tuple)):
-        return [_canon(v) for v in value]
+        return {name: _canon(v) for name in _vergeleken(type(value))
+                if not _is_findings(v := getattr(value, name))}
     if isinstance(value, dict):
         return {str(k): _canon(v) for k, v in value.items()}
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     return str(value)
+
+
+@lru_cache(maxsize=None)
+def _vergeleken(cls: type) -> tuple[str, ...]:
+    """A record type's fields that count (compare=True), looked up once per type, not per record."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.compare)
 
 
 def _is_findings(value: object) -> bool:

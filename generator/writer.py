@@ -80,6 +80,8 @@ def bestandsnaam(leerlingnummer: str, achternaam: str = "", roepnaam: str = "") 
 def maak_map(pad: Path) -> None:
     """Create an output folder, and each missing parent, readable by the owner only where the system
     allows it (mkdir's parents=True would give the parents the default, world-readable mode)."""
+    if pad.is_dir():  # the usual case, once per student: one stat instead of one per parent
+        return
     missing = [p for p in (pad, *pad.parents) if not p.exists()]
     try:
         for p in reversed(missing):

@@ -35,19 +35,20 @@ def stijlen(doc) -> None:
     tekst = styles.add_style("Tabeltekst", WD_STYLE_TYPE.PARAGRAPH)
     tekst.base_style, tekst.font.size = normal, Pt(9.5)
     tekst.paragraph_format.space_after = Pt(2)
+    # The borders live in a table style, not in each table: every table's copy of them was 10% of the
+    # document XML that is rendered, checked and compressed for every student.
+    tabel = styles.add_style("OPP-tabel", WD_STYLE_TYPE.TABLE)
+    tabel.base_style = styles["Normal Table"]
+    _tbl_pr(tabel).append(_randen())
     lijst = styles.add_style("OPP-lijst", WD_STYLE_TYPE.TABLE)
-    lijst.base_style = styles["Normal Table"]
+    lijst.base_style = tabel
     marges = OxmlElement("w:tblCellMar")
     for kant in ("left", "right"):
         el = OxmlElement(f"w:{kant}")
         el.set(qn("w:w"), "70")
         el.set(qn("w:type"), "dxa")
         marges.append(el)
-    tbl_pr = lijst.element.find(qn("w:tblPr"))
-    if tbl_pr is None:
-        tbl_pr = OxmlElement("w:tblPr")
-        lijst.element.append(tbl_pr)
-    tbl_pr.append(marges)
+    _tbl_pr(lijst).append(marges)
     titel = styles["Title"]
     titel.font.name, titel.font.size, titel.font.color.rgb = "Calibri", Pt(24), ACCENT
     # Word's built-in 'Placeholder Text' (styleId PlaceholderText): grey, hidden from the gallery.
@@ -126,29 +127,31 @@ def _set(parent, tag: str, **attrs) -> None:
         el.set(qn(f"w:{k}"), v)
 
 
-def _randen(table) -> None:
-    tbl_pr = table._tbl.tblPr
+def _tbl_pr(style):
+    tbl_pr = style.element.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        tbl_pr = OxmlElement("w:tblPr")
+        style.element.append(tbl_pr)
+    return tbl_pr
+
+
+def _randen():
+    """Thin blue-grey lines around and between all cells. In a style's w:tblPr, tblBorders comes
+    before tblCellMar (schema order): this is appended first."""
     borders = OxmlElement("w:tblBorders")
     for kant in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{kant}")
         for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", RAND_KLEUR)):
             el.set(qn(f"w:{k}"), v)
         borders.append(el)
-    # Schema order inside w:tblPr: tblBorders comes before shd, tblLayout, tblCellMar and tblLook.
-    na = {qn(t) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")}
-    later = [c for c in tbl_pr if c.tag in na]
-    if later:
-        later[0].addprevious(borders)
-    else:
-        tbl_pr.append(borders)
+    return borders
 
 
 def _tabel(doc, breedtes: list[float], rijen: int):
     """A table with fixed column widths (Word and LibreOffice both honour tblGrid plus tcW)."""
-    table = doc.add_table(rows=rijen, cols=len(breedtes))
+    table = doc.add_table(rows=rijen, cols=len(breedtes), style=doc.styles["OPP-tabel"])
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    _randen(table)
     for col, cm in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), breedtes, strict=True):
         col.set(qn("w:w"), str(int(cm * 567)))
     for row in table.rows:
@@ -164,9 +167,10 @@ def _kleur(cell, fill: str) -> None:
 def _vul(cell, inhoud: str | list[str], vet: bool = False) -> None:
     """Cell text; a list gives one paragraph per item."""
     regels = inhoud if isinstance(inhoud, list) else [inhoud]
-    cell.paragraphs[0].add_run(regels[0]).bold = vet
-    for regel in regels[1:]:
-        cell.add_paragraph().add_run(regel).bold = vet
+    runs = [cell.paragraphs[0].add_run(regels[0])] + [cell.add_paragraph().add_run(r) for r in regels[1:]]
+    if vet:  # not bold is the default: an explicit w:b="0" would be copied around every form field
+        for run in runs:
+            run.bold = True
 
 
 def gegevenstabel(doc, rijen: list[tuple[str, str | list[str]]], label: float = LABEL):

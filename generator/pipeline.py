@@ -111,11 +111,12 @@ def _genereer(inst: Instellingen, werkplaats: Werkplaats,
         result.streng_gestopt = inst.streng and bool(checked.fouten())
         taken = plan([] if result.streng_gestopt else checked.opps, basis, inst)
         koppelingen = _meld_koppelingen(taken, inst, result)
-        hashes = {t.opp.leerling.leerlingnummer: _invoer_hash(t, inst, koppelingen) for t in taken}
-        te_maken = _al_klaar(taken, hashes, sjabloon_hash, schrijver, result)
+        invoer = partial(_invoer_hash, inst=inst, koppelingen=koppelingen)
+        te_maken = _al_klaar(taken, invoer, sjabloon_hash, schrijver, result)
         for taak, data in _render_alle(werkplaats, te_maken, inst, result, voortgang):
             nummer = taak.opp.leerling.leerlingnummer
-            versie = Versie(data, nummer, hashes[nummer], sjabloon_hash, __version__)
+            # hashed here, while the workers render, not before the first document
+            versie = Versie(data, nummer, invoer(taak), sjabloon_hash, __version__)
             _schrijf(taak, versie, schrijver, result)
     except BaseException:
         _bewaar_manifest_na_fout(schrijver)
@@ -182,14 +183,18 @@ def _invoer_hash(taak: Taak, inst: Instellingen, koppelingen: dict[str, tuple[in
     return invoer_hash(taak.opp, inst.schooljaar, doelen)
 
 
-def _al_klaar(taken: list[Taak], hashes: dict[str, str], sjabloon_hash: str, schrijver: Schrijver,
+def _al_klaar(taken: list[Taak], invoer: Callable[[Taak], str], sjabloon_hash: str, schrijver: Schrijver,
               result: Resultaat) -> list[Taak]:
     """Settle the students whose file needs no rendering (made from this very input and template,
-    untouched or edited since); return the others. A re-run with nothing changed renders nothing."""
+    untouched or edited since); return the others. A re-run with nothing changed renders nothing.
+    Only a file the manifest knows can be settled: the others are not hashed here."""
     te_maken = []
     for taak in taken:
         nummer = taak.opp.leerling.leerlingnummer
-        uitkomst = schrijver.zonder_renderen(taak.doel, hashes[nummer], sjabloon_hash)
+        if not schrijver.kent(taak.doel):
+            te_maken.append(taak)
+            continue
+        uitkomst = schrijver.zonder_renderen(taak.doel, invoer(taak), sjabloon_hash)
         if uitkomst is None:
             te_maken.append(taak)
         else:

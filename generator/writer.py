@@ -253,6 +253,11 @@ class Schrijver:
         except OSError as exc:  # reading an existing file or appending to the journal
             raise _fout(doel, exc) from exc
 
+    def kent(self, doel: Path) -> bool:
+        """Whether this tool wrote `doel` before (only then can `zonder_renderen` settle it)."""
+        item = self.manifest.get(doel)
+        return item is not None and bool(item.sha256)
+
     def zonder_renderen(self, doel: Path, invoer: str, sjabloon: str) -> Uitkomst | None:
         """The outcome when it is known without making the document: the file was made from this very
         input and template, and is untouched (ONGEWIJZIGD) or edited since (BEWERKT). None: render."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import xlsxwriter
 
 from .convert import XML_ILLEGAL, sleutel
 from .findings import Bevinding, Ernst
+from .register import xlsx_opties
 
 KOPPEN = ("Leerlingnummer", "Ernst", "Bestand", "Blad", "Rij", "Kolom", "Kolomkop", "Melding")
 BREEDTES = (16, 14, 28, 18, 8, 8, 28, 100)
@@ -43,36 +43,31 @@ def regels(bevindingen: Iterable[Bevinding], met_info: bool = False) -> list[str
 
 def maak_rapport(bevindingen: Iterable[Bevinding]) -> bytes:
     """The report workbook: frozen header, autofilter, every cell text (never a formula)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Controle"
-    for col, (kop, breedte) in enumerate(zip(KOPPEN, BREEDTES, strict=True), start=1):
-        ws.cell(1, col, kop).font = Font(bold=True)
-        ws.column_dimensions[ws.cell(1, col).column_letter].width = breedte
-    row = 1
-    for items in groepen(bevindingen).values():
-        for b in items:
-            row += 1
+    rows = [b for items in groepen(bevindingen).values() for b in items]
+    out = io.BytesIO()
+    with xlsxwriter.Workbook(out, xlsx_opties(len(rows))) as wb:
+        ws = wb.add_worksheet("Controle")
+        vet, formule = wb.add_format({"bold": True}), wb.add_format({"quote_prefix": True})
+        for col, (kop, breedte) in enumerate(zip(KOPPEN, BREEDTES, strict=True)):
+            ws.write_string(0, col, kop, vet)
+            ws.set_column_pixels(col, col, breedte * 7)  # XlsxWriter counts 7 pixels per character
+        for row, b in enumerate(rows, start=1):
             loc = b.locatie
             values = (b.leerlingnummer, b.ernst.value, loc.bestand, loc.blad, loc.rij, loc.kolom, loc.kop,
                       b.melding)
-            for col, value in enumerate(values, start=1):
-                _zet(ws.cell(row, col), value)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{ws.cell(1, len(KOPPEN)).column_letter}{row}"
-    out = io.BytesIO()
-    wb.save(out)
+            for col, value in enumerate(values):
+                _zet(ws, row, col, value, formule)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, len(rows), len(KOPPEN) - 1)
     return out.getvalue()
 
 
-def _zet(cell, value: object) -> None:
+def _zet(ws, row: int, col: int, value: object, formule) -> None:
+    """Text is written as text: a spreadsheet would read '=...' as a formula."""
     if value is None or value == "":
         return
     if isinstance(value, int):
-        cell.value = value
+        ws.write_number(row, col, value)
         return
     text = XML_ILLEGAL.sub("\ufffd", str(value))
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would store '=...' as a formula
-    if text.startswith(_FORMULE_TEKENS):
-        cell.quotePrefix = True
+    ws.write_string(row, col, text, formule if text.startswith(_FORMULE_TEKENS) else None)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from generator import register
+from generator import register, rules
 from generator.cli import main
 
 from .conftest import LEERLING_KOPPEN, docx_text, leerling, make_workbook
@@ -192,3 +194,115 @@ def test_an_overdue_evaluation_of_a_set_plan_is_marked(tmp_path):
     row = _sheet(register.schrijf(tmp_path, [rij], date(2026, 10, 1)), "OPP's")[0]
     assert row["Termijn"].value == "evaluatie verlopen"
     assert row["Volgende evaluatie"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+@pytest.fixture(params=["in_memory", "constant_memory"])
+def modus(request, monkeypatch):
+    """Both ways XlsxWriter builds the workbook: in memory (small registers) and streamed row by row
+    through a temporary file (large ones, from `_IN_GEHEUGEN_TOT` rows on)."""
+    if request.param == "constant_memory":
+        monkeypatch.setattr(register, "_IN_GEHEUGEN_TOT", 0)
+    return request.param
+
+
+def _rijen_van_elke_soort() -> list[register.Rij]:
+    return [
+        register.Rij("020273", "Bram van den Berg", "2A", "@mentor", "Intake-OPP", "Afstroom; gedrag",
+                     date(2026, 8, 24), date(2026, 10, 5), None, "", date(2027, 10, 4), None, None,
+                     "wordt 18 tijdens het plan", "nieuw", 2, 1, "2A/OPP_020273.docx"),
+        register.Rij("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ", status="ongewijzigd",
+                     vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
+                     volgende_evaluatie=date(2027, 8, 31), startdatum_opp=date(2025, 9, 1),
+                     einddatum_opp=date(2026, 7, 31), bestand="1A/OPP_1 é ü#%.docx"),
+    ]
+
+
+def test_the_previous_register_reads_back_as_written(tmp_path, modus):
+    rijen = _rijen_van_elke_soort()
+    for rij in rijen:
+        (tmp_path / rij.bestand).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rij.bestand).write_bytes(b"")
+    vandaag = date(2026, 10, 1)
+    path = register.schrijf(tmp_path, rijen, vandaag)
+    terug = register._vorige(path)
+    verwacht = {r.bestand: replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag,
+                                                            r.volgende_evaluatie)) for r in rijen}
+    assert terug == verwacht
+    # a second run without these students keeps their rows from this register, text unchanged
+    register.schrijf(tmp_path, [], vandaag)
+    assert {b: replace(r, status="") for b, r in register._vorige(path).items()} == \
+        {b: replace(r, status="") for b, r in verwacht.items()}
+    assert {r.status for r in register._vorige(path).values()} == {register.NIET_IN_RUN}
+
+
+def test_both_ways_of_writing_give_the_same_register(tmp_path, modus):
+    rijen = _rijen_van_elke_soort()
+    path = register.schrijf(tmp_path, rijen, date(2026, 10, 1))
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["OPP's", "DUO"]
+    ws = wb["OPP's"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:R3"
+    assert [ws.column_dimensions[c].width for c in "AGR"] == [16, 17, 12]
+    rows = {r["Leerlingnummer"].value: r for r in _sheet(path, "OPP's")}
+    bram, formule = rows["020273"], rows["=1+1"]
+    assert bram["Uiterste vaststelling"].value == datetime(2026, 10, 5)
+    assert bram["Uiterste vaststelling"].number_format == "DD-MM-YYYY"
+    assert bram["Gekoppelde documenten"].value == 2 and bram["Gekoppelde documenten"].data_type == "n"
+    assert bram["Termijn"].value == "binnen 2 weken"
+    assert bram["Vastgesteld op"].fill.fgColor.rgb.endswith("FFEB9C")  # empty cells are coloured too
+    assert unquote(formule["OPP"].hyperlink.target) == "1A/OPP_1 é ü#%.docx"
+    assert formule["OPP"].value == "1A/OPP_1 é ü#%.docx"
+    assert formule["Klas"].value == "\t=2" and formule["Klas"].quotePrefix
+    assert formule["Termijn"].value is None and formule["Naam"].fill.fill_type is None
+    with zipfile.ZipFile(path) as zf:
+        assert all(b"<f>" not in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_a_register_saved_by_excel_or_an_older_version_is_read(tmp_path):
+    """Excel stores a number typed into a text column as a number, and every number as a float."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "OPP's"
+    ws.append(["Leerlingnummer", "Naam", "Eigen kolom", "Uiterste vaststelling", "Gekoppelde documenten",
+               "Klas", "OPP", "Vastgesteld op"])
+    ws.append([20273, "Bram", "notitie", datetime(2026, 10, 5), 2.0, 2, "2A/OPP_020273.docx", "onbekend"])
+    ws["D2"].number_format = "DD-MM-YYYY"
+    ws.append([None, "zonder nummer", None, None, None, None, "2A/OPP_x.docx"])
+    wb.save(tmp_path / register.NAAM)
+    assert register._vorige(tmp_path / register.NAAM) == {"2A/OPP_020273.docx": register.Rij(
+        "20273", "Bram", "2", uiterste_vaststelling=date(2026, 10, 5), documenten=2,
+        bestand="2A/OPP_020273.docx")}
+
+
+def test_an_unreadable_previous_register_is_rebuilt_from_the_files(tmp_path, caplog):
+    (tmp_path / "3K").mkdir()
+    (tmp_path / "3K/OPP_020999.docx").write_bytes(b"")
+    (tmp_path / register.NAAM).write_bytes(b"geen xlsx")
+    rows = _sheet(register.schrijf(tmp_path, [], date(2026, 10, 1)), "OPP's")
+    assert [(r["Leerlingnummer"].value, r["Status"].value) for r in rows] == \
+        [("020999", register.NIET_IN_RUN)]
+    assert "vorig overzicht niet leesbaar" in caplog.text
+
+
+def test_the_previous_register_is_read_only_when_a_file_has_no_row(tmp_path, monkeypatch):
+    """A re-run on the same export lists every file already: reading the old register is skipped."""
+    rij = register.Rij("5", bestand="1A/OPP_5.docx")
+    (tmp_path / "1A").mkdir()
+    (tmp_path / "1A/OPP_5.docx").write_bytes(b"")
+    register.schrijf(tmp_path, [rij], date(2026, 10, 1))
+    gelezen = []
+    monkeypatch.setattr(register, "_vorige", lambda pad: gelezen.append(pad) or {})
+    register.schrijf(tmp_path, [rij], date(2026, 10, 1))
+    assert gelezen == []
+    register.schrijf(tmp_path, [], date(2026, 10, 1))
+    assert gelezen == [tmp_path / register.NAAM]
+
+
+def test_cleaned_text_from_the_export_is_written(tmp_path):
+    """The reader marks text it had to clean with a str subclass (convert.Opgeschoond)."""
+    from generator.convert import Opgeschoond
+    rij = register.Rij("7", naam=Opgeschoond("Aisha El Idrissi"), mentor=Opgeschoond("=mw. X\x01"),
+                       bestand="1A/OPP_7.docx")
+    row = _sheet(register.schrijf(tmp_path, [rij], date(2026, 10, 1)), "OPP's")[0]
+    assert row["Naam"].value == "Aisha El Idrissi"
+    assert row["Mentor"].value == "=mw. X\ufffd" and row["Mentor"].quotePrefix

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 KOPPEN = ["Stamnummer", "Roepnaam", "Tussenvoegsel", "Achternaam", "Geboortedatum", "Klas", "Leerjaar", "Studie",
           "Mentor", "Datum inschrijving", "Vorige school", "Schooladvies", "Lwoo", "OPP", "Aanleiding OPP",
@@ -83,7 +84,9 @@ _SST_REL = (b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/
 
 def gedeelde_teksten(pad: Path) -> None:
     """Rewrite openpyxl's inline strings as Excel writes text: one shared-strings table. Parsing inline
-    strings costs openpyxl about ten times more, so a benchmark on them would measure the wrong file."""
+    strings costs openpyxl about ten times more, so a benchmark on them would measure the wrong file.
+    Also add the <dimension> Excel always writes and openpyxl's write-only mode leaves out: without it,
+    openpyxl's load_workbook reads the whole sheet once just to learn its size."""
     with zipfile.ZipFile(pad) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
     index: dict[bytes, int] = {}
@@ -91,7 +94,10 @@ def gedeelde_teksten(pad: Path) -> None:
     def shared(m: re.Match) -> bytes:
         i = index.setdefault(m.group(2), len(index))
         return b'<c%s t="s"><v>%d</v></c>' % (m.group(1), i)
-    parts["xl/worksheets/sheet1.xml"] = _INLINE.sub(shared, parts["xl/worksheets/sheet1.xml"])
+    sheet = _INLINE.sub(shared, parts["xl/worksheets/sheet1.xml"])
+    last_row = re.findall(rb'<row r="([0-9]+)"', sheet)[-1]
+    size = b'<dimension ref="A1:%s%s"/>' % (get_column_letter(len(KOPPEN)).encode(), last_row)
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetPr>", b"</sheetPr>" + size, 1)
     parts["xl/sharedStrings.xml"] = _SST + b"".join(
         b'<si><t xml:space="preserve">%s</t></si>' % s for s in index) + b"</sst>"
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", _SST_TYPE + b"</Types>")

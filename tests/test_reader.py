@@ -339,3 +339,22 @@ def test_hidden_rows_are_read_and_mentioned(tmp_path):  # P11
     gelezen = lees([tmp_path / "in.xlsx"])
     assert [r.nummer for r in gelezen.tabellen[0].rijen] == [2, 3, 4]
     assert (Locatie("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3") in _info(gelezen)
+
+
+@pytest.mark.parametrize("snel", [True, False])
+def test_row_with_empty_first_column_is_read_not_called_damaged(tmp_path, monkeypatch, snel):
+    """A title in B1 or a student without a number in column A: openpyxl starts such a row with an empty
+    cell that has no row number. Both ways of reading (the sheet XML, openpyxl itself) give the row."""
+    if not snel:
+        monkeypatch.setattr("generator.reader._blad_inhoud", lambda data: None)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Leerlingen"
+    ws["B1"] = "Overzicht leerlingen"
+    ws.append(LEERLING_KOPPEN)
+    ws.append(leerling("1", "Aisha", "El Idrissi"))
+    ws.append([None, "Bram", None, "Berg", date(2013, 1, 1), "1A"])
+    wb.save(tmp_path / "in.xlsx")
+    tabel = lees([tmp_path / "in.xlsx"]).tabellen[0]
+    assert (tabel.kop_rij, [r.nummer for r in tabel.rijen]) == (2, [3, 4])
+    assert [c.waarde for c in tabel.rijen[1].cellen[:4]] == [None, "Bram", None, "Berg"]

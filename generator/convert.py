@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from .fields import Veld, Veldtype
 
@@ -19,6 +21,9 @@ _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Types whose text is not free text: a control character there is an error, not something to clean.
 _STRIKT = {Veldtype.ID, Veldtype.DATUM, Veldtype.JA_NEE, Veldtype.TELEFOON, Veldtype.POSTCODE, Veldtype.EMAIL}
+# What makes tekst() do more than trim: an escape, a character it replaces (everything below a space
+# except the line feed, DEL and C1 controls, surrogates, U+FFFE/U+FFFF).
+_BIJZONDER = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 
 class Opgeschoond(str):
@@ -32,6 +37,14 @@ def is_leeg(value: object) -> bool:
 def tekst(value: object, lang: bool = False) -> str:
     """Free text. Line breaks are kept in long text; Excel's _xHHHH_ escapes are undone; characters
     XML cannot hold are replaced by a space and reported by returning an `Opgeschoond` string."""
+    if value.__class__ is str and not _BIJZONDER.search(value):
+        # nearly every cell: nothing to unescape, replace or report; the same result as below, sooner
+        return value.strip() if lang else " ".join(value.split())
+    return _tekst(value, lang)
+
+
+def _tekst(value: object, lang: bool) -> str:
+    """tekst() in full, for any value."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime, date)):
@@ -143,28 +156,38 @@ def keuzes(value: object) -> tuple[str, ...]:
 
 def converteer(v: Veld, value: object, number_format: str = "") -> object:
     """Convert one non-empty cell for field `v`; raises ValueError saying what is expected."""
-    if isinstance(value, str) and v.type in _STRIKT and XML_ILLEGAL.search(value):
-        raise ValueError("bevat onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst); "
-                         "typ de waarde opnieuw in")
-    match v.type:
-        case Veldtype.ID:
-            return identificatie(value, number_format)
-        case Veldtype.DATUM:
-            return datum(value)
-        case Veldtype.JA_NEE:
-            return ja_nee(value)
-        case Veldtype.TELEFOON:
-            return telefoon(value)
-        case Veldtype.POSTCODE:
-            return postcode(value)
-        case Veldtype.EMAIL:
-            return email(value)
-        case Veldtype.KEUZES:
-            return keuzes(value)
-        case Veldtype.LANGE_TEKST:
-            return tekst(value, lang=True)
-        case _:
-            return tekst(value)
+    return omzetter(v.type)(value, number_format)
+
+
+@cache
+def omzetter(soort: Veldtype) -> Callable[[object, str], object]:
+    """converteer for one field type, chosen once: the validator converts a whole column with it."""
+    parse = _OMZETTERS.get(soort, _tekst_kort)
+    if soort not in _STRIKT:
+        return parse
+
+    def streng(value: object, number_format: str = "") -> object:
+        if isinstance(value, str) and XML_ILLEGAL.search(value):
+            raise ValueError("bevat onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst); "
+                             "typ de waarde opnieuw in")
+        return parse(value, number_format)
+    return streng
+
+
+def _tekst_kort(value: object, _number_format: str = "") -> str:
+    return tekst(value)
+
+
+_OMZETTERS: dict[Veldtype, Callable[[object, str], object]] = {
+    Veldtype.ID: identificatie,
+    Veldtype.DATUM: lambda value, _fmt="": datum(value),
+    Veldtype.JA_NEE: lambda value, _fmt="": ja_nee(value),
+    Veldtype.TELEFOON: lambda value, _fmt="": telefoon(value),
+    Veldtype.POSTCODE: lambda value, _fmt="": postcode(value),
+    Veldtype.EMAIL: lambda value, _fmt="": email(value),
+    Veldtype.KEUZES: lambda value, _fmt="": keuzes(value),
+    Veldtype.LANGE_TEKST: lambda value, _fmt="": tekst(value, lang=True),
+}  # any other type is short free text
 
 
 MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",

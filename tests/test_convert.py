@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import convert
-from generator.fields import veld
+from generator.fields import VELDEN, Veldtype, veld
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -155,3 +157,47 @@ def test_converteer_follows_the_field_type_not_the_cell_type():
     assert convert.converteer(veld("leerling.klas"), 1.0) == "1"
     assert convert.converteer(veld("ouder.telefoon"), 612345678) == "0612345678"
     assert convert.converteer(veld("leerling.lwoo"), "WAAR") is True
+
+
+SNIPPETS = ["\x00", "\x01", "\x09", "\x0a", "\x0b", "\x0c", "\x0d", "\x1f", "\x7f", "\x85", "\x9f", "\xa0",
+            "\ud800", "\ufffe", "\uffff", "\u2028", "\U0001F600", "_x0041_", "_x000D_", "_x00", " ", "  ",
+            "\r\n"]
+
+
+@given(st.lists(st.one_of(st.characters(), st.sampled_from(SNIPPETS)), max_size=20).map("".join),
+       st.booleans())
+def test_quick_path_of_tekst_gives_what_the_full_one_gives(text, lang):
+    quick, full = convert.tekst(text, lang), convert._tekst(text, lang)
+    assert (type(quick), quick) == (type(full), full)
+
+
+def _per_cel(v, value, number_format):
+    """converteer as it was before omzetter: the choice by type made again for every cell."""
+    if isinstance(value, str) and v.type in convert._STRIKT and convert.XML_ILLEGAL.search(value):
+        raise ValueError("bevat onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst); "
+                         "typ de waarde opnieuw in")
+    parse = {Veldtype.ID: lambda: convert.identificatie(value, number_format),
+             Veldtype.DATUM: lambda: convert.datum(value), Veldtype.JA_NEE: lambda: convert.ja_nee(value),
+             Veldtype.TELEFOON: lambda: convert.telefoon(value),
+             Veldtype.POSTCODE: lambda: convert.postcode(value),
+             Veldtype.EMAIL: lambda: convert.email(value), Veldtype.KEUZES: lambda: convert.keuzes(value),
+             Veldtype.LANGE_TEKST: lambda: convert.tekst(value, lang=True)}
+    return parse.get(v.type, lambda: convert.tekst(value))()
+
+
+def _uitkomst(convert_one):
+    try:
+        value = convert_one()
+    except ValueError as exc:
+        return "fout", str, str(exc)
+    return "ok", type(value), value
+
+
+@pytest.mark.parametrize("raw", ["004512", 4512, 4512.0, 4512.5, True, "ja", " 14-03-2013 ", 41335,
+                                 datetime(2013, 3, 14), "1234ab", "a@b.nl", "Rust\r\nStructuur_x000B_",
+                                 "45\x0112", "een; twee", 612345678])
+def test_converter_per_type_converts_as_before(raw):
+    for v in VELDEN:
+        for fmt in ("", "000000"):
+            assert _uitkomst(lambda: convert.omzetter(v.type)(raw, fmt)) == _uitkomst(  # noqa: B023
+                lambda: _per_cel(v, raw, fmt)), v.pad  # noqa: B023

@@ -75,7 +75,10 @@ def vinkje(v: Veld, checked: bool, tag: str | None = None, alias: str | None = N
     kind = (f'<w14:checkbox><w14:checked w14:val="{1 if checked else 0}"/>'
             '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/>'
             '<w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox>')
-    content = f'<w:r><w:rPr>{_FONT}</w:rPr><w:t>{CHECKED if checked else UNCHECKED}</w:t></w:r>'
+    # As character references: the only characters above U+00FF in the form would otherwise make
+    # Python hold each student's whole document as two bytes per character (slower to join and encode).
+    glyph = f"&#x{ord(CHECKED if checked else UNCHECKED):X};"
+    content = f'<w:r><w:rPr>{_FONT}</w:rPr><w:t>{glyph}</w:t></w:r>'
     return _sdt(v, tag or v.pad, kind, content, False, alias)
 
 

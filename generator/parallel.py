@@ -20,13 +20,15 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import RenderError
+from .errors import OppError, RenderError
 from .renderer import Sjabloon
 
 T = TypeVar("T")
+Plaats = Callable[[T, bytes], "str | None"]  # writes a document where it belongs: its sha256, or None
 REEKS = 16  # students per message: large enough to amortise pickling, small enough for a smooth bar
 IN_DE_RIJ = 3  # batches in flight per worker: keeps every core busy, bounds memory at any batch size
 
@@ -71,28 +73,38 @@ class Werkplaats:
             self._pool.join()
             self._pool = None
 
-    def maak(self, taken: list[T], context_van: Callable[[T], dict],
-             reeks: int = REEKS) -> Iterator[tuple[T, bytes | RenderError]]:
+    def maak(self, taken: list[T], context_van: Callable[[T], dict], plaats: Plaats | None = None,
+             reeks: int = REEKS) -> Iterator[tuple[T, bytes | Geplaatst | OppError]]:
         """Each task with its document's bytes, or the RenderError that skips that student, in task
-        order. `context_van` must be picklable (a module-level function or a partial of one)."""
+        order; any other OppError in the results stops the run there. With `plaats`, the process that rendered a document first offers it to `plaats`, which
+        may write it itself (then: Geplaatst). `context_van` and `plaats` must be picklable (module-
+        level functions or partials of them)."""
         batches = [taken[i:i + reeks] for i in range(0, len(taken), reeks)]
-        if self._pool is None or len(batches) < 2:  # nothing to spread: no pickling either
-            for batch in batches:
+        if self._pool is None or len(batches) < 2:  # nothing to spread: no pickling either, and the
+            for batch in batches:                    # main process writes each document itself
                 yield from zip(batch, _maak_reeks(batch, context_van), strict=True)
             return
         pending: deque = deque()
         todo = iter(batches)
-        self._aanvullen(todo, pending, context_van, self.werkers * IN_DE_RIJ)
+        self._aanvullen(todo, pending, (context_van, plaats), self.werkers * IN_DE_RIJ)
         while pending:
             batch, result = pending.popleft()
-            # .get() re-raises a worker's error here, e.g. a SjabloonError that stops the run
-            yield from zip(batch, result.get(), strict=True)
-            self._aanvullen(todo, pending, context_van, 1)
+            # .get() re-raises a worker's error here, e.g. a SjabloonError that stops the run; a batch
+            # that `plaats` could not finish ends early, with the error in the place where it occurred
+            yield from zip(batch, result.get(), strict=False)
+            self._aanvullen(todo, pending, (context_van, plaats), 1)
 
-    def _aanvullen(self, todo: Iterator[list], pending: deque, context_van: Callable, n: int) -> None:
+    def _aanvullen(self, todo: Iterator[list], pending: deque, functies: tuple, n: int) -> None:
         """Hand up to n more batches to the pool."""
         for _, batch in zip(range(n), todo, strict=False):  # at most n
-            pending.append((batch, self._pool.apply_async(_maak_reeks, (batch, context_van))))
+            pending.append((batch, self._pool.apply_async(_maak_reeks, (batch, *functies))))
+
+
+@dataclass(frozen=True)
+class Geplaatst:
+    """A document the worker wrote itself; only its hash travels back."""
+
+    sha256: str
 
 
 def maak_documenten(sjabloon: Sjabloon, taken: list[T], context_van: Callable[[T], dict],
@@ -100,7 +112,7 @@ def maak_documenten(sjabloon: Sjabloon, taken: list[T], context_van: Callable[[T
                     reeks: int = REEKS) -> Iterator[tuple[T, bytes | RenderError]]:
     """Werkplaats in one call, for when there is nothing to overlap with the start of the workers."""
     with Werkplaats(sjabloon, werkers, methode) as werkplaats:
-        yield from werkplaats.maak(taken, context_van, reeks)
+        yield from werkplaats.maak(taken, context_van, reeks=reeks)
 
 
 def _start(pad: Path) -> None:
@@ -110,12 +122,22 @@ def _start(pad: Path) -> None:
         _sjabloon = Sjabloon(pad)
 
 
-def _maak_reeks(batch: Iterable[T], context_van: Callable[[T], dict]) -> list[bytes | RenderError]:
+def _maak_reeks(batch: Iterable[T], context_van: Callable[[T], dict],
+                plaats: Plaats | None = None) -> list[bytes | Geplaatst | OppError]:
     assert _sjabloon is not None, "_start runs before any batch"
-    out: list[bytes | RenderError] = []
+    out: list[bytes | Geplaatst | OppError] = []
     for taak in batch:
         try:
-            out.append(_sjabloon.maak(context_van(taak)))
+            data = _sjabloon.maak(context_van(taak))
         except RenderError as exc:  # this student only; any other error stops the run
             out.append(exc)
+            continue
+        try:
+            sha = plaats(taak, data) if plaats is not None else None
+        except OppError as exc:
+            # e.g. a full disk: returned, not raised, so that the documents this batch did place
+            # still reach the manifest before the main process stops the run with this error
+            out.append(exc)
+            break
+        out.append(data if sha is None else Geplaatst(sha))
     return out

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from . import __version__, links, register, rules
 from .context import bouw_context
-from .errors import OppError, RenderError
+from .errors import BezetError, OppError, RenderError
 from .findings import Bevinding, Ernst, Locatie
-from .manifest import invoer_hash, sha256_bestand
+from .manifest import invoer_hash, sha256, sha256_bestand
 from .mapping import lees_koppeling
-from .parallel import Werkplaats
+from .parallel import Geplaatst, Werkplaats
 from .reader import lees
 from .records import Opp
 from .renderer import Sjabloon
@@ -30,6 +30,7 @@ from .writer import (
     Uitkomst,
     Versie,
     bestandsnaam,
+    eigenaarsbestand,
     maak_map,
     schrijf_atomair,
     veilige_naam,
@@ -116,8 +117,12 @@ def _genereer(inst: Instellingen, werkplaats: Werkplaats,
         for taak, data in _render_alle(werkplaats, te_maken, inst, result, voortgang):
             nummer = taak.opp.leerling.leerlingnummer
             # hashed here, while the workers render, not before the first document
-            versie = Versie(data, nummer, invoer(taak), sjabloon_hash, __version__)
-            _schrijf(taak, versie, schrijver, result)
+            if isinstance(data, Geplaatst):
+                versie = Versie(b"", nummer, invoer(taak), sjabloon_hash, __version__)
+                _tel(result, nummer, taak.doel, schrijver.geplaatst(taak.doel, versie, data.sha256))
+            else:
+                versie = Versie(data, nummer, invoer(taak), sjabloon_hash, __version__)
+                _schrijf(taak, versie, schrijver, result)
     except BaseException:
         _bewaar_manifest_na_fout(schrijver)
         raise
@@ -156,18 +161,38 @@ def plan(opps: list[Opp], basis: Path, inst: Instellingen) -> list[Taak]:
 
 
 def _render_alle(werkplaats: Werkplaats, taken: list[Taak], inst: Instellingen, result: Resultaat,
-                 voortgang: Callable[[int, int], None] | None = None) -> Iterator[tuple[Taak, bytes]]:
+                 voortgang: Callable[[int, int], None] | None = None
+                 ) -> Iterator[tuple[Taak, bytes | Geplaatst]]:
     """Each student's document bytes in plan order, whatever the number of workers; a student whose
     document cannot be made is skipped. `voortgang(done, total)` runs after each student is handled."""
     context_van = partial(_context, schooljaar=inst.schooljaar, vandaag=inst.vandaag,
                           documenten=documentenmap(inst))
-    for done, (taak, data) in enumerate(werkplaats.maak(taken, context_van), 1):
+    for done, (taak, data) in enumerate(werkplaats.maak(taken, context_van, _plaats_nieuw), 1):
         if isinstance(data, RenderError):
             result.overgeslagen[taak.opp.leerling.leerlingnummer] = str(data)
+        elif isinstance(data, OppError):
+            raise data  # a worker could not write (disk full): what came before is noted
         else:
-            yield taak, data  # written by the caller, in this process, before we go on
+            yield taak, data  # written or noted by the caller, in this process, before we go on
         if voortgang:
             voortgang(done, len(taken))
+
+
+def _plaats_nieuw(taak: Taak, data: bytes) -> str | None:
+    """In the process that rendered it: write a document where no file is yet (every student of a
+    first run), so that writing and fsync happen on all workers at once instead of one after another
+    in the main process. Anything else (a file exists, Word holds the name) goes back to the main
+    process and its decision table. A run killed after this write but before the main process noted
+    it leaves a file without a manifest entry; the next run recognises it as its own when the bytes
+    are the same (writer.Schrijver), and otherwise keeps it and puts the new version beside it."""
+    if taak.doel.exists() or eigenaarsbestand(taak.doel) is not None:
+        return None
+    maak_map(taak.doel.parent)
+    try:
+        schrijf_atomair(taak.doel, data)
+    except BezetError:
+        return None  # the main process meets the same and reports it as open in Word
+    return sha256(data)
 
 
 def _context(taak: Taak, schooljaar: str, vandaag: date, documenten: Path | None = None) -> dict:

@@ -253,6 +253,11 @@ class Schrijver:
         except OSError as exc:  # reading an existing file or appending to the journal
             raise _fout(doel, exc) from exc
 
+    def geplaatst(self, doel: Path, nieuw: Versie, sha: str) -> Geschreven:
+        """Note a new file that a worker wrote where there was none (pipeline._plaats_nieuw)."""
+        self._noteer(doel, nieuw, sha)
+        return Geschreven(Uitkomst.NIEUW)
+
     def kent(self, doel: Path) -> bool:
         """Whether this tool wrote `doel` before (only then can `zonder_renderen` settle it)."""
         item = self.manifest.get(doel)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -12,8 +14,10 @@ from click.testing import CliRunner
 
 from generator import parallel, pipeline
 from generator.cli import Voortgang, main
-from generator.errors import RenderError, SjabloonError
+from generator.errors import OppError, RenderError, SjabloonError
+from generator.manifest import Manifest, sha256
 from generator.renderer import Sjabloon
+from generator.writer import TEMP_PREFIX, Uitkomst
 
 from .conftest import EXAMPLE, TEMPLATE, docx_text
 
@@ -81,6 +85,66 @@ def test_a_template_error_in_a_worker_stops_the_run_with_its_message(tmp_path):
     taken = _taken(tmp_path)[:6]
     with pytest.raises(SjabloonError, match="leerling.schoenmaat"):
         list(parallel.maak_documenten(Sjabloon(TEMPLATE), taken, _sjabloonfout, werkers=2, reeks=2))
+
+
+def _manifest(map: Path) -> dict[str, str]:
+    return {pad: item.sha256 for pad, item in Manifest(map)._items.items()}
+
+
+def test_workers_write_new_files_themselves_and_the_manifest_knows_each_one(tmp_path, monkeypatch):
+    def not_in_the_main_process(*args):
+        raise AssertionError("a new file is written by the worker that made it")
+    monkeypatch.setattr(pipeline, "_schrijf", not_in_the_main_process)
+    first = pipeline.genereer(_inst(tmp_path, 2))
+    monkeypatch.undo()
+    assert set(first.uitkomsten) == {Uitkomst.NIEUW} and first.uitkomsten[Uitkomst.NIEUW] >= 40
+    files = _files(tmp_path / "2026-2027")
+    known = _manifest(tmp_path / "2026-2027")
+    assert {k: sha256(v) for k, v in files.items()} == known
+    again = pipeline.genereer(_inst(tmp_path, 2))
+    assert set(again.uitkomsten) == {Uitkomst.ONGEWIJZIGD}
+    assert _files(tmp_path / "2026-2027") == files
+
+
+def test_with_workers_an_edited_file_is_kept_and_a_deleted_one_comes_back(tmp_path):
+    pipeline.genereer(_inst(tmp_path, 2))
+    paths = sorted((tmp_path / "2026-2027").rglob("*.docx"))
+    edited, deleted = paths[3], paths[20]
+    edited.write_bytes(edited.read_bytes() + b"bewerkt")
+    original = deleted.read_bytes()
+    deleted.unlink()
+    result = pipeline.genereer(_inst(tmp_path, 2))
+    assert edited.read_bytes().endswith(b"bewerkt")
+    assert deleted.read_bytes() == original
+    assert result.uitkomsten[Uitkomst.BEWERKT] == 1 and result.uitkomsten[Uitkomst.NIEUW] == 1
+
+
+def _vol_na(n: int):
+    """os.fsync that fails from its n-th call on in each process (the counter is copied at fork)."""
+    original, calls = os.fsync, {"n": 0}
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] >= n:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(fd)
+    return fsync
+
+
+def test_disk_full_in_a_worker_stops_the_run_and_the_rerun_recognises_what_was_written(tmp_path,
+                                                                                      monkeypatch):
+    monkeypatch.setattr(os, "fsync", _vol_na(6))  # before the run: the forked workers inherit it
+    with pytest.raises(OppError, match="schijf is vol"):
+        pipeline.genereer(_inst(tmp_path, 2))
+    written = _files(tmp_path / "2026-2027")
+    assert written and len(written) < 40
+    monkeypatch.undo()
+    # Files a worker wrote after the last one the main process noted are not in the manifest, but are
+    # byte for byte what this run makes: recognised as this tool's own, never taken for edited.
+    result = pipeline.genereer(_inst(tmp_path, 2))
+    assert not result.uitkomsten[Uitkomst.BEWERKT] and not result.uitkomsten[Uitkomst.CONFLICT]
+    assert {k: v for k, v in _files(tmp_path / "2026-2027").items() if k in written} == written
+    assert not list((tmp_path / "2026-2027").rglob(f"{TEMP_PREFIX}*"))
 
 
 def test_progress_is_reported_for_every_student_up_to_the_total(tmp_path):

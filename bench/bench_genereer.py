@@ -141,7 +141,8 @@ def meter(cmd: list[str]) -> None:
         log.seek(0)
         err = log.read().decode(errors="replace")
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"wall": wall, "rss_kib": rss, "pss_kib": piek, "rc": proc.returncode, "err": err[-2000:]}))
+    print(json.dumps({"wall": wall, "rss_kib": rss, "pss_kib": piek, "rc": proc.returncode,
+                      "err": err[-2000:]}))
 
 
 def meet(cmd: list[str]) -> dict:

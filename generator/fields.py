@@ -402,7 +402,8 @@ VELDEN: tuple[Veld, ...] = (
     _v("factor.leerlingnummer", ID, "Leerlingnummer.", FACTOREN, _LLNR, verplicht=True),
     _v("factor.domein", K, "Domein.", FACTOREN, "Domein", keuzes=DOMEINEN, verplicht=True),
     _v("factor.bevorderend", LT, "Bevorderende factoren.", FACTOREN,
-       "Bevorderend|Bevorderende factoren|Stimulerende factoren", invultekst="Beschrijf de bevorderende factoren."),
+       "Bevorderend|Bevorderende factoren|Stimulerende factoren",
+       invultekst="Beschrijf de bevorderende factoren."),
     _v("factor.belemmerend", LT, "Belemmerende factoren.", FACTOREN,
        "Belemmerend|Belemmerende factoren", invultekst="Beschrijf de belemmerende factoren."),
 )

@@ -79,9 +79,10 @@ class Werkplaats:
     def maak(self, taken: list[T], context_van: Callable[[T], dict], plaats: Plaats | None = None,
              reeks: int = REEKS) -> Iterator[tuple[T, bytes | Geplaatst | OppError]]:
         """Each task with its document's bytes, or the RenderError that skips that student, in task
-        order; any other OppError in the results stops the run there. With `plaats`, the process that rendered a document first offers it to `plaats`, which
-        may write it itself (then: Geplaatst). `context_van` and `plaats` must be picklable (module-
-        level functions or partials of them)."""
+        order; any other OppError in the results stops the run there. With `plaats` (only where
+        workers run), the worker that rendered a document first offers it to `plaats`, which may
+        write it itself (then: Geplaatst). `context_van` and `plaats` must be picklable (module-level
+        functions or partials of them)."""
         batches = [taken[i:i + reeks] for i in range(0, len(taken), reeks)]
         if self._pool is None or len(batches) < 2:  # nothing to spread: no pickling either, and the
             for batch in batches:                    # main process writes each document itself

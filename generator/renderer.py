@@ -37,7 +37,8 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-_LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what resolve_listing acts on; `in` is a fast scan, a class regex is not
+# what resolve_listing acts on; `c in text` is a fast scan, a character-class regex is not
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
 _ID_ZERO = '<w:id w:val="0"/>'  # as controls.py writes it; numbered per part after rendering
 _FIRST_ID = 1000
 
@@ -215,7 +216,7 @@ class Sjabloon:
         if len(pieces) == 1:
             return xml
         ids = [f'<w:id w:val="{n}"/>' for n in range(_FIRST_ID, _FIRST_ID + len(pieces) - 1)]
-        return "".join(chain.from_iterable(zip(pieces, ids))) + pieces[-1]
+        return "".join(chain.from_iterable(zip(pieces[:-1], ids, strict=True))) + pieces[-1]
 
     def _listing(self, xml: str) -> str:
         """docxtpl's resolve_listing (tabs and line breaks in values), on the paragraphs that need it:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from . import __version__, links, register, rules
 from .context import bouw_context
-from .errors import BezetError, OppError, RenderError
+from .errors import OppError, RenderError
 from .findings import Bevinding, Ernst, Locatie
-from .manifest import invoer_hash, sha256, sha256_bestand
+from .manifest import invoer_hash, sha256_bestand
 from .mapping import lees_koppeling
 from .parallel import Geplaatst, Werkplaats
 from .reader import lees
@@ -30,8 +30,8 @@ from .writer import (
     Uitkomst,
     Versie,
     bestandsnaam,
-    eigenaarsbestand,
     maak_map,
+    plaats_nieuw,
     schrijf_atomair,
     veilige_naam,
 )
@@ -112,7 +112,7 @@ def _genereer(inst: Instellingen, werkplaats: Werkplaats,
         result.streng_gestopt = inst.streng and bool(checked.fouten())
         taken = plan([] if result.streng_gestopt else checked.opps, basis, inst)
         koppelingen = _meld_koppelingen(taken, inst, result)
-        invoer = partial(_invoer_hash, inst=inst, koppelingen=koppelingen)
+        invoer = _eenmaal_per_leerling(partial(_invoer_hash, inst=inst, koppelingen=koppelingen))
         te_maken = _al_klaar(taken, invoer, sjabloon_hash, schrijver, result)
         for taak, data in _render_alle(werkplaats, te_maken, inst, result, voortgang):
             nummer = taak.opp.leerling.leerlingnummer
@@ -179,25 +179,25 @@ def _render_alle(werkplaats: Werkplaats, taken: list[Taak], inst: Instellingen, 
 
 
 def _plaats_nieuw(taak: Taak, data: bytes) -> str | None:
-    """In the process that rendered it: write a document where no file is yet (every student of a
-    first run), so that writing and fsync happen on all workers at once instead of one after another
-    in the main process. Anything else (a file exists, Word holds the name) goes back to the main
-    process and its decision table. A run killed after this write but before the main process noted
-    it leaves a file without a manifest entry; the next run recognises it as its own when the bytes
-    are the same (writer.Schrijver), and otherwise keeps it and puts the new version beside it."""
-    if taak.doel.exists() or eigenaarsbestand(taak.doel) is not None:
-        return None
-    maak_map(taak.doel.parent)
-    try:
-        schrijf_atomair(taak.doel, data)
-    except BezetError:
-        return None  # the main process meets the same and reports it as open in Word
-    return sha256(data)
+    """Runs in the worker that rendered the document (see writer.plaats_nieuw)."""
+    return plaats_nieuw(taak.doel, data)
 
 
 def _context(taak: Taak, schooljaar: str, vandaag: date, documenten: Path | None = None) -> dict:
     """Module level, so that worker processes can receive it pickled."""
     return bouw_context(taak.opp, schooljaar, vandaag, documenten, taak.doel.parent)
+
+
+def _eenmaal_per_leerling(f: Callable[[Taak], str]) -> Callable[[Taak], str]:
+    """f once per student: _al_klaar and the write loop may both ask for a student's input hash."""
+    gezien: dict[str, str] = {}
+
+    def eenmaal(taak: Taak) -> str:
+        nummer = taak.opp.leerling.leerlingnummer
+        if nummer not in gezien:
+            gezien[nummer] = f(taak)
+        return gezien[nummer]
+    return eenmaal
 
 
 def _invoer_hash(taak: Taak, inst: Instellingen, koppelingen: dict[str, tuple[int, int, str]]) -> str:

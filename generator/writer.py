@@ -194,6 +194,23 @@ def schrijf_atomair(doel: Path, data: bytes) -> None:
         raise _fout(doel, exc) from exc
 
 
+def plaats_nieuw(doel: Path, data: bytes) -> str | None:
+    """The first two rows of the decision table (Schrijver._beslis), for a worker process: where no
+    file is yet and Word holds no owner file, write `data` and return its hash; otherwise None, and
+    the main process decides. Writing in the workers spreads write and fsync over all of them. A run
+    killed after this write but before the main process noted it leaves a file without a manifest
+    entry; the next run recognises it as its own when the bytes are the same, and otherwise keeps it
+    and puts the new version beside it."""
+    if doel.exists() or eigenaarsbestand(doel) is not None:
+        return None
+    maak_map(doel.parent)
+    try:
+        schrijf_atomair(doel, data)
+    except BezetError:
+        return None  # the main process meets the same and reports it as open in Word
+    return sha256(data)
+
+
 def eigenaarsbestand(doel: Path) -> Path | None:
     """Word's owner file beside an open document: '~$' replaces the first two characters of the
     name, or (for short names, unverified) is put before it. Both are checked."""

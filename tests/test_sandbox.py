@@ -40,3 +40,32 @@ def test_a_missing_variable_is_an_error_not_a_blank(tmp_path):
 def test_a_broken_template_is_refused_when_compiled(tmp_path):
     with pytest.raises(SjabloonError, match="t.docx"):
         Sjabloon(_template(tmp_path, "{% for x in %}"))
+
+
+def _render(text: str, context: dict) -> str:
+    from generator.renderer import maak_omgeving
+    return maak_omgeving().from_string(text).render(context)
+
+
+def test_the_shortcut_for_our_own_functions_leaves_other_callables_to_the_sandbox():
+    class Bestand:
+        def wis(self):
+            return "gewist"
+        wis.alters_data = True
+
+    with pytest.raises(Exception, match="not safely callable"):
+        _render("{{ b.wis() }}", {"b": Bestand()})
+
+
+def test_a_field_inside_a_loop_that_sets_variables_still_resolves_them():
+    # Jinja hands such a call the loop's variables; the shortcut must leave that to the sandbox's path
+    text = ("{% for d in doelen %}{% set leerling = {'roepnaam': d} %}"
+            "{{ veld('leerling.roepnaam') }}{% endfor %}")
+    out = _render(text, {"doelen": ["Anna", "Bram"], "leerling": {"roepnaam": "buiten"}})
+    assert ">Anna<" in out and ">Bram<" in out and "buiten" not in out
+
+
+def test_a_field_outside_such_a_loop_reads_the_context():
+    out = _render("{% for d in doelen %}{{ veld('leerling.roepnaam') }}{% endfor %}",
+                  {"doelen": [1, 2], "leerling": {"roepnaam": "Cem"}})
+    assert out.count(">Cem<") == 2

@@ -16,7 +16,6 @@ from .fields import VELDEN, Veldtype
 from .findings import Ernst
 from .parallel import standaard_werkers
 from .rules import is_schooljaar
-from .sjablooncheck import controleer as controleer_sjabloon
 from .writer import Uitkomst
 
 EXIT_OK, EXIT_DATA, EXIT_LATER, EXIT_AFGEBROKEN = 0, 65, 75, 130
@@ -242,6 +241,8 @@ def sjabloon(pad: Path) -> None:
       opp sjabloon templates/opp-swv-amsterdam-diemen.docx
     """
     try:
+        from .sjablooncheck import controleer as controleer_sjabloon  # docxtpl: only for this command
+
         problemen = controleer_sjabloon(pad)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)

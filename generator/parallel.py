@@ -2,15 +2,16 @@
 tasks, so the output does not depend on the number of workers.
 
 Each process holds one compiled template (`Sjabloon`), made once per process, never per student.
-Start method: `fork` on Linux, started by `Werkplaats` right after the template is compiled and
-before the export is read. The workers then inherit the compiled template and the imported modules:
-no import, no compile, nothing to wait for, and while they start the main process reads the export.
-Forking that early also keeps memory flat: the children share only the template with the main
-process, never the students' records, which the main process creates after the fork. At 10,000
-students the process tree peaked at 183 MiB this way, against 295-298 MiB with forkserver and
-339-351 MiB with a `fork` after reading (the main process then copies the shared pages it touches).
-Windows and macOS use `spawn`; there, and with `forkserver`, each worker compiles its own template in
-`_start`. Tasks and the functions travel pickled, so every method gives the same output.
+`Werkplaats` starts the workers first thing in a run, before the main process has imported the
+templating libraries or read the export. Each worker imports them and compiles the template while the
+main process reads and validates the export: on two cores that takes the import and the compile
+(~0.2 s) off the path to the first document. The main process itself never compiles when workers run.
+Start method: `fork` on Linux (the workers get the imported modules for free), `spawn` on Windows and
+macOS; tasks and the functions travel pickled, so every method gives the same output.
+Forking before the export is read also keeps memory flat: the children never share the students'
+records with the main process, which creates them after the fork. At 10,000 students the process tree
+peaked at 183 MiB this way, against 295-298 MiB with forkserver and 339-351 MiB with a `fork` after
+reading (the main process then copies the shared pages it touches).
 
 A worker can also write the document it made (`plaats`): for a new file that saves the main process
 a write and an fsync per student, which otherwise made it the bottleneck.
@@ -25,10 +26,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import OppError, RenderError
-from .renderer import Sjabloon
+
+if TYPE_CHECKING:  # imported where it is used: the main process of a run with workers never needs it
+    from .renderer import Sjabloon
 
 T = TypeVar("T")
 Plaats = Callable[[T, bytes], "str | None"]  # writes a document where it belongs: its sha256, or None
@@ -36,6 +39,7 @@ REEKS = 16  # students per message: large enough to amortise pickling, small eno
 IN_DE_RIJ = 3  # batches in flight per worker: keeps every core busy, bounds memory at any batch size
 
 _sjabloon: Sjabloon | None = None  # this process's compiled template
+_startfout: Exception | None = None  # why this worker could not compile it
 
 
 def standaard_werkers() -> int:
@@ -51,23 +55,25 @@ def startmethode() -> str:
 
 
 class Werkplaats:
-    """The processes that render. Start it (`with`) as early as possible: see the module docstring.
-    With one worker no process is started and the main process renders."""
+    """The processes that render. Start it (`with`) first thing in a run: see the module docstring.
+    With one worker no process is started and the main process compiles and renders; a template that
+    does not compile then stops the run on entry, else at `gereed()`."""
 
-    def __init__(self, sjabloon: Sjabloon, werkers: int = 1, methode: str | None = None):
-        self.sjabloon = sjabloon
+    def __init__(self, pad: Path, werkers: int = 1, methode: str | None = None):
+        self.pad = pad
         self.werkers = max(1, werkers)
         self.methode = methode or startmethode()
         self._pool = None
 
     def __enter__(self) -> Werkplaats:
-        global _sjabloon
-        _sjabloon = self.sjabloon  # the main process's own; a `fork` worker inherits it
         if self.werkers > 1:
             ctx = multiprocessing.get_context(self.methode)
             if self.methode == "forkserver":  # the server imports the package once; workers fork from it
                 ctx.set_forkserver_preload(["generator.renderer"])
-            self._pool = ctx.Pool(self.werkers, initializer=_start, initargs=(self.sjabloon.pad,))
+            self._pool = ctx.Pool(self.werkers, initializer=_start, initargs=(self.pad,))
+        else:
+            _start(self.pad)
+            self.gereed()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -75,6 +81,14 @@ class Werkplaats:
             self._pool.terminate()  # as Pool's own context manager; every result has been collected
             self._pool.join()
             self._pool = None
+
+    def gereed(self) -> None:
+        """Wait until the template is compiled; raise the SjabloonError of a template that is not.
+        Every worker compiles the same file with the same code, so one worker's answer holds for all."""
+        if self._pool is None:
+            _meld_startfout()
+        else:
+            self._pool.apply(_meld_startfout)
 
     def maak(self, taken: list[T], context_van: Callable[[T], dict], plaats: Plaats | None = None,
              reeks: int = REEKS) -> Iterator[tuple[T, bytes | Geplaatst | OppError]]:
@@ -114,20 +128,36 @@ class Geplaatst:
 def maak_documenten(sjabloon: Sjabloon, taken: list[T], context_van: Callable[[T], dict],
                     werkers: int = 1, methode: str | None = None,
                     reeks: int = REEKS) -> Iterator[tuple[T, bytes | RenderError]]:
-    """Werkplaats in one call, for when there is nothing to overlap with the start of the workers."""
-    with Werkplaats(sjabloon, werkers, methode) as werkplaats:
+    """Werkplaats in one call, for when there is nothing to overlap with the start of the workers.
+    This process renders with `sjabloon`; workers compile their own from its file (a `fork` worker
+    inherits this one)."""
+    global _sjabloon, _startfout
+    _sjabloon, _startfout = sjabloon, None
+    with Werkplaats(sjabloon.pad, werkers, methode) as werkplaats:
         yield from werkplaats.maak(taken, context_van, reeks=reeks)
 
 
 def _start(pad: Path) -> None:
-    """Worker start: compile the template, unless this process inherited it already."""
-    global _sjabloon
-    if _sjabloon is None or _sjabloon.pad != pad:
-        _sjabloon = Sjabloon(pad)
+    """Compile the template, unless this process holds it already (a `fork` of a process that had it).
+    An error is kept, not raised: a Pool restarts a worker whose start fails, for ever."""
+    global _sjabloon, _startfout
+    if _sjabloon is not None and _sjabloon.pad == pad:
+        return
+    from .renderer import Sjabloon
+    try:
+        _sjabloon, _startfout = Sjabloon(pad), None
+    except Exception as exc:  # noqa: BLE001 (reported by _meld_startfout, in the main process)
+        _sjabloon, _startfout = None, exc
+
+
+def _meld_startfout() -> None:
+    if _startfout is not None:
+        raise _startfout
 
 
 def _maak_reeks(batch: Iterable[T], context_van: Callable[[T], dict],
                 plaats: Plaats | None = None) -> list[bytes | Geplaatst | OppError]:
+    _meld_startfout()
     assert _sjabloon is not None, "_start runs before any batch"
     out: list[bytes | Geplaatst | OppError] = []
     for taak in batch:

@@ -21,7 +21,6 @@ from .mapping import lees_koppeling
 from .parallel import Geplaatst, Werkplaats
 from .reader import lees
 from .records import Opp
-from .renderer import Sjabloon
 from .report import maak_rapport
 from .validator import Gevalideerd, valideer
 from .writer import (
@@ -94,15 +93,15 @@ def schrijf_rapport(pad: Path, bevindingen: list[Bevinding]) -> Path:
 def genereer(inst: Instellingen, voortgang: Callable[[int, int], None] | None = None) -> Resultaat:
     """Generate one OPP per valid student. One bad student never stops the batch."""
     controleer_sjabloon(inst.sjabloon)  # zip bomb, macros, external relationships: before opening it
-    sjabloon = Sjabloon(inst.sjabloon)  # compiled once per run; a bad template stops the run here
-    # the workers start now, holding only the template, and get ready while the export is read
-    with Werkplaats(sjabloon, inst.werkers) as werkplaats:
+    # the workers start now and compile the template (once each) while this process reads the export
+    with Werkplaats(inst.sjabloon, inst.werkers) as werkplaats:
         return _genereer(inst, werkplaats, voortgang)
 
 
 def _genereer(inst: Instellingen, werkplaats: Werkplaats,
               voortgang: Callable[[int, int], None] | None) -> Resultaat:
     checked = controleer(inst.invoer, inst.vandaag, inst.kolommen)
+    werkplaats.gereed()  # a template that does not compile stops the run here, before any file
     basis = inst.uitvoer / veilige_naam(inst.schooljaar)
     result = Resultaat(basis, overgeslagen=dict(checked.geweigerd), bevindingen=checked.bevindingen,
                        niet_geselecteerd=checked.niet_geselecteerd)

@@ -252,6 +252,27 @@ def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra,
     assert not list((tmp_path / "uit").rglob("*.docx"))
 
 
+@pytest.mark.parametrize("werkers", ["1", "2"])
+@pytest.mark.parametrize("leerlingen", [5, 0])
+def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothing(tmp_path, werkers,
+                                                                                  leerlingen):
+    """With workers the template is compiled in them, while the export is read: its error must still
+    stop the run before any file, with the template's own message, also when no student needs it."""
+    template = tmp_path / "sjabloon.docx"
+    with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>{% for x in %}</w:t></w:r></w:p></w:body>")
+            dst.writestr(info, data)
+    result = CliRunner().invoke(main, ["genereer", str(export(tmp_path / "in.xlsx", leerlingen)), "--sjabloon",
+                                       str(template), "--uitvoer", str(tmp_path / "uit"), "--schooljaar",
+                                       JAAR, "--werkers", werkers], catch_exceptions=False)
+    assert result.exit_code == 78, result.output
+    assert "sjabloon.docx, word/document.xml" in result.output
+    assert not list((tmp_path / "uit").rglob("*.docx")) and not list((tmp_path / "uit").rglob("*.xlsx"))
+
+
 def test_ctrl_c_gives_130_keeps_complete_files_and_leaves_no_temp(tmp_path, monkeypatch):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
     fail_on_call(monkeypatch, "fsync", 4, KeyboardInterrupt(), once=True)

@@ -98,10 +98,11 @@ class Werkplaats:
         write it itself (then: Geplaatst). `context_van` and `plaats` must be picklable (module-level
         functions or partials of them)."""
         batches = [taken[i:i + reeks] for i in range(0, len(taken), reeks)]
-        if self._pool is None or len(batches) < 2:  # nothing to spread: no pickling either, and the
-            for batch in batches:                    # main process writes each document itself
+        if self._pool is None:  # one worker: this process renders, and writes each document itself
+            for batch in batches:
                 yield from zip(batch, _maak_reeks(batch, context_van), strict=True)
             return
+        # with workers, even a single batch goes to them: only they hold the compiled template
         pending: deque = deque()
         todo = iter(batches)
         self._aanvullen(todo, pending, (context_van, plaats), self.werkers * IN_DE_RIJ)

@@ -8,16 +8,32 @@ from __future__ import annotations
 
 from dataclasses import fields as dc_fields
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from . import links, rules
 from .fields import DOMEINEN, LEERLINGEN, Veldtype, velden_van
 from .records import Opp
 
+_EIGENAARS = ("leerling", "opp")  # the context's dicts that student fields go into
+
 
 def _row(record) -> dict:
+    return {name: getattr(record, name) for name in _namen(type(record))}
+
+
+@lru_cache(maxsize=None)
+def _namen(cls: type) -> tuple[str, ...]:
     # locatie (a Documenten cell) is for findings, not for the template: not a plain value
-    return {f.name: getattr(record, f.name) for f in dc_fields(record) if f.name != "locatie"}
+    return tuple(f.name for f in dc_fields(cls) if f.name != "locatie")
+
+
+@lru_cache(maxsize=1)
+def _leerlingvelden() -> tuple[tuple[str, str], ...]:
+    """(owner, attribute) of every student field the template sees; the BSN is recognised only to be
+    ignored. Worked out once, not per student."""
+    return tuple(tuple(v.pad.split(".")) for v in velden_van(LEERLINGEN)
+                 if v.pad.split(".")[0] in _EIGENAARS and v.type is not Veldtype.GEHEIM)
 
 
 def bouw_context(opp: Opp, schooljaar: str, vandaag: date, documenten: Path | None = None,
@@ -25,11 +41,9 @@ def bouw_context(opp: Opp, schooljaar: str, vandaag: date, documenten: Path | No
     """The template context of one student's OPP. `documenten` is the folder relative document paths
     resolve against, `vanuit` the folder the OPP is written to (links.koppel)."""
     leerling = opp.leerling
-    ctx: dict[str, dict | list] = {"leerling": {}, "opp": {}}
-    for v in velden_van(LEERLINGEN):
-        owner, name = v.pad.split(".")
-        if owner in ctx and v.type is not Veldtype.GEHEIM:  # the BSN is recognised only to be ignored
-            ctx[owner][name] = getattr(leerling, name)
+    ctx: dict[str, dict | list] = {owner: {} for owner in _EIGENAARS}
+    for owner, name in _leerlingvelden():
+        ctx[owner][name] = getattr(leerling, name)
     ctx["leerling"]["naam"] = leerling.naam
     ctx["opp"].update(
         schooljaar=schooljaar,

@@ -77,6 +77,8 @@ class Werkplaats:
         return self
 
     def __exit__(self, *exc) -> None:
+        global _sjabloon, _startfout
+        _sjabloon, _startfout = None, None  # one run's: the file may have changed by the next run
         if self._pool is not None:
             self._pool.terminate()  # as Pool's own context manager; every result has been collected
             self._pool.join()

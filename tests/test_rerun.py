@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import docx
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -153,6 +154,24 @@ def test_template_change_updates_untouched_files_and_puts_new_version_beside_edi
     assert opp(uit, "1").read_bytes() == edited
     assert opp(uit, "2", " (vorige)").read_bytes() == old2
     assert b"<Company>Test</Company>" in zipfile.ZipFile(opp(uit, "2")).read("docProps/app.xml")
+
+
+@pytest.mark.parametrize("werkers", [1, 2])
+def test_a_template_changed_in_place_between_two_runs_in_one_process_is_compiled_anew(tmp_path, werkers):
+    """A compiled template lives for one run: a library user who edits the template file and runs
+    again in the same process gets the new one."""
+    uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
+    template = tmp_path / "sjabloon.docx"
+    template.write_bytes(TEMPLATE.read_bytes())
+    genereer(book, uit, template, werkers=werkers)
+    with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(template, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>Tweede versie</w:t></w:r></w:p></w:body>")
+            dst.writestr(info, data)
+    genereer(book, uit, template, werkers=werkers)
+    assert "Tweede versie" in docx_text(opp(uit, "2"))
 
 
 def test_file_without_manifest_entry_is_never_overwritten(tmp_path):

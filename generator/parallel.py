@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -70,7 +71,7 @@ class Werkplaats:
             ctx = multiprocessing.get_context(self.methode)
             if self.methode == "forkserver":  # the server imports the package once; workers fork from it
                 ctx.set_forkserver_preload(["generator.renderer"])
-            self._pool = ctx.Pool(self.werkers, initializer=_start, initargs=(self.pad,))
+            self._pool = ctx.Pool(self.werkers, initializer=_start_werker, initargs=(self.pad,))
         else:
             _start(self.pad)
             self.gereed()
@@ -151,6 +152,18 @@ def _start(pad: Path) -> None:
         _sjabloon, _startfout = Sjabloon(pad), None
     except Exception as exc:  # noqa: BLE001 (reported by _meld_startfout, in the main process)
         _sjabloon, _startfout = None, exc
+
+
+def _start_werker(pad: Path) -> None:
+    """A worker's start. Ctrl-C reaches every process of the run: the main process reports it
+    ("Afgebroken"), a worker stops quietly. SystemExit still unwinds (a half-written temp file is
+    removed), but multiprocessing prints no traceback for it, as it does for KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, _stil_stoppen)
+    _start(pad)
+
+
+def _stil_stoppen(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _meld_startfout() -> None:

@@ -273,6 +273,35 @@ def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothi
     assert not list((tmp_path / "uit").rglob("*.docx")) and not list((tmp_path / "uit").rglob("*.xlsx"))
 
 
+def test_ctrl_c_with_workers_ends_in_dutch_without_tracebacks_and_the_rerun_completes(tmp_path):
+    """Ctrl-C in a terminal reaches every process of the run: the workers must stop quietly."""
+    n = 400
+    book, uit = big_export(tmp_path / "groot.xlsx", n), tmp_path / "uit"
+    args = [sys.executable, "-m", "generator", "genereer", str(book), "--uitvoer", str(uit),
+            "--schooljaar", JAAR, "--werkers", "2"]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    try:
+        while sum(1 for _ in uit.rglob("OPP_*.docx")) < 40:
+            assert proc.poll() is None, "the run ended before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground process group
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "Afgebroken" in err and "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert not temps(uit)
+    for path in uit.rglob("*.docx"):
+        assert_complete_and_valid(path)
+    rerun = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(list(uit.rglob("OPP_*.docx"))) == n
+
+
 def test_ctrl_c_gives_130_keeps_complete_files_and_leaves_no_temp(tmp_path, monkeypatch):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
     fail_on_call(monkeypatch, "fsync", 4, KeyboardInterrupt(), once=True)

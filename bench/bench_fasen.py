@@ -1,0 +1,129 @@
+"""Where the time of one `opp genereer` run goes: the phases of the run, and the steps per student.
+
+    python bench/bench_fasen.py                # 1,000 fictitious students, 2 workers
+    python bench/bench_fasen.py --werkers 1    # also the steps per student (they run in this process)
+
+A diagnostic beside bench_genereer.py (which measures the targets): it runs the library's `genereer`
+in this process on an export in the example's format and wraps a few of the pipeline's own functions
+with timers. The phases are wall-clock times from the start of the run; the steps per student are CPU
+time summed inside the run, so they include what the steps do to each other's caches (measured on their
+own, the same steps come out 1.5-2 times faster). The machine is shared: compare runs, not single figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_genereer import SCHOOLJAAR, TEMPLATE, bouw_export  # noqa: E402
+
+from generator import pipeline, renderer, writer  # noqa: E402
+
+PHASES = ("controleer", "plan", "_meld_koppelingen", "_al_klaar", "_schrijf_register", "_schrijf_controle")
+# (label, module or class, attribute): the steps of one student's document, in the order they run
+STEPS = (
+    ("context", pipeline, "_context"),
+    ("document maken, alles", renderer.Sjabloon, "maak"),
+    ("  Jinja + afwerken + controle", renderer.Sjabloon, "render_parts"),
+    ("    strikte XML-controle", renderer, "_controleer_xml"),
+    ("    afwerken (id's, accolades)", renderer.Sjabloon, "_afwerken"),
+    ("  comprimeren (deflate)", renderer, "comprimeer"),
+    ("wegschrijven (met fsync)", writer, "schrijf_atomair"),
+    ("invoer-hash (hoofdproces)", pipeline, "_invoer_hash"),
+)
+
+
+def _regel(label: str, begin: float, start: float) -> str:
+    return f"  {label:22} {begin - start:6.2f} -> {time.perf_counter() - start:6.2f} s"
+
+
+def _tijdlijn(start: float, regels: list[str]):
+    def wrap(owner, name: str) -> None:
+        f = getattr(owner, name)
+
+        @functools.wraps(f)
+        def timed(*args, **kwargs):
+            begin = time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                regels.append(_regel(name, begin, start))
+        setattr(owner, name, timed)
+    return wrap
+
+
+def _cpu(totals: dict[str, float]):
+    def wrap(label: str, owner, name: str) -> None:
+        f = getattr(owner, name)
+
+        @functools.wraps(f)
+        def timed(*args, **kwargs):
+            begin = time.process_time()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                totals[label] = totals.get(label, 0.0) + time.process_time() - begin
+        setattr(owner, name, timed)
+    return wrap
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="aantal leerlingen (standaard 1000)")
+    parser.add_argument("--werkers", type=int, default=len(os.sched_getaffinity(0)),
+                        help="--werkers voor genereer (standaard: het aantal kernen); met 1 ook de "
+                             "stappen per leerling")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="opp-fasen-"))
+    try:
+        bouw_export(args.n, work / "export.xlsx")
+        regels: list[str] = []
+        totals: dict[str, float] = {}
+        start = time.perf_counter()
+        wrap = _tijdlijn(start, regels)
+        for name in PHASES:
+            wrap(pipeline, name)
+        if args.werkers == 1:  # with workers the steps run in other processes, out of reach of the timers
+            cpu = _cpu(totals)
+            for label, owner, name in STEPS:
+                cpu(label, owner, name)
+        render_alle = pipeline._render_alle
+
+        def render_met_tijden(*a, **k):
+            begin = time.perf_counter()
+            for i, item in enumerate(render_alle(*a, **k)):
+                if i == 0:
+                    regels.append(_regel("eerste document", begin, start))
+                yield item
+            regels.append(_regel("renderen en schrijven", begin, start))
+        pipeline._render_alle = render_met_tijden
+
+        inst = pipeline.Instellingen([work / "export.xlsx"], TEMPLATE, work / "uit", SCHOOLJAAR,
+                                     date(2026, 11, 30), werkers=args.werkers)
+        pipeline.genereer(inst)
+        total = time.perf_counter() - start
+        print(f"{args.n} leerlingen, {args.werkers} werker(s); fasen van de run (wandklok vanaf de start, "
+              "imports niet meegerekend):")
+        print("\n".join(regels))
+        print(f"  {'totaal':22} {total:15.2f} s")
+        if totals:
+            print("stappen per leerling (CPU-tijd binnen de run, ms per leerling):")
+            for label, _, _ in STEPS:
+                print(f"  {label:32} {totals.get(label, 0.0) * 1000 / args.n:6.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -48,33 +48,31 @@ def _regel(label: str, begin: float, start: float) -> str:
     return f"  {label:22} {begin - start:6.2f} -> {time.perf_counter() - start:6.2f} s"
 
 
+def _meet(owner, name: str, klok, klaar) -> None:
+    """Replace owner.name by a version that calls klaar(begin) with the clock's reading at its start."""
+    f = getattr(owner, name)
+
+    @functools.wraps(f)
+    def timed(*args, **kwargs):
+        begin = klok()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            klaar(begin)
+    setattr(owner, name, timed)
+
+
 def _tijdlijn(start: float, regels: list[str]):
     def wrap(owner, name: str) -> None:
-        f = getattr(owner, name)
-
-        @functools.wraps(f)
-        def timed(*args, **kwargs):
-            begin = time.perf_counter()
-            try:
-                return f(*args, **kwargs)
-            finally:
-                regels.append(_regel(name, begin, start))
-        setattr(owner, name, timed)
+        _meet(owner, name, time.perf_counter, lambda begin: regels.append(_regel(name, begin, start)))
     return wrap
 
 
 def _cpu(totals: dict[str, float]):
     def wrap(label: str, owner, name: str) -> None:
-        f = getattr(owner, name)
-
-        @functools.wraps(f)
-        def timed(*args, **kwargs):
-            begin = time.process_time()
-            try:
-                return f(*args, **kwargs)
-            finally:
-                totals[label] = totals.get(label, 0.0) + time.process_time() - begin
-        setattr(owner, name, timed)
+        def klaar(begin: float) -> None:
+            totals[label] = totals.get(label, 0.0) + time.process_time() - begin
+        _meet(owner, name, time.process_time, klaar)
     return wrap
 
 

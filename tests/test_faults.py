@@ -187,6 +187,15 @@ def assert_complete_and_valid(path: Path, open_in_python_docx: bool = False) -> 
     assert f"Roep{nummer}" in text and f"Doel van leerling {nummer}" in text
 
 
+def wacht_op_opps(proc: subprocess.Popen, uit: Path, n: int) -> None:
+    """Until the running `proc` has written n OPPs (so that it can be stopped half-way)."""
+    deadline = time.monotonic() + 120
+    while sum(1 for _ in uit.rglob("OPP_*.docx")) < n:
+        assert proc.poll() is None, "the run ended before it could be stopped half-way"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+
+
 def test_sigkill_half_way_leaves_only_complete_opps_and_the_next_run_completes_the_set(tmp_path):
     n = 400
     book, uit = big_export(tmp_path / "groot.xlsx", n), tmp_path / "uit"
@@ -194,12 +203,8 @@ def test_sigkill_half_way_leaves_only_complete_opps_and_the_next_run_completes_t
             "--schooljaar", JAAR]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)  # its own process group: workers die with it
-    deadline = time.monotonic() + 120
     try:
-        while sum(1 for _ in uit.rglob("OPP_*.docx")) < 40:
-            assert proc.poll() is None, "the run ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
+        wacht_op_opps(proc, uit, 40)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -265,9 +270,10 @@ def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothi
             if info.filename == "word/document.xml":
                 data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>{% for x in %}</w:t></w:r></w:p></w:body>")
             dst.writestr(info, data)
-    result = CliRunner().invoke(main, ["genereer", str(export(tmp_path / "in.xlsx", leerlingen)), "--sjabloon",
-                                       str(template), "--uitvoer", str(tmp_path / "uit"), "--schooljaar",
-                                       JAAR, "--werkers", werkers], catch_exceptions=False)
+    book = export(tmp_path / "in.xlsx", leerlingen)
+    result = CliRunner().invoke(main, ["genereer", str(book), "--sjabloon", str(template), "--uitvoer",
+                                       str(tmp_path / "uit"), "--schooljaar", JAAR, "--werkers", werkers],
+                                catch_exceptions=False)
     assert result.exit_code == 78, result.output
     assert "sjabloon.docx, word/document.xml" in result.output
     assert not list((tmp_path / "uit").rglob("*.docx")) and not list((tmp_path / "uit").rglob("*.xlsx"))
@@ -281,12 +287,8 @@ def test_ctrl_c_with_workers_ends_in_dutch_without_tracebacks_and_the_rerun_comp
             "--schooljaar", JAAR, "--werkers", "2"]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    deadline = time.monotonic() + 120
     try:
-        while sum(1 for _ in uit.rglob("OPP_*.docx")) < 40:
-            assert proc.poll() is None, "the run ended before it could be interrupted"
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
+        wacht_op_opps(proc, uit, 40)
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground process group
         _, err = proc.communicate(timeout=60)
     finally:

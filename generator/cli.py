@@ -96,7 +96,7 @@ def genereer(invoer: tuple[Path, ...], sjabloon: Path | None, uitvoer: Path, sch
                                  documenten=documenten)
     balk = Voortgang() if sys.stdout.isatty() else None  # no bar in a log file or a pipe
     try:
-        result = pipeline.genereer(inst, balk)
+        result = pipeline.genereer(inst, balk, balk.fase if balk else None)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -120,7 +120,8 @@ def _afsluitcode_bestanden(result: pipeline.Resultaat) -> int:
 
 
 class Voortgang:
-    """A progress bar on the terminal: students done, per second, time left."""
+    """A progress bar on the terminal: students done, per second, time left; a line for each phase
+    without one."""
 
     def __init__(self, file=None, klok=time.monotonic) -> None:
         self.file, self.klok, self.bar, self.begin = file, klok, None, 0.0
@@ -132,10 +133,18 @@ class Voortgang:
             self.begin = self.klok()
         self.bar.update(done - self.bar.pos, self._tempo(done, total))
 
+    def fase(self, tekst: str) -> None:
+        """What the run does where no bar can show it (reading the export, writing the register)."""
+        self.sluit()
+        self.bar = None
+        click.echo(f"{tekst} ...", file=self.file)
+
     def _tempo(self, done: int, total: int) -> str:
-        per_seconde = (done - 1) / max(self.klok() - self.begin, 1e-6)  # since the first student
-        if done == 1 or per_seconde <= 0:
+        verstreken = self.klok() - self.begin  # since the first student
+        # results arrive per batch of students: a rate over less than a second means nothing yet
+        if done == 1 or verstreken < 1.0:
             return ""
+        per_seconde = (done - 1) / verstreken
         minuten, seconden = divmod(round((total - done) / per_seconde), 60)
         return f"{per_seconde:.0f} per seconde, nog {minuten}:{seconden:02d}"
 

@@ -164,6 +164,7 @@ def test_werkers_option_and_no_progress_bar_when_not_a_terminal(tmp_path):
     assert ok.exit_code == 0, ok.output
     assert "OPP's geschreven" in ok.output
     assert "OPP's maken" not in ok.output and "per seconde" not in ok.output
+    assert "Export lezen" not in ok.output and "Overzicht en controlerapport" not in ok.output
 
 
 class _Terminal(io.StringIO):
@@ -179,4 +180,25 @@ def test_progress_bar_on_a_terminal_shows_done_rate_and_time_left():
     bar.sluit()
     lines = screen.getvalue().split("\r")
     assert any("50/100  10 per seconde, nog 0:05" in line for line in lines)
+    early = [line for line in lines if "  5/100" in line]  # 0.4 s after the first: no rate yet
+    assert early and not any("per seconde" in line for line in early)
     assert "OPP's maken" in lines[-1] and "100/100" in lines[-1] and "####]" in lines[-1]
+
+
+def test_a_terminal_also_hears_the_phases_without_a_bar_before_and_after_the_documents(tmp_path):
+    fasen: list[str] = []
+    pipeline.genereer(_inst(tmp_path, 1), fase=fasen.append)
+    assert fasen == ["Export lezen en controleren", "Overzicht en controlerapport schrijven"]
+
+    screen, now = _Terminal(), iter(range(0, 1000))
+    bar = Voortgang(screen, klok=lambda: next(now) / 10)
+    bar.fase(fasen[0])
+    for done in range(1, 11):
+        bar(done, 10)
+    bar.fase(fasen[1])
+    bar.sluit()
+    text = screen.getvalue()
+    assert text.startswith("Export lezen en controleren ...\n")
+    bar_end = text.rindex("10/10")
+    assert text.index("Overzicht en controlerapport schrijven ...") > bar_end
+    assert text.endswith("Overzicht en controlerapport schrijven ...\n")  # the bar was finished first

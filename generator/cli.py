@@ -136,7 +136,6 @@ class Voortgang:
     def fase(self, tekst: str) -> None:
         """What the run does where no bar can show it (reading the export, writing the register)."""
         self.sluit()
-        self.bar = None
         click.echo(f"{tekst} ...", file=self.file)
 
     def _tempo(self, done: int, total: int) -> str:
@@ -149,8 +148,10 @@ class Voortgang:
         return f"{per_seconde:.0f} per seconde, nog {minuten}:{seconden:02d}"
 
     def sluit(self) -> None:
+        """Finish the bar's line; a later student would start a new bar."""
         if self.bar is not None:
             self.bar.render_finish()
+            self.bar = None
 
 
 def _toon_bevindingen(bevindingen, met_info: bool = False) -> None:

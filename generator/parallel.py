@@ -10,8 +10,9 @@ Start method: `fork` on Linux (the workers get the imported modules for free), `
 macOS; tasks and the functions travel pickled, so every method gives the same output.
 Forking before the export is read also keeps memory flat: the children never share the students'
 records with the main process, which creates them after the fork. At 10,000 students the process tree
-peaked at 183 MiB this way, against 295-298 MiB with forkserver and 339-351 MiB with a `fork` after
-reading (the main process then copies the shared pages it touches).
+peaked at 194 MiB this way (181-183 MiB when the workers still shared the main process's compiled
+template), against 295-298 MiB with forkserver and 339-351 MiB with a `fork` after reading (the main
+process then copies the shared pages it touches).
 
 A worker can also write the document it made (`plaats`): for a new file that saves the main process
 a write and an fsync per student, which otherwise made it the bottleneck.

@@ -31,11 +31,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-KOPPEN = ["Stamnummer", "Roepnaam", "Tussenvoegsel", "Achternaam", "Geboortedatum", "Klas", "Leerjaar", "Studie",
-          "Mentor", "Datum inschrijving", "Vorige school", "Schooladvies", "Lwoo", "OPP", "Aanleiding OPP",
-          "Soort OPP", "Ondersteuningsbehoefte", "Onderbouwing", "Startdatum OPP", "Einddatum OPP",
-          "Ouder 1 naam", "Relatie ouder 1", "Telefoon ouder 1", "E-mail ouder 1", "Ouder 2 naam",
-          "Relatie ouder 2", "Telefoon ouder 2", "E-mail ouder 2", "BSN"]
+KOPPEN = ["Stamnummer", "Roepnaam", "Tussenvoegsel", "Achternaam", "Geboortedatum", "Klas", "Leerjaar",
+          "Studie", "Mentor", "Datum inschrijving", "Vorige school", "Schooladvies", "Lwoo", "OPP",
+          "Aanleiding OPP", "Soort OPP", "Ondersteuningsbehoefte", "Onderbouwing", "Startdatum OPP",
+          "Einddatum OPP", "Ouder 1 naam", "Relatie ouder 1", "Telefoon ouder 1", "E-mail ouder 1",
+          "Ouder 2 naam", "Relatie ouder 2", "Telefoon ouder 2", "E-mail ouder 2", "BSN"]
 KOPPEN += [f"Extra {i}" for i in range(40 - len(KOPPEN))]  # columns a school exports but we do not use
 
 # The wrapper runs one child and reports its wall time and peak RSS (KiB on Linux).
@@ -51,12 +51,14 @@ print(json.dumps({"s": time.perf_counter() - t, "cpu": use.ru_utime + use.ru_sti
 
 def rij(i: int) -> list:
     born = date(2011, 1, 1) + timedelta(days=i % 1400)
-    return [i + 1, f"Roep{i}", "van der" if i % 7 == 0 else None, f"Achternaam{i}", born, f"{1 + i % 6}{'ABCD'[i % 4]}",
-            1 + i % 6, "vmbo-kb", f"mw. Mentor{i % 40}", f"{(i % 28) + 1:02d}-08-2026", f"Basisschool {i % 90}",
+    return [i + 1, f"Roep{i}", "van der" if i % 7 == 0 else None, f"Achternaam{i}", born,
+            f"{1 + i % 6}{'ABCD'[i % 4]}", 1 + i % 6, "vmbo-kb", f"mw. Mentor{i % 40}",
+            f"{(i % 28) + 1:02d}-08-2026", f"Basisschool {i % 90}",
             "vmbo-k", "nee", "ja" if i % 3 else "nee", "Dreigende afstroom", "OPP",
-            f"Heeft structuur nodig.\nRegel twee voor {i}.", "Onderbouwing", date(2026, 9, 1), date(2027, 8, 31),
-            f"M. Achternaam{i}", "moeder", 612345678 + i, f"ouder{i}@example.nl", f"P. Achternaam{i}", "vader",
-            "0201234567", f"ouder2.{i}@example.nl", "123456782"] + [f"x{i}"] * (40 - 29)
+            f"Heeft structuur nodig.\nRegel twee voor {i}.", "Onderbouwing", date(2026, 9, 1),
+            date(2027, 8, 31), f"M. Achternaam{i}", "moeder", 612345678 + i, f"ouder{i}@example.nl",
+            f"P. Achternaam{i}", "vader", "0201234567", f"ouder2.{i}@example.nl",
+            "123456782"] + [f"x{i}"] * (40 - 29)
 
 
 def bouw_xlsx(n: int, pad: Path) -> None:
@@ -76,7 +78,8 @@ def bouw_xlsx(n: int, pad: Path) -> None:
 
 _INLINE = re.compile(rb'<c([^>]*?) t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', re.S)
 _SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-_SST_TYPE = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+_SST_TYPE = (b'<Override PartName="/xl/sharedStrings.xml" '
+             b'ContentType="application/vnd.openxmlformats-officedocument.'
              b'spreadsheetml.sharedStrings+xml"/>')
 _SST_REL = (b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
             b'sharedStrings" Target="sharedStrings.xml"/>')
@@ -113,7 +116,8 @@ def bouw_csv(n: int, pad: Path) -> None:
         out = csv.writer(fh, delimiter=";")
         out.writerow(KOPPEN)
         for i in range(n):
-            out.writerow(["" if v is None else v.strftime("%d-%m-%Y") if isinstance(v, date) else v for v in rij(i)])
+            out.writerow(["" if v is None else v.strftime("%d-%m-%Y") if isinstance(v, date) else v
+                          for v in rij(i)])
 
 
 def meet(pad: Path, runs: int) -> dict:
@@ -125,11 +129,13 @@ def meet(pad: Path, runs: int) -> dict:
         raise SystemExit(f"opp controleer faalde op {pad}: {results}")
     times = [r["s"] for r in results]
     return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-            "cpu_s": statistics.median(r["cpu"] for r in results), "peak_rss_mb": max(r["rss"] for r in results) / 1024}
+            "cpu_s": statistics.median(r["cpu"] for r in results),
+            "peak_rss_mb": max(r["rss"] for r in results) / 1024}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="aantal leerlingen (standaard 5000)")
     parser.add_argument("--runs", type=int, default=5, help="metingen per grootte (standaard 5)")
     args = parser.parse_args()
@@ -148,7 +154,8 @@ def main() -> None:
             print(f"{label}  {pad.stat().st_size / 2**20:6.1f} MB  median {r['median_s']:.2f} s "
                   f"(min {r['min_s']:.2f}, max {r['max_s']:.2f})  cpu {r['cpu_s']:.2f} s  "
                   f"peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
-        print(f"python {sys.version.split()[0]}, {args.runs} runs per size, total {time.perf_counter() - t:.0f} s")
+        print(f"python {sys.version.split()[0]}, {args.runs} runs per size, "
+              f"total {time.perf_counter() - t:.0f} s")
 
 
 if __name__ == "__main__":

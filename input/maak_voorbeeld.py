@@ -67,6 +67,43 @@ def _leerlingen(rng: random.Random) -> list[list]:
     return rows
 
 
+def _add_parents(ouders, rng: random.Random, i: int, nr: str, achternaam: str) -> None:
+    # The rng calls must stay in this order: the seed only gives the same file if the sequence is unchanged.
+    ouders.append([nr, f"{rng.choice('AMJSRKN')}. {achternaam}", "moeder", "ja",
+                   f"06{rng.randrange(10_000_000, 99_999_999)}", f"ouder.{nr}@example.nl"])
+    if i % 3:
+        ouders.append([nr, f"{rng.choice('AMJSRKN')}. {achternaam}", "vader", "ja" if i % 4 else "nee",
+                       f"06{rng.randrange(10_000_000, 99_999_999)}", ""])
+
+
+def _add_goals(doelen, i: int, nr: str) -> None:
+    for k in range(1 + i % 3):
+        domein, doel, begin, criterium = DOELEN[(i + k) % len(DOELEN)]
+        doelen.append([nr, domein, doel, begin, criterium, date(2026, 9, 1), date(2027, 1, 29 - k)])
+
+
+def _add_support(steun, i: int, nr: str) -> None:
+    for k in range(1 + (i + 1) % 3):
+        wat, wie, vaak, waar = STEUN[(i + 2 * k) % len(STEUN)]
+        steun.append([nr, wat, wie, vaak, waar, date(2026, 9, 7), date(2027, 7, 9)])
+
+
+def _add_documents(docs, i: int, nr: str, roepnaam: str) -> None:
+    for k in range(i % 4):
+        soort, titel, plaats = DOCUMENTEN[k]
+        docs.append([nr, soort, titel.format(naam=roepnaam), date(2026, 6, 15 + k), plaats.format(nr=nr)])
+
+
+def _style(wb: Workbook) -> None:
+    for sheet in wb.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "dd-mm-yyyy"
+
+
 def bouw() -> Workbook:
     rng = random.Random(2026)
     wb = Workbook()
@@ -89,27 +126,11 @@ def bouw() -> Workbook:
     docs.append(["Stamnummer", "Soort", "Titel", "Datum", "Vindplaats"])
     for i, r in enumerate(opp):
         nr, roepnaam, achternaam = r[0], r[1], r[3]
-        ouders.append([nr, f"{rng.choice('AMJSRKN')}. {achternaam}", "moeder", "ja",
-                       f"06{rng.randrange(10_000_000, 99_999_999)}", f"ouder.{nr}@example.nl"])
-        if i % 3:
-            ouders.append([nr, f"{rng.choice('AMJSRKN')}. {achternaam}", "vader", "ja" if i % 4 else "nee",
-                           f"06{rng.randrange(10_000_000, 99_999_999)}", ""])
-        for k in range(1 + i % 3):
-            domein, doel, begin, criterium = DOELEN[(i + k) % len(DOELEN)]
-            doelen.append([nr, domein, doel, begin, criterium, date(2026, 9, 1), date(2027, 1, 29 - k)])
-        for k in range(1 + (i + 1) % 3):
-            wat, wie, vaak, waar = STEUN[(i + 2 * k) % len(STEUN)]
-            steun.append([nr, wat, wie, vaak, waar, date(2026, 9, 7), date(2027, 7, 9)])
-        for k in range(i % 4):
-            soort, titel, plaats = DOCUMENTEN[k]
-            docs.append([nr, soort, titel.format(naam=roepnaam), date(2026, 6, 15 + k), plaats.format(nr=nr)])
-    for sheet in wb.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, date):
-                    cell.number_format = "dd-mm-yyyy"
+        _add_parents(ouders, rng, i, nr, achternaam)
+        _add_goals(doelen, i, nr)
+        _add_support(steun, i, nr)
+        _add_documents(docs, i, nr, roepnaam)
+    _style(wb)
     return wb
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LEAVES = {"errors", "findings", "fields", "records"}
 # Stages in pipeline order; a module may import only from stages at or before its own.
-ORDER = ["errors", "findings", "fields", "records", "convert", "mapping", "csvbestand", "reader", "validator", "rules",
-         "links", "context", "controls", "docxzip", "zipcheck", "renderer", "parallel", "manifest", "writer", "register", "report",
-         "sjablooncheck", "pipeline", "cli"]
+ORDER = ["errors", "findings", "fields", "records", "convert", "mapping", "csvbestand", "reader", "validator",
+         "rules", "links", "context", "controls", "docxzip", "zipcheck", "renderer", "parallel", "manifest",
+         "writer", "register", "report", "sjablooncheck", "pipeline", "cli"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -78,8 +78,8 @@ def test_phone_numbers_as_text_with_leading_zero(raw, expected):
     assert convert.telefoon(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["ja", "Ja", "JA", "j", "x", "X", "waar", "WAAR", "true", "TRUE", "1", 1, True,
-                                 "yes", "y", "✓", "ja."])
+@pytest.mark.parametrize("raw", ["ja", "Ja", "JA", "j", "x", "X", "waar", "WAAR", "true", "TRUE", "1", 1,
+                                 True, "yes", "y", "✓", "ja."])
 def test_yes_in_every_spelling(raw):
     assert convert.ja_nee(raw) is True
 
@@ -94,7 +94,8 @@ def test_unknown_yes_no_says_what_is_expected():
         convert.ja_nee("misschien")
 
 
-@pytest.mark.parametrize("raw, expected", [("1234AB", "1234 AB"), ("1234 ab", "1234 AB"), (" 1234  Ab ", "1234 AB")])
+@pytest.mark.parametrize("raw, expected", [("1234AB", "1234 AB"), ("1234 ab", "1234 AB"),
+                                           (" 1234  Ab ", "1234 AB")])
 def test_postcode_as_1234_AB(raw, expected):
     assert convert.postcode(raw) == expected
 
@@ -111,7 +112,8 @@ def test_email_accepted(raw, expected):
     assert convert.email(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["ouder@", "ouder.example.nl", "a@b", "a b@example.nl", "a@example.nl; b@example.nl"])
+@pytest.mark.parametrize("raw", ["ouder@", "ouder.example.nl", "a@b", "a b@example.nl",
+                                 "a@example.nl; b@example.nl"])
 def test_unusable_email_refused(raw):
     with pytest.raises(ValueError, match="onbruikbaar e-mailadres, verwacht naam@domein.nl"):
         convert.email(raw)

@@ -29,8 +29,8 @@ def _check(*paths):
 
 
 def test_semicolon_utf8_with_bom(tmp_path):
-    path = _csv(tmp_path / "leerlingen.csv", f"{KOPPEN}\r\n004512;Aisha;;El Idrissi;14-03-2013;1B;mw. X;01-08-2026\r\n",
-                "utf-8-sig")
+    path = _csv(tmp_path / "leerlingen.csv",
+                f"{KOPPEN}\r\n004512;Aisha;;El Idrissi;14-03-2013;1B;mw. X;01-08-2026\r\n", "utf-8-sig")
     (opp,) = _check(path).opps
     leerling_ = opp.leerling
     assert (leerling_.leerlingnummer, leerling_.achternaam, leerling_.geboortedatum, leerling_.klas) == (
@@ -61,12 +61,13 @@ def test_comma_with_quoted_separator_and_line_break_keeps_line_numbers(tmp_path)
     assert result.opps[0].leerling.achternaam == "El Idrissi, A."
     assert result.opps[0].leerling.ondersteuningsbehoefte == "Rust\nStructuur"
     assert [(b.locatie, b.melding) for b in result.fouten()] == [
-        (Locatie("lln.csv", "", 4, "D", "Geboortedatum"), "ongeldige datum '31-02-2013', verwacht dd-mm-jjjj")]
+        (Locatie("lln.csv", "", 4, "D", "Geboortedatum"),
+         "ongeldige datum '31-02-2013', verwacht dd-mm-jjjj")]
 
 
 def test_title_lines_and_separator_only_lines(tmp_path):
-    text = f"Leerlingenlijst;;;\r\nPeildatum 01-09-2026;;;\r\n{KOPPEN}\r\n1;A;;B;01-01-2013;1A;;\r\n;;;;;;;\r\n" \
-           f"2;C;;D;01-01-2013;1A;;\r\n"
+    text = f"Leerlingenlijst;;;\r\nPeildatum 01-09-2026;;;\r\n{KOPPEN}\r\n1;A;;B;01-01-2013;1A;;\r\n" \
+           f";;;;;;;\r\n2;C;;D;01-01-2013;1A;;\r\n"
     result = _check(_csv(tmp_path / "export.csv", text))
     assert sorted(o.leerling.leerlingnummer for o in result.opps) == ["1", "2"]
     assert (Locatie("export.csv", "", 3), "kolomkoppen gevonden in rij 3; rijen erboven overgeslagen") in [
@@ -75,7 +76,8 @@ def test_title_lines_and_separator_only_lines(tmp_path):
 
 def test_file_kind_from_file_name_and_headers(tmp_path):
     students = _csv(tmp_path / "leerlingen.csv", f"{KOPPEN}\n1;A;;B;01-01-2013;1A;;\n")
-    goals = _csv(tmp_path / "doelen.csv", "Stamnummer;Doel;Startdatum;Streefdatum\n001;Plannen;01-09-2026;01-02-2027\n")
+    goals = _csv(tmp_path / "doelen.csv",
+                 "Stamnummer;Doel;Startdatum;Streefdatum\n001;Plannen;01-09-2026;01-02-2027\n")
     parents = _csv(tmp_path / "export2.csv", "Leerlingnummer,Naam,Relatie\n1,M. B,moeder\n")
     (opp,) = _check(goals, students, parents).opps
     assert [d.omschrijving for d in opp.doelen] == ["Plannen"] and [o.naam for o in opp.ouders] == ["M. B"]
@@ -116,14 +118,16 @@ def test_xlsx_and_csv_of_the_same_data_give_the_same_documents(tmp_path, sep, en
                                                     "Doelen": [GOAL_HEADERS, *map(list, GOALS)]})
     folder = tmp_path / "csv"
     folder.mkdir()
-    for name, headers, rows in (("leerlingen", LEERLING_KOPPEN, STUDENTS), ("ouders", PARENT_HEADERS, PARENTS),
+    for name, headers, rows in (("leerlingen", LEERLING_KOPPEN, STUDENTS),
+                                ("ouders", PARENT_HEADERS, PARENTS),
                                 ("doelen", GOAL_HEADERS, GOALS)):
         _csv(folder / f"{name}.csv", _csv_text(headers, rows, sep), encoding)
     runs = {}
     for label, inputs in (("xlsx", [book]), ("csv", sorted(folder.glob("*.csv")))):
         out = tmp_path / f"uit-{label}"
         result = CliRunner().invoke(main, ["genereer", *map(str, inputs), "--uitvoer", str(out),
-                                           "--schooljaar", "2026-2027", "--werkers", "1"], catch_exceptions=False)
+                                           "--schooljaar", "2026-2027", "--werkers", "1"],
+                                    catch_exceptions=False)
         assert result.exit_code == 0, result.output
         runs[label] = {p.relative_to(out).as_posix(): docx_text(p) for p in sorted(out.rglob("*.docx"))}
     assert sorted(runs["xlsx"]) == ["2026-2027/1B/OPP_000031.docx", "2026-2027/1B/OPP_004512.docx",

@@ -12,8 +12,15 @@ from openpyxl import load_workbook
 
 from generator.cli import main
 
-from .conftest import (EXAMPLE, LEERLING_KOPPEN, TEMPLATE, docx_text, leerling, make_workbook,
-                       vereist_programma)
+from .conftest import (
+    EXAMPLE,
+    LEERLING_KOPPEN,
+    TEMPLATE,
+    docx_text,
+    leerling,
+    make_workbook,
+    vereist_programma,
+)
 
 
 def _run(args):
@@ -29,7 +36,7 @@ def test_example_export_gives_one_opp_per_student_with_only_their_own_data(tmp_p
     files = sorted((tmp_path / "2026-2027").rglob("*.docx"))
     assert len(files) == len(students) >= 40
     assert f"{len(students)} OPP's geschreven" in result.output
-    for nr, roepnaam, tv, achternaam, _, klas, *_ in students:
+    for nr, roepnaam, _tv, achternaam, _, klas, *_ in students:
         path = tmp_path / "2026-2027" / klas / f"OPP_{nr}.docx"
         text = docx_text(path)
         assert roepnaam in text and achternaam in text and klas in text

@@ -7,7 +7,7 @@ from datetime import date
 
 from generator import fields
 from generator.context import bouw_context
-from generator.records import Betrokkene, Doel, Document, Factor, Leerling, Ondersteuning, Opp, Ouder
+from generator.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from generator.validator import _RECORD_TYPES
 
 RECORDS = {fields.LEERLINGEN: Leerling, fields.OUDERS: Ouder, fields.DOELEN: Doel,

@@ -33,8 +33,8 @@ def _messy(path: Path) -> Path:
     rows = [
         [4512, "Aisha", "", "El Idrissi", "14-03-2013", "1B", "123456782", "M. El Idrissi", "m@example.nl",
          "K. El Idrissi", 612345678, "Rust_x000B_Structuur"],  # row 5: lost zeros (format 000000), text date
-        ["020273", "Bram", "van der", "Berg", "2-11-12", "2A", None, "P. Berg", "p.berg(at)example", None, None,
-         "Gesprek\x01gepland"],  # row 6: bad e-mail, control character
+        ["020273", "Bram", "van der", "Berg", "2-11-12", "2A", None, "P. Berg", "p.berg(at)example", None,
+         None, "Gesprek\x01gepland"],  # row 6: bad e-mail, control character
         ["7", "Dubbel", "", "Een", "01-01-2013", "1A"],  # row 7: duplicate of row 8
         ["007", "Dubbel", "", "Twee", "2013-01-01", "1A"],  # row 8
         ["31", "Fout", "", "Datum", "31-02-2013", "1A"],  # row 9: impossible date
@@ -64,7 +64,8 @@ def _report(path: Path) -> list[tuple]:
 
 def test_messy_export_gives_good_documents_and_names_every_defect(tmp_path):
     book = _messy(tmp_path / "export.xlsx")
-    result = _run("genereer", book, "--uitvoer", tmp_path / "uit", "--schooljaar", "2026-2027", "--werkers", "1")
+    result = _run("genereer", book, "--uitvoer", tmp_path / "uit", "--schooljaar", "2026-2027",
+                  "--werkers", "1")
     assert result.exit_code == 65
     assert "Traceback" not in result.output
     files = sorted(p.relative_to(tmp_path / "uit").as_posix() for p in (tmp_path / "uit").rglob("*.docx"))
@@ -95,7 +96,8 @@ def test_messy_export_gives_good_documents_and_names_every_defect(tmp_path):
     assert all(r[2] == "export.xlsx" for r in rows)
     assert "Leerling 007" not in result.output  # '7' and '007' are one student, grouped once
     assert result.output.index("Leerling 7:") < result.output.index("rij 8, kolom A 'Stamnr'")
-    assert "2 OPP's geschreven" in result.output and "3 leerlingen overgeslagen" in result.output  # 7 and 007: one number
+    assert ("2 OPP's geschreven" in result.output
+            and "3 leerlingen overgeslagen" in result.output)  # 7 and 007: one number
     assert "123456782" not in result.output and "Gesprek" not in result.output
 
 
@@ -110,7 +112,8 @@ def test_strict_generates_nothing_when_anything_is_wrong(tmp_path):
 
 
 def test_controleer_exit_codes_and_report(tmp_path):
-    clean = make_workbook(tmp_path / "schoon.xlsx", {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")]})
+    clean = make_workbook(tmp_path / "schoon.xlsx",
+                          {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")]})
     result = _run("controleer", clean)
     assert result.exit_code == 0, result.output
     assert "1 leerlingen klaar voor een OPP, 0 met fouten" in result.output
@@ -143,8 +146,8 @@ def test_report_cells_are_never_formulas(tmp_path):
     assert _run("controleer", book, "--rapport", report).exit_code == 0
     ws = load_workbook(report)["Controle"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H2"
-    assert [c.value for c in ws[1]] == ["Leerlingnummer", "Ernst", "Bestand", "Blad", "Rij", "Kolom", "Kolomkop",
-                                        "Melding"]
+    assert [c.value for c in ws[1]] == ["Leerlingnummer", "Ernst", "Bestand", "Blad", "Rij", "Kolom",
+                                        "Kolomkop", "Melding"]
     cell = ws["H2"]
     assert cell.data_type == "s" and cell.value == "kolommen niet gebruikt: I '@SUM(A1)', J '+1', K '-1'"
     for c in ws[2]:
@@ -156,7 +159,8 @@ def test_report_quotes_text_that_looks_like_a_formula(tmp_path, kop):
     from generator.findings import Bevinding, Ernst, Locatie
     from generator.report import maak_rapport
     path = tmp_path / "r.xlsx"
-    path.write_bytes(maak_rapport([Bevinding(Ernst.INFO, Locatie("in.xlsx", "Leerlingen", 1, "I", kop), "x")]))
+    path.write_bytes(maak_rapport([Bevinding(Ernst.INFO, Locatie("in.xlsx", "Leerlingen", 1, "I", kop),
+                                             "x")]))
     cell = load_workbook(path)["Controle"]["G2"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == (kop, "s", True)
 
@@ -166,7 +170,8 @@ def test_school_mapping_file_through_the_cli(tmp_path):
     mapping.write_text('[kolommen]\n"Lln ID" = "leerling.leerlingnummer"\n"Groepje" = "leerling.klas"\n',
                        encoding="utf-8")
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [
-        ["Lln ID", "Roepnaam", "Achternaam", "Geboortedatum", "Groepje"], ["12", "A", "B", "01-01-2013", "1C"]]})
+        ["Lln ID", "Roepnaam", "Achternaam", "Geboortedatum", "Groepje"],
+        ["12", "A", "B", "01-01-2013", "1C"]]})
     assert _run("controleer", book).exit_code == 65  # without the mapping: no student number column
     result = _run("genereer", book, "--kolommen", mapping, "--uitvoer", tmp_path / "uit", "--schooljaar",
                   "2026-2027", "--werkers", "1")
@@ -179,7 +184,8 @@ def test_school_mapping_file_through_the_cli(tmp_path):
 
 def test_export_without_a_students_sheet_is_a_data_error(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx", {"Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"]]})
-    result = _run("genereer", book, "--uitvoer", tmp_path / "uit", "--schooljaar", "2026-2027", "--werkers", "1")
+    result = _run("genereer", book, "--uitvoer", tmp_path / "uit", "--schooljaar", "2026-2027",
+                  "--werkers", "1")
     assert result.exit_code == 65
     assert "geen blad met leerlingen gevonden" in result.output
     assert _run("controleer", book).exit_code == 65

@@ -74,8 +74,8 @@ def test_header_found_below_title_rows_and_merged_title(tmp_path):  # P3, P10
     gelezen = lees([tmp_path / "in.xlsx"])
     tabel = gelezen.tabellen[0]
     assert (tabel.soort, tabel.kop_rij, [r.nummer for r in tabel.rijen]) == (LEERLINGEN, 4, [5])
-    assert (Locatie("in.xlsx", "Export 2026", 4), "kolomkoppen gevonden in rij 4; rijen erboven overgeslagen") \
-        in _info(gelezen)
+    assert (Locatie("in.xlsx", "Export 2026", 4),
+            "kolomkoppen gevonden in rij 4; rijen erboven overgeslagen") in _info(gelezen)
 
 
 def test_header_noise_and_system_aliases_map_to_fields(tmp_path):  # P4
@@ -101,10 +101,12 @@ def test_each_system_export_is_recognised(tmp_path, koppen):
 
 
 def test_unknown_sheet_is_reported_and_skipped(tmp_path):
-    book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [LEERLING_KOPPEN], "Notities": [["Wat", "Wanneer"]]})
+    book = make_workbook(tmp_path / "in.xlsx",
+                         {"Leerlingen": [LEERLING_KOPPEN], "Notities": [["Wat", "Wanneer"]]})
     gelezen = lees([book])
     assert [t.blad for t in gelezen.tabellen] == ["Leerlingen"]
-    assert (Locatie("in.xlsx", "Notities"), "niet herkend (geen bekende kolomkoppen); overgeslagen") in _info(gelezen)
+    assert (Locatie("in.xlsx", "Notities"),
+            "niet herkend (geen bekende kolomkoppen); overgeslagen") in _info(gelezen)
 
 
 def test_sheet_kind_from_headers_not_position(tmp_path):  # P11: never by index
@@ -163,17 +165,19 @@ def test_inline_and_shared_strings_read_alike(tmp_path):  # P18
     assert b"inlineStr" in xml  # openpyxl writes inline strings; Excel writes shared strings
 
     def shared(data: bytes) -> bytes:
-        return re.sub(rb'<c r="B2"([^>]*)t="inlineStr"><is><t>Aisha</t></is></c>', rb'<c r="B2"\1t="s"><v>0</v></c>',
-                      data)
+        return re.sub(rb'<c r="B2"([^>]*)t="inlineStr"><is><t>Aisha</t></is></c>',
+                      rb'<c r="B2"\1t="s"><v>0</v></c>', data)
     _herschrijf(book, "xl/worksheets/sheet1.xml", shared)
     with zipfile.ZipFile(book, "a") as zf:
         zf.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
-                    'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>Aisha</t></si></sst>')
+                    'openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+                    '<si><t>Aisha</t></si></sst>')
     _herschrijf(book, "xl/_rels/workbook.xml.rels", lambda x: x.replace(
         b"</Relationships>", b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
     _herschrijf(book, "[Content_Types].xml", lambda x: x.replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-'
         b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
     assert lees([book]).tabellen[0].rijen[0].cellen[1].waarde == "Aisha"
 
@@ -252,7 +256,8 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path):  # P16
         zf.writestr("xl/media/opvulling.bin", b"\0" * (20 * 2**20))  # ratio ~1000:1
     with pytest.raises(InvoerError) as exc:
         lees([book])
-    assert str(exc.value) == "in.xlsx: het bestand pakt uit tot een onredelijke grootte; het wordt niet geopend"
+    assert str(exc.value) == ("in.xlsx: het bestand pakt uit tot een onredelijke grootte; "
+                              "het wordt niet geopend")
 
 
 def test_openpyxl_warnings_do_not_reach_the_user(tmp_path):  # P17
@@ -268,8 +273,8 @@ def test_openpyxl_warnings_do_not_reach_the_user(tmp_path):  # P17
 
 
 def test_wide_guardian_columns_are_recognised(tmp_path):
-    koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2", "Telefoon verzorger 2",
-                                "Ouder1"]
+    koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2",
+                                "Telefoon verzorger 2", "Ouder1"]
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [koppen]})
     wide = [(k.letter, k.ouder, k.veld.pad) for k in lees([book]).tabellen[0].kolommen if k.ouder]
     assert wide == [("I", 1, "ouder.naam"), ("J", 1, "ouder.email"), ("K", 2, "ouder.naam"),
@@ -322,7 +327,8 @@ def test_read_accepts_a_workbook_in_memory_written_by_excel_style_writer(tmp_pat
 
 def test_broken_sheet_xml_is_a_clear_error_not_a_traceback(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")]})
-    _herschrijf(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</sheetData>", b"<row><c></sheetData>"))
+    _herschrijf(book, "xl/worksheets/sheet1.xml",
+                lambda xml: xml.replace(b"</sheetData>", b"<row><c></sheetData>"))
     with pytest.raises(InvoerError) as exc:
         lees([book])
     assert str(exc.value).startswith("in.xlsx, blad 'Leerlingen': het blad is beschadigd")

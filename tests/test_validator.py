@@ -44,8 +44,9 @@ def test_required_column_missing_says_which_column_is_expected(tmp_path):
     row = leerling("1", "Aisha", "El Idrissi")
     del row[LEERLING_KOPPEN.index("Klas")]
     result = _check(tmp_path, {"Leerlingen": [koppen, row]})
-    assert _findings(result, Ernst.FOUT) == [("1", _loc(2), "verplichte waarde ontbreekt (Klas of stamgroep); "
-                                                            "de kolom ontbreekt, verwacht bijvoorbeeld 'Klas'")]
+    assert _findings(result, Ernst.FOUT) == [
+        ("1", _loc(2), "verplichte waarde ontbreekt (Klas of stamgroep); "
+         "de kolom ontbreekt, verwacht bijvoorbeeld 'Klas'")]
 
 
 def test_impossible_dates_are_errors_at_their_cell(tmp_path):
@@ -65,9 +66,10 @@ def test_impossible_dates_are_errors_at_their_cell(tmp_path):
 
 def test_duplicate_student_numbers_refuse_every_row(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [
-        LEERLING_KOPPEN, leerling("7", "Eerste", "A"), leerling("1", "Goed", "B"), leerling("007", "Tweede", "C")]})
-    message = "leerlingnummer komt 2 keer voor (rijen 2, 4); geen van deze rijen wordt gebruikt, verwacht één rij " \
-              "per leerling"
+        LEERLING_KOPPEN, leerling("7", "Eerste", "A"), leerling("1", "Goed", "B"),
+        leerling("007", "Tweede", "C")]})
+    message = "leerlingnummer komt 2 keer voor (rijen 2, 4); geen van deze rijen wordt gebruikt, " \
+              "verwacht één rij per leerling"
     assert _findings(result, Ernst.FOUT) == [("7", _loc(2, "A", "Stamnummer"), message),
                                              ("007", _loc(4, "A", "Stamnummer"), message)]
     assert _nummers(result) == ["1"]
@@ -78,18 +80,20 @@ def test_related_row_for_unknown_student_is_a_warning(tmp_path):
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi")],
         "Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"], ["999", "Wees"]]})
     assert _findings(result, Ernst.WAARSCHUWING) == [
-        ("999", _loc(3, "A", "Stamnummer", "Doelen"), "leerlingnummer staat niet op het blad met leerlingen; rij "
-         "niet gebruikt (verwacht het nummer van een leerling uit de export)")]
+        ("999", _loc(3, "A", "Stamnummer", "Doelen"), "leerlingnummer staat niet op het blad met leerlingen; "
+         "rij niet gebruikt (verwacht het nummer van een leerling uit de export)")]
     assert [d.omschrijving for d in result.opps[0].doelen] == ["Plannen"]
 
 
 def test_goal_end_before_start_refuses_that_student(tmp_path):
     result = _check(tmp_path, {
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B"), leerling("2", "C", "D")],
-        "Doelen": [["Stamnummer", "Doel", "Startdatum", "Streefdatum"], ["1", "Plannen", "01-09-2026", "01-02-2027"],
+        "Doelen": [["Stamnummer", "Doel", "Startdatum", "Streefdatum"],
+                   ["1", "Plannen", "01-09-2026", "01-02-2027"],
                    ["2", "Terug", "01-09-2026", "01-02-2026"]]})
     assert _findings(result, Ernst.FOUT) == [
-        ("2", _loc(3, "D", "Streefdatum", "Doelen"), "streefdatum 01-02-2026 ligt voor de startdatum 01-09-2026; "
+        ("2", _loc(3, "D", "Streefdatum", "Doelen"),
+         "streefdatum 01-02-2026 ligt voor de startdatum 01-09-2026; "
          "verwacht een streefdatum op of na de startdatum")]
     assert _nummers(result) == ["1"]
 
@@ -115,7 +119,8 @@ def test_findings_never_quote_free_text(tmp_path):
 
 
 def test_bsn_column_is_ignored_and_reported_as_removable(tmp_path):
-    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["BSN"], leerling("1", "A", "B") + ["123456782"]]})
+    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["BSN"],
+                                              leerling("1", "A", "B") + ["123456782"]]})
     assert _findings(result, Ernst.INFO) == [
         ("", _loc(1, "I", "BSN"), "deze kolom wordt niet gelezen en komt nergens in een OPP; hij kan uit de "
          "export weg")]
@@ -125,14 +130,17 @@ def test_bsn_column_is_ignored_and_reported_as_removable(tmp_path):
 def test_duplicate_header_keeps_the_first_column(tmp_path):  # P5
     result = _check(tmp_path, {
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")],
-        "Ouders": [["Stamnummer", "Naam", "Telefoon", "Telefoon"], ["1", "M. B", "0201234567", "0612345678"]]})
+        "Ouders": [["Stamnummer", "Naam", "Telefoon", "Telefoon"],
+                   ["1", "M. B", "0201234567", "0612345678"]]})
     assert _findings(result, Ernst.WAARSCHUWING) == [
-        ("", _loc(1, "D", "Telefoon", "Ouders"), "dubbele kolom voor ouder.telefoon; alleen kolom C wordt gebruikt")]
+        ("", _loc(1, "D", "Telefoon", "Ouders"),
+         "dubbele kolom voor ouder.telefoon; alleen kolom C wordt gebruikt")]
     assert result.opps[0].ouders[0].telefoon == "0201234567"
 
 
 def test_unknown_columns_are_listed(tmp_path):
-    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["Kluisnummer"], leerling("1", "A", "B") + [12]]})
+    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["Kluisnummer"],
+                                              leerling("1", "A", "B") + [12]]})
     assert _findings(result, Ernst.INFO) == [("", _loc(1), "kolommen niet gebruikt: I 'Kluisnummer'")]
 
 
@@ -144,7 +152,8 @@ def test_opp_column_selects_students(tmp_path):
 
 
 def test_without_opp_column_every_student_gets_one(tmp_path):
-    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B"), leerling("2", "C", "D")]})
+    result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B"),
+                                              leerling("2", "C", "D")]})
     assert _nummers(result) == ["1", "2"] and result.niet_geselecteerd == 0
 
 
@@ -171,21 +180,22 @@ def test_formula_without_value_in_a_required_column_is_an_error(tmp_path):  # P9
     result = _check(tmp_path, {"Leerlingen": [
         LEERLING_KOPPEN, ["1", "A", "", "=UPPER(B2)", date(2013, 1, 1), "1A"], leerling("2", "C", "D")]})
     assert _findings(result, Ernst.FOUT) == [
-        ("1", _loc(2, "D", "Achternaam"), "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla "
-         "het opnieuw op, of zet er de waarde in")]
+        ("1", _loc(2, "D", "Achternaam"), "formule zonder opgeslagen uitkomst; open het bestand in Excel "
+         "en sla het opnieuw op, of zet er de waarde in")]
     assert _nummers(result) == ["2"]
 
 
 def test_wide_guardian_columns_become_guardians(tmp_path):
-    koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2", "Telefoon verzorger 2",
-                                "Relatie ouder 2"]
+    koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2",
+                                "Telefoon verzorger 2", "Relatie ouder 2"]
     result = _check(tmp_path, {"Leerlingen": [
         koppen, leerling("1", "A", "B") + ["M. B", "m@example.nl", "P. B", 612345678, "vader"],
         leerling("2", "C", "D") + [None, "alleen@example.nl", None, None, None]]})
     one = next(o for o in result.opps if o.leerling.leerlingnummer == "1")
     assert [(o.naam, o.email, o.telefoon, o.relatie) for o in one.ouders] == [
         ("M. B", "m@example.nl", "", ""), ("P. B", "", "0612345678", "vader")]
-    assert ("2", _loc(3, "I", "Ouder 1 naam"), "gegevens van ouder/verzorger 1 zonder naam; deze ouder wordt niet "
+    assert ("2", _loc(3, "I", "Ouder 1 naam"),
+            "gegevens van ouder/verzorger 1 zonder naam; deze ouder wordt niet "
             "gebruikt (verwacht een kolom als 'Naam ouder 1')") in _findings(result, Ernst.WAARSCHUWING)
 
 
@@ -193,8 +203,8 @@ def test_guardian_of_several_children_in_one_row(tmp_path):
     result = _check(tmp_path, {
         "Leerlingen": [LEERLING_KOPPEN, leerling("45", "A", "B"), leerling("46", "C", "B")],
         "Ouders": [["Leerlingcodes", "Naam"], ["45,046", "M. B"]]})
-    assert {o.leerling.leerlingnummer: [(p.leerlingnummer, p.naam) for p in o.ouders] for o in result.opps} == {
-        "45": [("45", "M. B")], "46": [("046", "M. B")]}
+    assert {o.leerling.leerlingnummer: [(p.leerlingnummer, p.naam) for p in o.ouders]
+            for o in result.opps} == {"45": [("45", "M. B")], "46": [("046", "M. B")]}
 
 
 def test_no_students_sheet_is_an_error(tmp_path):

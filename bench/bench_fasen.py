@@ -59,29 +59,31 @@ def _regel(label: str, begin: float, start: float, floor: float) -> str:
             f"{(end - begin) / floor:8.2f}x de vloer")
 
 
+def _mediaan_van_3(stap) -> float:
+    tijden = []
+    for i in range(3):
+        begin = time.perf_counter()
+        stap(i)
+        tijden.append(time.perf_counter() - begin)
+    return statistics.median(tijden)
+
+
 def _vloer(work: Path, n: int) -> float:
     """Seconds to write n copies of one real OPP the way the tool writes them, in this process; median
     of 3 (the floor is mostly fsync, and the shared disk varies more than the CPU)."""
     bron = work / "voorgerenderd.docx"
     voorgerenderd(work / "export.xlsx", bron)
-    tijden = []
+    floor = _mediaan_van_3(lambda i: vloer(bron, work / f"vloer{i}", n))
     for i in range(3):
-        begin = time.perf_counter()
-        vloer(bron, work / f"vloer{i}", n)
-        tijden.append(time.perf_counter() - begin)
         shutil.rmtree(work / f"vloer{i}")
-    return statistics.median(tijden)
+    return floor
 
 
 def _opstarten() -> float:
     """A fresh process up to the point where `opp genereer` starts reading: Python and the imports of
     the main process (the workers import the renderer in parallel with the reading). Median of 3."""
-    tijden = []
-    for _ in range(3):
-        begin = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import generator.cli"], check=True, cwd=ROOT)
-        tijden.append(time.perf_counter() - begin)
-    return statistics.median(tijden)
+    return _mediaan_van_3(lambda i: subprocess.run([sys.executable, "-c", "import generator.cli"],
+                                                   check=True, cwd=ROOT))
 
 
 def _meet(owner, name: str, klok, klaar) -> None:

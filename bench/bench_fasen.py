@@ -1,10 +1,10 @@
-"""Where the time of one `opp genereer` run goes: the phases of the run, and the steps per student.
+"""Where the time of one `opp generate` run goes: the phases of the run, and the steps per student.
 
     python bench/bench_fasen.py                # 1,000 fictitious students, 2 workers
     python bench/bench_fasen.py --werkers 1    # also the steps per student (they run in this process)
     python bench/bench_fasen.py --zonder-controle   # the same run with the strict XML check left out
 
-A diagnostic beside bench_genereer.py (which measures the targets): it runs the library's `genereer`
+A diagnostic beside bench_genereer.py (which measures the targets): it runs the library's `generate`
 in this process on an export in the example's format and wraps a few of the pipeline's own functions
 with timers. The phases are wall-clock times from the start of the run; the steps per student are CPU
 time summed inside the run, so they include what the steps do to each other's caches (measured on their
@@ -37,34 +37,36 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_genereer import SCHOOLJAAR, TEMPLATE, bouw_export, vloer, voorgerenderd  # noqa: E402
 
-from generator import pipeline, renderer, writer  # noqa: E402
+from generator import pipeline  # noqa: E402
+from generator.form import renderer
+from generator.write import writer
 
 PHASES = ("controleer", "plan", "_meld_koppelingen", "_al_klaar", "_schrijf_register", "_schrijf_controle")
 # (label, module or class, attribute): the steps of one student's document, in the order they run
 STEPS = (
     ("context", pipeline, "_context"),
-    ("document maken, alles", renderer.Sjabloon, "maak"),
-    ("  Jinja + afwerken + controle", renderer.Sjabloon, "render_parts"),
+    ("document maken, alles", renderer.CompiledTemplate, "maak"),
+    ("  Jinja + afwerken + controle", renderer.CompiledTemplate, "render_parts"),
     ("    strikte XML-controle", renderer, "_controleer_xml"),
-    ("    afwerken (id's, accolades)", renderer.Sjabloon, "_afwerken"),
+    ("    afwerken (id's, accolades)", renderer.CompiledTemplate, "_afwerken"),
     ("  comprimeren (deflate)", renderer, "comprimeer"),
     ("wegschrijven (met fsync)", writer, "schrijf_atomair"),
     ("invoer-hash (hoofdproces)", pipeline, "_invoer_hash"),
 )
 
 
-def _regel(label: str, begin: float, start: float, floor: float) -> str:
+def _line_hint(label: str, started: float, start: float, floor: float) -> str:
     end = time.perf_counter()
-    return (f"  {label:22} {begin - start:6.2f} -> {end - start:6.2f} s"
-            f"{(end - begin) / floor:8.2f}x de vloer")
+    return (f"  {label:22} {started - start:6.2f} -> {end - start:6.2f} s"
+            f"{(end - started) / floor:8.2f}x de vloer")
 
 
 def _mediaan_van_3(stap) -> float:
     tijden = []
     for i in range(3):
-        begin = time.perf_counter()
+        started = time.perf_counter()
         stap(i)
-        tijden.append(time.perf_counter() - begin)
+        tijden.append(time.perf_counter() - started)
     return statistics.median(tijden)
 
 
@@ -80,36 +82,36 @@ def _vloer(work: Path, n: int) -> float:
 
 
 def _opstarten() -> float:
-    """A fresh process up to the point where `opp genereer` starts reading: Python and the imports of
+    """A fresh process up to the point where `opp generate` starts reading: Python and the imports of
     the main process (the workers import the renderer in parallel with the reading). Median of 3."""
     return _mediaan_van_3(lambda i: subprocess.run([sys.executable, "-c", "import generator.cli"],
                                                    check=True, cwd=ROOT))
 
 
-def _meet(owner, name: str, klok, klaar) -> None:
+def _meet(owner, name: str, clock, klaar) -> None:
     """Replace owner.name by a version that calls klaar(begin) with the clock's reading at its start."""
     f = getattr(owner, name)
 
     @functools.wraps(f)
     def timed(*args, **kwargs):
-        begin = klok()
+        started = clock()
         try:
             return f(*args, **kwargs)
         finally:
-            klaar(begin)
+            klaar(started)
     setattr(owner, name, timed)
 
 
-def _tijdlijn(start: float, regels: list[str], floor: float):
+def _tijdlijn(start: float, text_lines: list[str], floor: float):
     def wrap(owner, name: str) -> None:
-        _meet(owner, name, time.perf_counter, lambda begin: regels.append(_regel(name, begin, start, floor)))
+        _meet(owner, name, time.perf_counter, lambda started: text_lines.append(_line_hint(name, started, start, floor)))
     return wrap
 
 
 def _cpu(totals: dict[str, float]):
     def wrap(label: str, owner, name: str) -> None:
-        def klaar(begin: float) -> None:
-            totals[label] = totals.get(label, 0.0) + time.process_time() - begin
+        def klaar(started: float) -> None:
+            totals[label] = totals.get(label, 0.0) + time.process_time() - started
         _meet(owner, name, time.process_time, klaar)
     return wrap
 
@@ -129,45 +131,45 @@ def main() -> None:
         floor = _vloer(work, args.n)
         opstarten = _opstarten()
         if args.zonder_controle:
-            renderer._controleer_xml = lambda name, data: None
-        regels: list[str] = []
+            renderer.check_xml = lambda name, data: None
+        text_lines: list[str] = []
         totals: dict[str, float] = {}
         start = time.perf_counter()
-        wrap = _tijdlijn(start, regels, floor)
+        wrap = _tijdlijn(start, text_lines, floor)
         for name in PHASES:
             wrap(pipeline, name)
-        if args.werkers == 1:  # with workers the steps run in other processes, out of reach of the timers
+        if args.workers == 1:  # with workers the steps run in other processes, out of reach of the timers
             cpu = _cpu(totals)
             for label, owner, name in STEPS:
                 cpu(label, owner, name)
-        render_alle = pipeline._render_alle
+        render_alle = pipeline._render_all
 
         def render_met_tijden(*a, **k):
-            begin = time.perf_counter()
+            started = time.perf_counter()
             for i, item in enumerate(render_alle(*a, **k)):
                 if i == 0:
-                    regels.append(_regel("eerste document", begin, start, floor))
+                    text_lines.append(_line_hint("eerste document", started, start, floor))
                 yield item
-            regels.append(_regel("renderen en schrijven", begin, start, floor))
-        pipeline._render_alle = render_met_tijden
+            text_lines.append(_line_hint("renderen en schrijven", started, start, floor))
+        pipeline._render_all = render_met_tijden
 
-        inst = pipeline.Instellingen([work / "export.xlsx"], TEMPLATE, work / "uit", SCHOOLJAAR,
-                                     date(2026, 11, 30), werkers=args.werkers)
-        pipeline.genereer(inst)
+        settings = pipeline.Settings([work / "export.xlsx"], TEMPLATE, work / "uit", SCHOOLJAAR,
+                                     date(2026, 11, 30), workers=args.workers)
+        pipeline.generate(settings)
         total = time.perf_counter() - start
-        _verslag(args, floor, opstarten, regels, total, totals)
+        _verslag(args, floor, opstarten, text_lines, total, totals)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _verslag(args, floor: float, opstarten: float, regels: list[str], total: float,
+def _verslag(args, floor: float, opstarten: float, text_lines: list[str], total: float,
              totals: dict[str, float]) -> None:
     zonder = ", ZONDER strikte XML-controle" if args.zonder_controle else ""
     print(f"vloer: {args.n} documenten schrijven in {floor:.2f} s; opstarten (Python en imports) "
           f"{opstarten:.2f} s = {opstarten / floor:.2f}x de vloer")
-    print(f"{args.n} leerlingen, {args.werkers} werker(s){zonder}; fasen van de run (wandklok vanaf de "
+    print(f"{args.n} leerlingen, {args.workers} werker(s){zonder}; fasen van de run (wandklok vanaf de "
           "start, na het opstarten):")
-    print("\n".join(regels))
+    print("\n".join(text_lines))
     print(f"  {'totaal':22} {total:15.2f} s{total / floor:8.2f}x de vloer")
     heel = total + opstarten
     print(f"  {'met opstarten':22} {heel:15.2f} s{heel / floor:8.2f}x de vloer (doel: hooguit 3x)")

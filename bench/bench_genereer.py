@@ -1,11 +1,11 @@
-"""Benchmark: `opp genereer` against the naive docxtpl loop and a write-only floor, in one run.
+"""Benchmark: `opp generate` against the naive docxtpl loop and a write-only floor, in one run.
 
     python bench/bench_genereer.py            # 1,000 fictitious students, 3 runs of each
     python bench/bench_genereer.py --n 10000
 
 Builds an export of N fictitious students in the example's format (input/maak_voorbeeld.py), then
 measures, each in a fresh child process and as a whole process (start-up and reading included):
-  genereer  `opp genereer` on the export, as a user runs it (all cores unless --werkers);
+  genereer  `opp generate` on the export, as a user runs it (all cores unless --werkers);
   naief     the usual docxtpl loop on the same template and records: a new DocxTemplate per student,
             render with the same sandboxed env and context, save;
   vloer     no templating: the same number of pre-rendered documents copied to files (temp file,
@@ -50,11 +50,11 @@ def bouw_export(n: int, pad: Path) -> None:
 def voorgerenderd(export: Path, pad: Path) -> None:
     """One real OPP from the export, for the floor to copy."""
     from generator import pipeline
-    from generator.renderer import Sjabloon
+    from generator.form.renderer import CompiledTemplate
 
-    checked = pipeline.controleer([export], _vandaag())
-    taak = pipeline.plan(checked.opps, pad.parent, _inst(export, pad.parent))[0]
-    pad.write_bytes(Sjabloon(TEMPLATE).maak(pipeline._context(taak, SCHOOLJAAR, _vandaag())))
+    checked = pipeline.check([export], _vandaag())
+    task = pipeline.plan(checked.opps, pad.parent, _inst(export, pad.parent))[0]
+    pad.write_bytes(CompiledTemplate(TEMPLATE).render(pipeline._context(task, SCHOOLJAAR, _vandaag())))
 
 
 def _vandaag():
@@ -64,7 +64,7 @@ def _vandaag():
 
 def _inst(export: Path, uit: Path):
     from generator import pipeline
-    return pipeline.Instellingen([export], TEMPLATE, uit, SCHOOLJAAR, _vandaag())
+    return pipeline.Settings([export], TEMPLATE, uit, SCHOOLJAAR, _vandaag())
 
 
 # --- the measured programs (each runs in its own fresh process) -------------------------------------
@@ -75,17 +75,17 @@ def naief(export: Path, uit: Path, n: int) -> None:
     from docxtpl import DocxTemplate
 
     from generator import pipeline
-    from generator.renderer import maak_omgeving
+    from generator.form.renderer import make_environment
 
-    checked = pipeline.controleer([export], _vandaag())
-    for taak in pipeline.plan(checked.opps, uit / SCHOOLJAAR, _inst(export, uit))[:n]:
-        ctx = pipeline._context(taak, SCHOOLJAAR, _vandaag())
+    checked = pipeline.check([export], _vandaag())
+    for task in pipeline.plan(checked.opps, uit / SCHOOLJAAR, _inst(export, uit))[:n]:
+        ctx = pipeline._context(task, SCHOOLJAAR, _vandaag())
         tpl = DocxTemplate(str(TEMPLATE))
-        tpl.render(ctx, jinja_env=maak_omgeving())
+        tpl.render(ctx, jinja_env=make_environment())
         for rel in ctx.get("relaties") or ():
             tpl.docx.part.rels.add_relationship(RT.HYPERLINK, rel["doel"], rel["rid"], is_external=True)
-        taak.doel.parent.mkdir(parents=True, exist_ok=True)
-        tpl.save(str(taak.doel))
+        task.target.parent.mkdir(parents=True, exist_ok=True)
+        tpl.save(str(task.target))
 
 
 def vloer(bron: Path, uit: Path, n: int) -> None:
@@ -132,13 +132,13 @@ def meter(cmd: list[str]) -> None:
     """Runs in a fresh child: starts the program, samples its tree's memory, prints the figures.
     RUSAGE_CHILDREN here covers exactly this one program and the processes it started."""
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: a chatty program must never block
-        begin = time.perf_counter()
+        started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT)
         piek = 0
         while proc.poll() is None:
             piek = max(piek, _pss_kib(_tree(proc.pid)))
             time.sleep(0.05)
-        wall = time.perf_counter() - begin
+        wall = time.perf_counter() - started
         log.seek(0)
         err = log.read().decode(errors="replace")
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -161,7 +161,7 @@ def _commands(kind: str, work: Path, uit: Path, args) -> list[str]:
         opp = shutil.which("opp") or ""
         base = [opp] if opp else [sys.executable, "-m", "generator"]
         return base + ["genereer", str(work / "export.xlsx"), "--uitvoer", str(uit), "--schooljaar",
-                       SCHOOLJAAR, "--werkers", str(args.werkers)]
+                       SCHOOLJAAR, "--werkers", str(args.workers)]
     if kind == "naief":
         return py + ["--naief", str(work / "export.xlsx"), str(uit), str(args.naief_n or args.n)]
     return py + ["--vloer", str(work / "voorgerenderd.docx"), str(uit), str(args.n)]
@@ -196,7 +196,7 @@ def run(args) -> None:
 
 def report(results: dict[str, list[dict]], args) -> None:
     rate = {}
-    print(f"\n{args.n} leerlingen, {args.werkers} werkers, {os.cpu_count()} kernen; mediaan van "
+    print(f"\n{args.n} leerlingen, {args.workers} werkers, {os.cpu_count()} kernen; mediaan van "
           f"{args.herhalingen} runs (naief: {min(args.herhalingen, args.herhalingen_naief)} runs"
           + (f", eerste {args.naief_n} leerlingen)" if args.naief_n else ")"))
     print(f"{'':10}{'tijd (s)':>10}{'doc/s':>10}{'piek RSS grootste proces':>27}{'piek PSS procesboom':>22}")

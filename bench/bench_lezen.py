@@ -1,11 +1,11 @@
-"""Benchmark: reading and checking an export (`opp controleer`), as a whole process.
+"""Benchmark: reading and checking an export (`opp check`), as a whole process.
 
     python bench/bench_lezen.py                 # 5,000 students x 40 columns, 5 runs per size
     python bench/bench_lezen.py --n 5000 --runs 7
 
 Builds fictitious exports of 1,000, N and 4N students by 40 columns (student sheet with ids in a
 '000000' format, real date cells, text dates, wide guardian columns, free text, plus unknown columns),
-and the same N-student data as a ';' CSV. Each measurement runs `python -m generator controleer` in a
+and the same N-student data as a ';' CSV. Each measurement runs `python -m generator check` in a
 fresh child process (interpreter start, imports, reading, validation): wall clock, CPU time (user +
 system; steadier than wall clock on a busy machine) and peak memory, the child's ru_maxrss (getrusage
 RUSAGE_CHILDREN, taken in a small wrapper process per run so that runs do not mask each other).
@@ -31,12 +31,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-KOPPEN = ["Stamnummer", "Roepnaam", "Tussenvoegsel", "Achternaam", "Geboortedatum", "Klas", "Leerjaar",
+HEADERS = ["Stamnummer", "Roepnaam", "Tussenvoegsel", "Achternaam", "Geboortedatum", "Klas", "Leerjaar",
           "Studie", "Mentor", "Datum inschrijving", "Vorige school", "Schooladvies", "Lwoo", "OPP",
           "Aanleiding OPP", "Soort OPP", "Ondersteuningsbehoefte", "Onderbouwing", "Startdatum OPP",
           "Einddatum OPP", "Ouder 1 naam", "Relatie ouder 1", "Telefoon ouder 1", "E-mail ouder 1",
           "Ouder 2 naam", "Relatie ouder 2", "Telefoon ouder 2", "E-mail ouder 2", "BSN"]
-KOPPEN += [f"Extra {i}" for i in range(40 - len(KOPPEN))]  # columns a school exports but we do not use
+HEADERS += [f"Extra {i}" for i in range(40 - len(HEADERS))]  # columns a school exports but we do not use
 
 # The wrapper runs one child and reports its wall time and peak RSS (KiB on Linux).
 WRAPPER = """
@@ -49,7 +49,7 @@ print(json.dumps({"s": time.perf_counter() - t, "cpu": use.ru_utime + use.ru_sti
 """
 
 
-def rij(i: int) -> list:
+def row(i: int) -> list:
     born = date(2011, 1, 1) + timedelta(days=i % 1400)
     return [i + 1, f"Roep{i}", "van der" if i % 7 == 0 else None, f"Achternaam{i}", born,
             f"{1 + i % 6}{'ABCD'[i % 4]}", 1 + i % 6, "vmbo-kb", f"mw. Mentor{i % 40}",
@@ -64,9 +64,9 @@ def rij(i: int) -> list:
 def bouw_xlsx(n: int, pad: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Leerlingen")
-    ws.append(KOPPEN)
+    ws.append(HEADERS)
     for i in range(n):
-        values = rij(i)
+        values = row(i)
         first = WriteOnlyCell(ws, values[0])
         first.number_format = "000000"  # leading zeros only in the format, as Magister writes them
         born = WriteOnlyCell(ws, values[4])
@@ -99,7 +99,7 @@ def gedeelde_teksten(pad: Path) -> None:
         return b'<c%s t="s"><v>%d</v></c>' % (m.group(1), i)
     sheet = _INLINE.sub(shared, parts["xl/worksheets/sheet1.xml"])
     last_row = re.findall(rb'<row r="([0-9]+)"', sheet)[-1]
-    size = b'<dimension ref="A1:%s%s"/>' % (get_column_letter(len(KOPPEN)).encode(), last_row)
+    size = b'<dimension ref="A1:%s%s"/>' % (get_column_letter(len(HEADERS)).encode(), last_row)
     parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetPr>", b"</sheetPr>" + size, 1)
     parts["xl/sharedStrings.xml"] = _SST + b"".join(
         b'<si><t xml:space="preserve">%s</t></si>' % s for s in index) + b"</sst>"
@@ -114,10 +114,10 @@ def gedeelde_teksten(pad: Path) -> None:
 def bouw_csv(n: int, pad: Path) -> None:
     with pad.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh, delimiter=";")
-        out.writerow(KOPPEN)
+        out.writerow(HEADERS)
         for i in range(n):
             out.writerow(["" if v is None else v.strftime("%d-%m-%Y") if isinstance(v, date) else v
-                          for v in rij(i)])
+                          for v in row(i)])
 
 
 def meet(pad: Path, runs: int) -> dict:

@@ -9,8 +9,8 @@ file, so that the folder scan sees the files of a real run. Then measures in thi
   eerste    register.schrijf into a folder without an overzicht.xlsx;
   opnieuw   register.schrijf again, every file in this run (the previous register is not needed);
   vertrokken  register.schrijf again without the first student, whose file stays: that row comes
-            from the previous register, which is then read (_vorige);
-  vorige    _vorige alone (reading the previous register);
+            from the previous register, which is then read (_previous_rows);
+  vorige    _previous_rows alone (reading the previous register);
   rapport   report.maak_rapport on the run's findings (the check report).
 Prints the median and the fastest of the runs, and the process's peak memory (ru_maxrss).
 """
@@ -30,25 +30,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_genereer  # noqa: E402
 
-from generator import links, pipeline, register, report, rules  # noqa: E402
+from generator import pipeline
+from generator.rules import (
+    links,  # noqa: E402
+    opp_rules,
+)
+from generator.write import register, report
 
 
-def rijen_en_bevindingen(export: Path, basis: Path):
-    inst = bench_genereer._inst(export, basis.parent)
-    checked = pipeline.controleer([export], inst.vandaag)
-    taken = pipeline.plan(checked.opps, basis, inst)
-    bevindingen = list(checked.bevindingen)
-    rijen = []
-    for taak in taken:
-        linked, found = links.beoordeel(taak.opp, export.parent, taak.doel.parent)
-        found += rules.signalen(taak.opp, inst.vandaag)
-        bevindingen += found
-        taak.doel.parent.mkdir(parents=True, exist_ok=True)
-        taak.doel.write_bytes(b"")
-        bestand = Path(os.path.relpath(taak.doel, basis)).as_posix()
-        rijen.append(register.rij(taak.opp, inst.schooljaar, inst.vandaag, bestand, "nieuw", len(linked),
-                                  len(taak.opp.waarschuwingen) + len(found)))
-    return rijen, bevindingen, inst.vandaag
+def rijen_en_bevindingen(export: Path, base: Path):
+    settings = bench_genereer._inst(export, base.parent)
+    checked = pipeline.check([export], settings.today)
+    tasks = pipeline.plan(checked.opps, base, settings)
+    findings = list(checked.findings)
+    rows = []
+    for task in tasks:
+        linked, found = links.judge_links(task.opp, export.parent, task.target.parent)
+        found += opp_rules.signals(task.opp, settings.today)
+        findings += found
+        task.target.parent.mkdir(parents=True, exist_ok=True)
+        task.target.write_bytes(b"")
+        bestand = Path(os.path.relpath(task.target, base)).as_posix()
+        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, bestand, "nieuw", len(linked),
+                                  len(task.opp.waarschuwingen) + len(found)))
+    return rows, findings, settings.today
 
 
 def meet(fn, runs: int) -> tuple[float, float]:
@@ -68,26 +73,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "export.xlsx"
         bench_genereer.bouw_export(args.n, export)
-        basis = Path(tmp) / "uit" / bench_genereer.SCHOOLJAAR
-        rijen, bevindingen, vandaag = rijen_en_bevindingen(export, basis)
-        pad = basis / register.NAAM
+        base = Path(tmp) / "uit" / bench_genereer.SCHOOLJAAR
+        rows, findings, today = rijen_en_bevindingen(export, base)
+        pad = base / register.FILE_NAME
 
         def eerste():
             pad.unlink(missing_ok=True)
-            register.schrijf(basis, rijen, vandaag)
+            register.write(base, rows, today)
 
-        register.schrijf(basis, rijen, vandaag)  # warm-up, and the previous register for the re-run
+        register.write(base, rows, today)  # warm-up, and the previous register for the re-run
         uitslagen = {
             "eerste": meet(eerste, args.runs),
-            "opnieuw": meet(lambda: register.schrijf(basis, rijen, vandaag), args.runs),
-            "vertrokken": meet(lambda: register.schrijf(basis, rijen[1:], vandaag), args.runs),
-            "vorige": meet(lambda: register._vorige(pad), args.runs),
-            "rapport": meet(lambda: report.maak_rapport(bevindingen), args.runs),
+            "opnieuw": meet(lambda: register.write(base, rows, today), args.runs),
+            "vertrokken": meet(lambda: register.write(base, rows[1:], today), args.runs),
+            "vorige": meet(lambda: register._previous_rows(pad), args.runs),
+            "rapport": meet(lambda: report.build_report(findings), args.runs),
         }
-        assert len(register._vorige(pad)) == len(rijen)
+        assert len(register._previous_rows(pad)) == len(rows)
     for naam, (mediaan, snelste) in uitslagen.items():
         print(f"{naam:10} mediaan {mediaan * 1000:7.1f} ms   snelste {snelste * 1000:7.1f} ms")
-    print(f"{args.n} leerlingen, {len(bevindingen)} bevindingen, {args.runs} runs; piekgeheugen "
+    print(f"{args.n} leerlingen, {len(findings)} bevindingen, {args.runs} runs; piekgeheugen "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

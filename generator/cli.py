@@ -10,27 +10,28 @@ from pathlib import Path
 
 import click
 
-from . import pipeline, report
-from .errors import OppError, SjabloonError
-from .fields import VELDEN, Veldtype
-from .findings import Ernst
-from .parallel import standaard_werkers
-from .rules import is_schooljaar
-from .writer import Uitkomst
+from . import pipeline
+from .domain.errors import OppError, TemplateError
+from .domain.fields import FIELDS, FieldType
+from .domain.findings import Severity
+from .rules.opp_rules import is_school_year
+from .workers import default_workers
+from .write import report
+from .write.writer import Outcome
 
-EXIT_OK, EXIT_DATA, EXIT_LATER, EXIT_AFGEBROKEN = 0, 65, 75, 130
-STANDAARD_SJABLOON = Path("templates") / "opp-swv-amsterdam-diemen.docx"
-
-
-def _standaard_sjabloon() -> Path:
-    here = STANDAARD_SJABLOON
-    return here if here.exists() else Path(__file__).resolve().parents[1] / STANDAARD_SJABLOON
+EXIT_OK, EXIT_DATA, EXIT_LATER, EXIT_INTERRUPTED = 0, 65, 75, 130
+DEFAULT_TEMPLATE = Path("templates") / "opp-swv-amsterdam-diemen.docx"
 
 
-def _schooljaar(ctx, param, value: str | None) -> str:
+def _default_template() -> Path:
+    here = DEFAULT_TEMPLATE
+    return here if here.exists() else Path(__file__).resolve().parents[1] / DEFAULT_TEMPLATE
+
+
+def _school_year_option(ctx, param, value: str | None) -> str:
     if value is None:
-        return pipeline.standaard_schooljaar(date.today())
-    if not is_schooljaar(value):
+        return pipeline.default_school_year(date.today())
+    if not is_school_year(value):
         raise click.BadParameter(f"'{value}' is geen schooljaar; schrijf het als 2026-2027")
     return value
 
@@ -42,45 +43,45 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
 
-def _controle_opties(command):
+def _check_options(command):
     """The options genereer and controleer share."""
-    command = click.option("--streng", is_flag=True, default=False, show_default=True,
+    command = click.option("--streng", "strict", is_flag=True, default=False, show_default=True,
                            help="Maak geen enkel OPP als de export een fout bevat; bij controleer geven ook "
                                 "waarschuwingen afsluitcode 65.")(command)
-    command = click.option("--rapport", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    command = click.option("--rapport", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
                            show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
                            help="Schrijf de meldingen ook als Excel-bestand, één rij per melding, "
                                 "met filters.")(command)
-    return click.option("--kolommen", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    return click.option("--kolommen", "columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
                         help="TOML-bestand met de eigen kolomnamen van de school, bijvoorbeeld "
                              '"Lln ID" = "leerling.leerlingnummer" onder [kolommen].')(command)
 
 
-@main.command()
-@click.argument("invoer", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--sjabloon", type=click.Path(path_type=Path), default=None,
-              show_default=str(STANDAARD_SJABLOON),
+@main.command("genereer")
+@click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sjabloon", "template", type=click.Path(path_type=Path), default=None,
+              show_default=str(DEFAULT_TEMPLATE),
               help="Het Word-sjabloon van het OPP.")
-@click.option("--uitvoer", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+@click.option("--uitvoer", "output", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Map waarin de OPP's komen, per schooljaar en klas.")
-@click.option("--schooljaar", callback=_schooljaar, default=None, show_default="het huidige schooljaar",
+@click.option("--schooljaar", callback=_school_year_option, default=None, show_default="het huidige schooljaar",
               help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw schooljaar.")
-@click.option("--namen-in-bestandsnaam", is_flag=True, default=False, show_default=True,
+@click.option("--namen-in-bestandsnaam", "names_in_file_name", is_flag=True, default=False, show_default=True,
               help="Zet achternaam en roepnaam in de bestandsnaam (standaard alleen het leerlingnummer).")
-@click.option("--overschrijf", is_flag=True, default=False, show_default=True,
+@click.option("--overschrijf", "overwrite", is_flag=True, default=False, show_default=True,
               help="Vervang ook OPP's die iemand heeft bewerkt. De bewerkte versie wordt eerst bewaard als "
                    "'OPP_... (vorige).docx'.")
-@click.option("--werkers", type=click.IntRange(min=1), default=standaard_werkers(),
+@click.option("--werkers", "workers", type=click.IntRange(min=1), default=default_workers(),
               show_default="het aantal kernen",
               help="Aantal processen dat tegelijk OPP's maakt. De uitkomst is bij elk aantal dezelfde.")
 @click.option("--documenten", type=click.Path(file_okay=False, path_type=Path), default=None,
               show_default="de map van het eerste invoerbestand",
               help="Map met de documenten (IOP, plan van aanpak, verslagen) waarnaar de kolom Vindplaats "
                    "verwijst. Paden buiten deze map worden geen link.")
-@_controle_opties
-def genereer(invoer: tuple[Path, ...], sjabloon: Path | None, uitvoer: Path, schooljaar: str,
-             namen_in_bestandsnaam: bool, werkers: int, documenten: Path | None, kolommen: Path | None,
-             rapport: Path | None, streng: bool, overschrijf: bool) -> None:
+@_check_options
+def generate(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
+             names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
+             report_path: Path | None, strict: bool, overwrite: bool) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
 
     Een OPP dat iemand na de vorige run heeft bewerkt, wordt nooit overschreven (behalve met
@@ -90,56 +91,56 @@ def genereer(invoer: tuple[Path, ...], sjabloon: Path | None, uitvoer: Path, sch
     Voorbeeld:
       opp genereer input/voorbeeld-export.xlsx --schooljaar 2026-2027
     """
-    inst = pipeline.Instellingen(list(invoer), sjabloon or _standaard_sjabloon(), uitvoer, schooljaar,
-                                 date.today(), namen_in_bestandsnaam, werkers=werkers, kolommen=kolommen,
-                                 rapport=rapport, streng=streng, overschrijf=overschrijf,
+    settings = pipeline.Settings(list(inputs), template or _default_template(), output, schooljaar,
+                                 date.today(), names_in_file_name, workers=workers, columns=columns,
+                                 report_path=report_path, strict=strict, overwrite=overwrite,
                                  documenten=documenten)
-    balk = Voortgang() if sys.stdout.isatty() else None  # no bar in a log file or a pipe
+    bar = ProgressBar() if sys.stdout.isatty() else None  # no bar in a log file or a pipe
     try:
-        result = pipeline.genereer(inst, balk, balk.fase if balk else None)
+        result = pipeline.generate(settings, bar, bar.phase if bar else None)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Afgebroken. Wat al geschreven was, is compleet; draai opnieuw om af te maken.", err=True)
-        sys.exit(EXIT_AFGEBROKEN)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
-        if balk:
-            balk.sluit()
-    _toon_bevindingen(result.bevindingen)
-    click.echo(_samenvatting(result))
-    data_fout = (result.overgeslagen or result.streng_gestopt
-                 or any(b.ernst is Ernst.FOUT for b in result.bevindingen))  # e.g. no students sheet at all
-    sys.exit(EXIT_DATA if data_fout else _afsluitcode_bestanden(result))
+        if bar:
+            bar.close()
+    _show_findings(result.findings)
+    click.echo(_summary(result))
+    data_error = (result.skipped or result.strict_stopped
+                 or any(b.severity is Severity.ERROR for b in result.findings))  # e.g. no students sheet at all
+    sys.exit(EXIT_DATA if data_error else _exit_code_for_files(result))
 
 
-def _afsluitcode_bestanden(result: pipeline.Resultaat) -> int:
+def _exit_code_for_files(result: pipeline.RunResult) -> int:
     """75: some students were skipped for now (open in Word, or a conflict to resolve)."""
-    wachtend = result.uitkomsten[Uitkomst.OPEN] + result.uitkomsten[Uitkomst.CONFLICT]
-    return EXIT_LATER if wachtend else EXIT_OK
+    waiting = result.outcomes[Outcome.OPEN] + result.outcomes[Outcome.CONFLICT]
+    return EXIT_LATER if waiting else EXIT_OK
 
 
-class Voortgang:
+class ProgressBar:
     """A progress bar on the terminal: students done, per second, time left; a line for each phase
     without one."""
 
-    def __init__(self, file=None, klok=time.monotonic) -> None:
-        self.file, self.klok, self.bar, self.begin = file, klok, None, 0.0
+    def __init__(self, file=None, clock=time.monotonic) -> None:
+        self.file, self.clock, self.bar, self.started = file, clock, None, 0.0
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:  # the total is known once the export is read and checked
             self.bar = click.progressbar(length=total, label="OPP's maken", show_pos=True, show_eta=False,
-                                         item_show_func=lambda tekst: tekst, file=self.file)
-            self.begin = self.klok()
-        self.bar.update(done - self.bar.pos, self._tempo(done, total))
+                                         item_show_func=lambda text: text, file=self.file)
+            self.started = self.clock()
+        self.bar.update(done - self.bar.pos, self._rate(done, total))
 
-    def fase(self, tekst: str) -> None:
+    def phase(self, text: str) -> None:
         """What the run does where no bar can show it (reading the export, writing the register)."""
-        self.sluit()
-        click.echo(f"{tekst} ...", file=self.file)
+        self.close()
+        click.echo(f"{text} ...", file=self.file)
 
-    def _tempo(self, done: int, total: int) -> str:
-        verstreken = self.klok() - self.begin  # since the first student
+    def _rate(self, done: int, total: int) -> str:
+        verstreken = self.clock() - self.started  # since the first student
         # results arrive per batch of students: a rate over less than a second means nothing yet
         if done == 1 or verstreken < 1.0:
             return ""
@@ -147,52 +148,52 @@ class Voortgang:
         minuten, seconden = divmod(round((total - done) / per_seconde), 60)
         return f"{per_seconde:.0f} per seconde, nog {minuten}:{seconden:02d}"
 
-    def sluit(self) -> None:
+    def close(self) -> None:
         """Finish the bar's line; a later student would start a new bar."""
         if self.bar is not None:
             self.bar.render_finish()
             self.bar = None
 
 
-def _toon_bevindingen(bevindingen, met_info: bool = False) -> None:
+def _show_findings(findings, with_info: bool = False) -> None:
     """Errors and warnings, grouped per student; the report file also holds the info lines."""
-    for line in report.regels(bevindingen, met_info):
+    for line in report.text_lines(findings, with_info):
         click.echo(line, err=True)
 
 
-_UITKOMST_TEKST = {
-    Uitkomst.ONGEWIJZIGD: "ongewijzigd",
-    Uitkomst.BIJGEWERKT: "bijgewerkt (vorige versie bewaard als '(vorige)')",
-    Uitkomst.BEWERKT: "bewerkt en niet overschreven",
-    Uitkomst.CONFLICT: "conflict: bewerkt én gegevens gewijzigd, nieuwe versie ernaast als '(nieuw)'",
-    Uitkomst.OPEN: "open in Word en overgeslagen (sluit Word en draai opnieuw)",
-    Uitkomst.OVERSCHREVEN: "overschreven met --overschrijf (bewerkte versie bewaard als '(vorige)')",
+_OUTCOME_TEXT = {
+    Outcome.UNCHANGED: "ongewijzigd",
+    Outcome.UPDATED: "bijgewerkt (vorige versie bewaard als '(vorige)')",
+    Outcome.EDITED: "bewerkt en niet overschreven",
+    Outcome.CONFLICT: "conflict: bewerkt én gegevens gewijzigd, nieuwe versie ernaast als '(nieuw)'",
+    Outcome.OPEN: "open in Word en overgeslagen (sluit Word en draai opnieuw)",
+    Outcome.OVERWRITTEN: "overschreven met --overschrijf (bewerkte versie bewaard als '(vorige)')",
 }
 
 
-def _samenvatting(result: pipeline.Resultaat) -> str:
-    parts = [f"{result.uitkomsten[Uitkomst.NIEUW]} OPP's geschreven"]
-    for uitkomst, tekst in _UITKOMST_TEKST.items():
-        if result.uitkomsten[uitkomst]:
-            parts.append(f"{result.uitkomsten[uitkomst]} {tekst}")
-    skipped = len(result.overgeslagen)
+def _summary(result: pipeline.RunResult) -> str:
+    parts = [f"{result.outcomes[Outcome.NEW]} OPP's geschreven"]
+    for outcome, text in _OUTCOME_TEXT.items():
+        if result.outcomes[outcome]:
+            parts.append(f"{result.outcomes[outcome]} {text}")
+    skipped = len(result.skipped)
     parts.append(f"{skipped} leerling{'en' if skipped != 1 else ''} overgeslagen"
                  + (" wegens fouten in de gegevens (zie de meldingen hierboven)" if skipped else ""))
-    if result.niet_geselecteerd:
-        parts.append(f"{result.niet_geselecteerd} leerlingen zonder OPP-markering")
-    if result.streng_gestopt:
+    if result.not_selected:
+        parts.append(f"{result.not_selected} leerlingen zonder OPP-markering")
+    if result.strict_stopped:
         parts.append("geen OPP's gemaakt: --streng en de export bevat fouten")
-    if result.rapport:
-        parts.append(f"controlerapport in {result.rapport}")
-    if result.overzicht:
-        parts.append(f"overzicht met termijnen in {result.overzicht}")
+    if result.report_path:
+        parts.append(f"controlerapport in {result.report_path}")
+    if result.register_path:
+        parts.append(f"overzicht met termijnen in {result.register_path}")
     return ", ".join(parts) + f"; bestanden in {result.map}"
 
 
-@main.command()
-@click.argument("invoer", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_controle_opties
-def controleer(invoer: tuple[Path, ...], kolommen: Path | None, rapport: Path | None, streng: bool) -> None:
+@main.command("controleer")
+@click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_check_options
+def check(inputs: tuple[Path, ...], columns: Path | None, report_path: Path | None, strict: bool) -> None:
     """Lees en controleer de export(s) zonder OPP's te maken; toon de meldingen per leerling.
 
     Afsluitcode 0: geen fouten; 65: een of meer fouten; 66: een bestand is onleesbaar.
@@ -202,22 +203,22 @@ def controleer(invoer: tuple[Path, ...], kolommen: Path | None, rapport: Path | 
       opp controleer input/voorbeeld-export.xlsx --rapport controle.xlsx
     """
     try:
-        checked = pipeline.controleer(list(invoer), date.today(), kolommen)
-        if rapport:
-            pipeline.schrijf_rapport(rapport, checked.bevindingen)
+        checked = pipeline.check(list(inputs), date.today(), columns)
+        if report_path:
+            pipeline.write_report(report_path, checked.findings)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
-    _toon_bevindingen(checked.bevindingen, met_info=True)
-    fouten = len(checked.fouten())
-    click.echo(f"{len(checked.opps)} leerlingen klaar voor een OPP, {len(checked.geweigerd)} met fouten "
-               f"({fouten} fout{'en' if fouten != 1 else ''}), {len(checked.bevindingen) - fouten} andere "
-               "meldingen" + (f"; rapport in {rapport}" if rapport else ""))
-    strikt = streng and any(b.ernst is Ernst.WAARSCHUWING for b in checked.bevindingen)
-    sys.exit(EXIT_DATA if fouten or strikt else EXIT_OK)
+    _show_findings(checked.findings, with_info=True)
+    errors = len(checked.errors())
+    click.echo(f"{len(checked.opps)} leerlingen klaar voor een OPP, {len(checked.withheld)} met fouten "
+               f"({errors} fout{'en' if errors != 1 else ''}), {len(checked.findings) - errors} andere "
+               "meldingen" + (f"; rapport in {report_path}" if report_path else ""))
+    strikt = strict and any(b.severity is Severity.WARNING for b in checked.findings)
+    sys.exit(EXIT_DATA if errors or strikt else EXIT_OK)
 
 
-@main.command()
+@main.command("velden")
 def velden() -> None:
     """Toon elk veld dat een sjabloon kan gebruiken, met type, omschrijving en Excel-kolommen.
 
@@ -226,22 +227,22 @@ def velden() -> None:
       opp velden
     """
     click.echo("In het sjabloon: {{r veld('naam') }} wordt een invulveld, {{ naam }} gewone tekst.\n")
-    for v in VELDEN:
-        if v.type is Veldtype.GEHEIM:
+    for v in FIELDS:
+        if v.type is FieldType.SECRET:
             continue  # the BSN: recognised in an export only to be ignored, never a template field
-        bron = ", ".join(v.aliassen) if v.blad else "berekend door opp-generator"
+        bron = ", ".join(v.aliases) if v.blad else "berekend door opp-generator"
         blad = f" (blad {v.blad.naam})" if v.blad else ""
         click.echo(f"{v.pad}  [{v.type.value}]  {v.omschrijving}")
-        if v.voorbeeld:
-            click.echo(f"    voorbeeld: {v.voorbeeld}")
-        if v.keuzes:
-            click.echo(f"    keuzes: {'; '.join(v.keuzes)}")
+        if v.example:
+            click.echo(f"    voorbeeld: {v.example}")
+        if v.choices:
+            click.echo(f"    keuzes: {'; '.join(v.choices)}")
         click.echo(f"    kolommen{blad}: {bron}")
 
 
-@main.command()
+@main.command("sjabloon")
 @click.argument("pad", type=click.Path(path_type=Path))
-def sjabloon(pad: Path) -> None:
+def template(pad: Path) -> None:
     """Controleer een (in Word bewerkt) sjabloon: sjablooncode, veldnamen en onveilige inhoud.
 
     Afsluitcode 0 als het sjabloon bruikbaar is, 78 als er iets mis is.
@@ -251,17 +252,17 @@ def sjabloon(pad: Path) -> None:
       opp sjabloon templates/opp-swv-amsterdam-diemen.docx
     """
     try:
-        from .sjablooncheck import controleer as controleer_sjabloon  # docxtpl: only for this command
+        from .form.template_check import check as check_container  # docxtpl: only for this command
 
-        problemen = controleer_sjabloon(pad)
+        problemen = check_container(pad)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
-    for probleem in problemen:
-        click.echo(f"Fout: {probleem}", err=True)
+    for problem in problemen:
+        click.echo(f"Fout: {problem}", err=True)
     if problemen:
         n = len(problemen)
         woord = "probleem" if n == 1 else "problemen"
         click.echo(f"{pad}: {n} {woord} gevonden; het sjabloon is niet bruikbaar.", err=True)
-        sys.exit(SjabloonError.exit_code)
+        sys.exit(TemplateError.exit_code)
     click.echo(f"{pad}: het sjabloon is in orde.")

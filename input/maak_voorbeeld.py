@@ -78,8 +78,8 @@ def _add_parents(ouders, rng: random.Random, i: int, nr: str, achternaam: str) -
 
 def _add_goals(doelen, i: int, nr: str) -> None:
     for k in range(1 + i % 3):
-        domein, doel, begin, criterium = DOELEN[(i + k) % len(DOELEN)]
-        doelen.append([nr, domein, doel, begin, criterium, date(2026, 9, 1), date(2027, 1, 29 - k)])
+        domein, target, started, criterium = DOELEN[(i + k) % len(DOELEN)]
+        doelen.append([nr, domein, target, started, criterium, date(2026, 9, 1), date(2027, 1, 29 - k)])
 
 
 def _add_support(steun, i: int, nr: str) -> None:
@@ -90,8 +90,8 @@ def _add_support(steun, i: int, nr: str) -> None:
 
 def _add_documents(docs, i: int, nr: str, roepnaam: str) -> None:
     for k in range(i % 4):
-        soort, titel, plaats = DOCUMENTEN[k]
-        docs.append([nr, soort, titel.format(naam=roepnaam), date(2026, 6, 15 + k), plaats.format(nr=nr)])
+        soort, titel, place = DOCUMENTEN[k]
+        docs.append([nr, soort, titel.format(naam=roepnaam), date(2026, 6, 15 + k), place.format(nr=nr)])
 
 
 def _style(wb: Workbook) -> None:

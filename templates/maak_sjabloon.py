@@ -2,7 +2,7 @@
 
 The template is a normal Word document: a school can open it in Word and change logo and wording
 (check the result with `opp sjabloon PAD`). Fields are Jinja tags that `opp velden` lists;
-`{{r veld('...') }}` becomes a Word content control. Sections follow opp-domein.md §4 A-Q; the layout
+`{{r field('...') }}` becomes a Word content control. Sections follow opp-domein.md §4 A-Q; the layout
 helpers are in opmaak.py.
 """
 
@@ -26,13 +26,13 @@ from opmaak import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from generator.fields import AANLEIDINGEN, AFWIJKINGEN, INSTEMMING  # noqa: E402
+from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, INSTEMMING  # noqa: E402
 
 DOEL = Path(__file__).with_name("opp-swv-amsterdam-diemen.docx")
 
 
-def _veld(pad: str, rij: str = "") -> str:
-    return f"{{{{r veld('{pad}', {rij}) }}}}" if rij else f"{{{{r veld('{pad}') }}}}"
+def _field_global(pad: str, row: str = "") -> str:
+    return f"{{{{r veld('{pad}', {row}) }}}}" if row else f"{{{{r veld('{pad}') }}}}"
 
 
 def _vinkjes(pad: str, opties: tuple[str, ...]) -> list[str]:
@@ -52,46 +52,46 @@ def _voorblad(doc) -> None:
 
 def _algemeen(doc) -> None:
     doc.add_heading("1. Algemene gegevens", 1)
-    gegevenstabel(doc, [("Schooljaar", "{{ opp.schooljaar }}"), ("Soort OPP", _veld("opp.soort")),
-                        ("Datum opgesteld", _veld("opp.datum_opgesteld")),
-                        ("Opgesteld door", _veld("opp.opgesteld_door")),
-                        ("Uiterste datum vaststelling", _veld("opp.uiterste_vaststelling"))])
+    gegevenstabel(doc, [("Schooljaar", "{{ opp.schooljaar }}"), ("Soort OPP", _field_global("opp.soort")),
+                        ("Datum opgesteld", _field_global("opp.datum_opgesteld")),
+                        ("Opgesteld door", _field_global("opp.opgesteld_door")),
+                        ("Uiterste datum vaststelling", _field_global("opp.uiterste_vaststelling"))])
     doc.add_heading("2. Gegevens leerling", 1)
-    gegevenstabel(doc, [("Roepnaam", _veld("leerling.roepnaam")),
-                        ("Tussenvoegsel", _veld("leerling.tussenvoegsel")),
-                        ("Achternaam", _veld("leerling.achternaam")),
-                        ("Geboortedatum", _veld("leerling.geboortedatum")),
-                        ("Leerlingnummer", _veld("leerling.leerlingnummer")),
-                        ("Klas", _veld("leerling.klas")),
-                        ("Leerjaar", _veld("leerling.leerjaar")),
-                        ("Onderwijssoort", _veld("leerling.onderwijssoort")),
-                        ("Lwoo", _veld("leerling.lwoo") + " lwoo-indicatie"),
-                        ("Mentor", _veld("leerling.mentor")),
-                        ("Datum inschrijving", _veld("leerling.datum_inschrijving")),
-                        ("Vorige school", _veld("leerling.vorige_school")),
-                        ("Schooladvies basisschool", _veld("leerling.schooladvies")),
-                        ("Voorziening of arrangement", _veld("leerling.voorziening"))])
+    gegevenstabel(doc, [("Roepnaam", _field_global("leerling.roepnaam")),
+                        ("Tussenvoegsel", _field_global("leerling.tussenvoegsel")),
+                        ("Achternaam", _field_global("leerling.achternaam")),
+                        ("Geboortedatum", _field_global("leerling.geboortedatum")),
+                        ("Leerlingnummer", _field_global("leerling.leerlingnummer")),
+                        ("Klas", _field_global("leerling.klas")),
+                        ("Leerjaar", _field_global("leerling.leerjaar")),
+                        ("Onderwijssoort", _field_global("leerling.onderwijssoort")),
+                        ("Lwoo", _field_global("leerling.lwoo") + " lwoo-indicatie"),
+                        ("Mentor", _field_global("leerling.mentor")),
+                        ("Datum inschrijving", _field_global("leerling.datum_inschrijving")),
+                        ("Vorige school", _field_global("leerling.vorige_school")),
+                        ("Schooladvies basisschool", _field_global("leerling.schooladvies")),
+                        ("Voorziening of arrangement", _field_global("leerling.voorziening"))])
     doc.add_heading("3. Gegevens school", 1)
-    gegevenstabel(doc, [("School", _veld("opp.school")), ("BRIN en vestiging", _veld("opp.brin")),
-                        ("Bevoegd gezag", _veld("opp.bevoegd_gezag")),
-                        ("Ondersteuningscoördinator", _veld("opp.contactpersoon_school"))])
+    gegevenstabel(doc, [("School", _field_global("opp.school")), ("BRIN en vestiging", _field_global("opp.brin")),
+                        ("Bevoegd gezag", _field_global("opp.bevoegd_gezag")),
+                        ("Ondersteuningscoördinator", _field_global("opp.contactpersoon_school"))])
 
 
 def _netwerk(doc) -> None:
     doc.add_heading("4. Ouders/verzorgers", 1)
     lijsttabel(doc, ["Naam", "Relatie", "Gezag", "Telefoon", "E-mail"], [4.5, 2.5, 1.8, 3.2, 5.0],
                "ouder", "ouders",
-               [_veld(f"ouder.{n}", "ouder") for n in ("naam", "relatie", "gezag", "telefoon", "email")],
+               [_field_global(f"ouder.{n}", "ouder") for n in ("naam", "relatie", "gezag", "telefoon", "email")],
                "Geen ouders of verzorgers geregistreerd.")
     doc.add_heading("5. Betrokkenen", 1)
     lijsttabel(doc, ["Naam", "Functie", "Organisatie", "Rol bij het OPP"], [4.5, 4.0, 4.5, 4.0], "betrokkene",
                "betrokkenen",
-               [_veld(f"betrokkene.{n}", "betrokkene") for n in ("naam", "functie", "organisatie", "rol")],
+               [_field_global(f"betrokkene.{n}", "betrokkene") for n in ("naam", "functie", "organisatie", "rol")],
                "Geen betrokkenen geregistreerd.")
     doc.add_heading("6. Aanleiding voor het OPP", 1)
     for regel in _vinkjes("opp.aanleiding", AANLEIDINGEN):
         doc.add_paragraph(regel)
-    doc.add_paragraph("Anders, namelijk: " + _veld("opp.aanleiding_anders"))
+    doc.add_paragraph("Anders, namelijk: " + _field_global("opp.aanleiding_anders"))
     doc.add_heading("7. Bronnen", 1)
     # The link text already holds the document's date (links.linktekst): no separate date column.
     toelichting(doc, "Het OPP verwijst naar deze documenten; wat wettelijk in het OPP moet staan, staat "
@@ -101,9 +101,9 @@ def _netwerk(doc) -> None:
                ["{{ document.soort }}", "{{r koppeling(document.link) }}"],
                "Geen andere documenten geregistreerd.")
     doc.add_heading("8. Schoolloopbaan", 1)
-    gegevenstabel(doc, [("Schoolloopbaan", _veld("leerling.schoolloopbaan")),
-                        ("Leergegevens", _veld("leerling.leergegevens")),
-                        ("Verzuim", _veld("leerling.verzuim"))])
+    gegevenstabel(doc, [("Schoolloopbaan", _field_global("leerling.schoolloopbaan")),
+                        ("Leergegevens", _field_global("leerling.leergegevens")),
+                        ("Verzuim", _field_global("leerling.verzuim"))])
 
 
 def _beeld(doc) -> None:
@@ -111,18 +111,18 @@ def _beeld(doc) -> None:
     toelichting(doc, "Per domein van de Amsterdamse basisondersteuning. Laat een domein leeg als het niet "
                      "van toepassing is.")
     lijsttabel(doc, ["Domein", "Bevorderende factoren", "Belemmerende factoren"], [4.0, 6.5, 6.5], "factor",
-               "factoren_per_domein", ["{{ factor.domein }}", _veld("factor.bevorderend", "factor"),
-                                       _veld("factor.belemmerend", "factor")], None)
+               "factoren_per_domein", ["{{ factor.domein }}", _field_global("factor.bevorderend", "factor"),
+                                       _field_global("factor.belemmerend", "factor")], None)
     doc.add_heading("10. Onderwijs- en ondersteuningsbehoeften", 1)
-    gegevenstabel(doc, [("De leerling heeft nodig", _veld("leerling.ondersteuningsbehoefte"))])
+    gegevenstabel(doc, [("De leerling heeft nodig", _field_global("leerling.ondersteuningsbehoefte"))])
     doc.add_heading("11. Perspectiefdeel", 1)
     toelichting(doc, "Over het perspectiefdeel voert de school op overeenstemming gericht overleg met de "
                      "ouders. Instemming is hiervoor niet nodig.")
-    gegevenstabel(doc, [("Uitstroomprofiel", _veld("opp.uitstroomprofiel")),
-                        ("Verwachte uitstroombestemming", _veld("opp.uitstroombestemming")),
-                        ("Verwacht moment van uitstroom", _veld("opp.uitstroommoment")),
-                        ("Afwijking van de huidige onderwijssoort", _veld("opp.afwijking_onderwijssoort")),
-                        ("Onderbouwing", _veld("opp.onderbouwing"))])
+    gegevenstabel(doc, [("Uitstroomprofiel", _field_global("opp.uitstroomprofiel")),
+                        ("Verwachte uitstroombestemming", _field_global("opp.uitstroombestemming")),
+                        ("Verwacht moment van uitstroom", _field_global("opp.uitstroommoment")),
+                        ("Afwijking van de huidige onderwijssoort", _field_global("opp.afwijking_onderwijssoort")),
+                        ("Onderbouwing", _field_global("opp.onderbouwing"))])
 
 
 def _handelingsdeel(doc) -> None:
@@ -130,24 +130,24 @@ def _handelingsdeel(doc) -> None:
     toelichting(doc, "Voor het handelingsdeel is instemming van de ouders nodig (of van de leerling als die "
                      "18 jaar of ouder is).")
     doc.add_heading("Doelen", 2)
-    kolommen = ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")
+    columns = ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")
     lijsttabel(doc, ["Domein", "Doel", "Beginsituatie", "Wanneer behaald", "Streefdatum"],
-               [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelen", [_veld(f"doel.{n}", "doel") for n in kolommen],
+               [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelen", [_field_global(f"doel.{n}", "doel") for n in columns],
                "Geen doelen geregistreerd.")
     doc.add_heading("Ondersteuning en begeleiding", 2)
     lijsttabel(doc, ["Wat", "Wie", "Hoe vaak", "Waar", "Periode"], [4.6, 3.0, 3.0, 2.8, 3.6],
                "steun", "ondersteuning",
-               [_veld(f"steun.{n}", "steun") for n in ("wat", "wie", "hoe_vaak", "waar")]
-               + [[_veld("steun.startdatum", "steun"), "t/m " + _veld("steun.einddatum", "steun")]],
+               [_field_global(f"steun.{n}", "steun") for n in ("wat", "wie", "hoe_vaak", "waar")]
+               + [[_field_global("steun.startdatum", "steun"), "t/m " + _field_global("steun.einddatum", "steun")]],
                "Geen ondersteuning geregistreerd.")
     doc.add_heading("Afwijkingen van het onderwijsprogramma", 2)
-    doc.add_paragraph(_veld("opp.geen_afwijkingen") + " Er zijn geen afwijkingen van het onderwijsprogramma.")
+    doc.add_paragraph(_field_global("opp.geen_afwijkingen") + " Er zijn geen afwijkingen van het onderwijsprogramma.")
     for regel in _vinkjes("opp.afwijkingen", AFWIJKINGEN):
         doc.add_paragraph(regel)
-    doc.add_paragraph("Toelichting: " + _veld("opp.afwijkingen_toelichting"))
+    doc.add_paragraph("Toelichting: " + _field_global("opp.afwijkingen_toelichting"))
     doc.add_heading("Afspraken", 2)
-    gegevenstabel(doc, [("Afspraken met ouders", _veld("opp.afspraken_ouders")),
-                        ("Afspraken met de leerling", _veld("opp.afspraken_leerling"))])
+    gegevenstabel(doc, [("Afspraken met ouders", _field_global("opp.afspraken_ouders")),
+                        ("Afspraken met de leerling", _field_global("opp.afspraken_leerling"))])
     doc.add_heading("Uitwerking in IOP of plan van aanpak", 2)
     lijsttabel(doc, ["Soort", "Document en datum (klik om te openen)"], [4.5, 12.5],
                "document", "uitwerkingen",
@@ -157,57 +157,57 @@ def _handelingsdeel(doc) -> None:
 
 def _gesprekken(doc) -> None:
     doc.add_heading("13. Inbreng van de leerling (hoorrecht)", 1)
-    gegevenstabel(doc, [("Leerling gehoord op", _veld("opp.datum_hoorrecht")),
-                        ("Hoe", _veld("opp.wijze_hoorrecht")),
-                        ("Mening en wensen van de leerling", _veld("opp.mening_leerling")),
-                        ("Hoe is de mening meegewogen", _veld("opp.mening_meegewogen"))])
+    gegevenstabel(doc, [("Leerling gehoord op", _field_global("opp.datum_hoorrecht")),
+                        ("Hoe", _field_global("opp.wijze_hoorrecht")),
+                        ("Mening en wensen van de leerling", _field_global("opp.mening_leerling")),
+                        ("Hoe is de mening meegewogen", _field_global("opp.mening_meegewogen"))])
     doc.add_heading("14. Overleg met ouders", 1)
-    gegevenstabel(doc, [("Datum overleg", _veld("opp.datum_overleg_ouders")),
-                        ("Aanwezig", _veld("opp.aanwezig_overleg")),
-                        ("Inbreng en zienswijze ouders", _veld("opp.inbreng_ouders")),
+    gegevenstabel(doc, [("Datum overleg", _field_global("opp.datum_overleg_ouders")),
+                        ("Aanwezig", _field_global("opp.aanwezig_overleg")),
+                        ("Inbreng en zienswijze ouders", _field_global("opp.inbreng_ouders")),
                         ("Overeenstemming over het perspectiefdeel",
-                         _veld("opp.overeenstemming_perspectief"))])
+                         _field_global("opp.overeenstemming_perspectief"))])
     doc.add_heading("15. Evaluatie", 1)
-    gegevenstabel(doc, [("Datum evaluatie", _veld("opp.datum_evaluatie")),
-                        ("Aanwezig", _veld("opp.aanwezig_evaluatie"))])
+    gegevenstabel(doc, [("Datum evaluatie", _field_global("opp.datum_evaluatie")),
+                        ("Aanwezig", _field_global("opp.aanwezig_evaluatie"))])
     lijsttabel(doc, ["Doel", "Resultaat"], [12.0, 5.0], "doel", "doelen",
-               ["{{ doel.omschrijving }}", _veld("doel.resultaat", "doel")], "Geen doelen om te evalueren.")
-    gegevenstabel(doc, [("Effect van de ondersteuning", _veld("opp.effect_ondersteuning")),
-                        ("Uitstroombestemming", _veld("opp.uitstroom_na_evaluatie")),
-                        ("Besluit", _veld("opp.besluit")),
-                        ("Volgende evaluatie", _veld("opp.volgende_evaluatie"))])
+               ["{{ doel.omschrijving }}", _field_global("doel.resultaat", "doel")], "Geen doelen om te evalueren.")
+    gegevenstabel(doc, [("Effect van de ondersteuning", _field_global("opp.effect_ondersteuning")),
+                        ("Uitstroombestemming", _field_global("opp.uitstroom_na_evaluatie")),
+                        ("Besluit", _field_global("opp.besluit")),
+                        ("Volgende evaluatie", _field_global("opp.volgende_evaluatie"))])
 
 def _ondertekening(doc) -> None:
-    kop = doc.add_heading("16. Ondertekening", 1)
-    kop.paragraph_format.page_break_before = True
+    heading = doc.add_heading("16. Ondertekening", 1)
+    heading.paragraph_format.page_break_before = True
     toelichting(doc, "Ouders stemmen in met het handelingsdeel (of stemmen niet in). Los daarvan bevestigen "
                      "zij dat het perspectiefdeel met hen is besproken; daarvoor is geen instemming nodig.")
     for n, i in ((1, 0), (2, 1)):
         naam = f"{{{{ ouders[{i}].naam if ouders|length > {i} else '' }}}}"
         tekenblok(doc, f"Ouder/verzorger {n}", [
             ("Naam", naam), ("Instemming handelingsdeel", _vinkjes(f"opp.instemming_ouder{n}", INSTEMMING)),
-            ("Perspectiefdeel", _veld(f"opp.perspectief_besproken_ouder{n}")
+            ("Perspectiefdeel", _field_global(f"opp.perspectief_besproken_ouder{n}")
              + " Het perspectiefdeel is met mij besproken."),
-            ("Datum", _veld(f"opp.datum_ondertekening_ouder{n}"))])
-    gegevenstabel(doc, [("Opmerkingen ouders", _veld("opp.opmerkingen_ouders"))])
+            ("Datum", _field_global(f"opp.datum_ondertekening_ouder{n}"))])
+    gegevenstabel(doc, [("Opmerkingen ouders", _field_global("opp.opmerkingen_ouders"))])
     tekenblok(doc, "Leerling", [
         ("Naam", "{{ leerling.naam }}"),
-        ("Besproken", _veld("opp.besproken_met_leerling") + " Het OPP is met mij besproken."),
+        ("Besproken", _field_global("opp.besproken_met_leerling") + " Het OPP is met mij besproken."),
         ("Instemming (vanaf 18 jaar)", _vinkjes("opp.instemming_leerling", INSTEMMING)),
-        ("Datum", _veld("opp.datum_ondertekening_leerling"))])
+        ("Datum", _field_global("opp.datum_ondertekening_leerling"))])
     tekenblok(doc, "School, namens het bevoegd gezag", [
-        ("Naam", _veld("opp.vastgesteld_door")), ("Functie", _veld("opp.functie_vaststeller")),
-        ("Datum vaststelling", _veld("opp.datum_vaststelling"))])
+        ("Naam", _field_global("opp.vastgesteld_door")), ("Functie", _field_global("opp.functie_vaststeller")),
+        ("Datum vaststelling", _field_global("opp.datum_vaststelling"))])
 
 
 def _administratie(doc) -> None:
     doc.add_heading("17. Administratie", 1)
-    gegevenstabel(doc, [("Startdatum OPP (voor DUO)", _veld("opp.startdatum")),
-                        ("Einddatum OPP (voor DUO)", _veld("opp.einddatum")),
+    gegevenstabel(doc, [("Startdatum OPP (voor DUO)", _field_global("opp.startdatum")),
+                        ("Einddatum OPP (voor DUO)", _field_global("opp.einddatum")),
                         ("Geregistreerd bij DUO",
-                         _veld("opp.geregistreerd_duo") + " begin- en einddatum in ROD"),
-                        ("Gedeeld met het samenwerkingsverband", _veld("opp.gedeeld_met_swv") + " ja"),
-                        ("Opslaglocatie", _veld("opp.opslaglocatie"))])
+                         _field_global("opp.geregistreerd_duo") + " begin- en einddatum in ROD"),
+                        ("Gedeeld met het samenwerkingsverband", _field_global("opp.gedeeld_met_swv") + " ja"),
+                        ("Opslaglocatie", _field_global("opp.opslaglocatie"))])
 
 
 def bouw() -> Document:

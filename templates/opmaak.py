@@ -28,13 +28,13 @@ def stijlen(doc) -> None:
     normal.font.name, normal.font.size = "Calibri", Pt(10.5)
     normal.paragraph_format.space_after = Pt(3)
     for naam, grootte, voor in (("Heading 1", 14, 16), ("Heading 2", 12, 10)):
-        kop = styles[naam]
-        kop.font.name, kop.font.size, kop.font.color.rgb = "Calibri", Pt(grootte), ACCENT
-        kop.paragraph_format.space_before, kop.paragraph_format.space_after = Pt(voor), Pt(4)
+        heading = styles[naam]
+        heading.font.name, heading.font.size, heading.font.color.rgb = "Calibri", Pt(grootte), ACCENT
+        heading.paragraph_format.space_before, heading.paragraph_format.space_after = Pt(voor), Pt(4)
     # Lists with five columns on A4: smaller text and narrower cell margins wrap fewer words.
-    tekst = styles.add_style("Tabeltekst", WD_STYLE_TYPE.PARAGRAPH)
-    tekst.base_style, tekst.font.size = normal, Pt(9.5)
-    tekst.paragraph_format.space_after = Pt(2)
+    text = styles.add_style("Tabeltekst", WD_STYLE_TYPE.PARAGRAPH)
+    text.base_style, text.font.size = normal, Pt(9.5)
+    text.paragraph_format.space_after = Pt(2)
     # The borders live in a table style, not in each table: every table's copy of them was 10% of the
     # document XML that is rendered, checked and compressed for every student.
     tabel = styles.add_style("OPP-tabel", WD_STYLE_TYPE.TABLE)
@@ -147,9 +147,9 @@ def _randen():
     return borders
 
 
-def _tabel(doc, breedtes: list[float], rijen: int):
+def _tabel(doc, breedtes: list[float], rows: int):
     """A table with fixed column widths (Word and LibreOffice both honour tblGrid plus tcW)."""
-    table = doc.add_table(rows=rijen, cols=len(breedtes), style=doc.styles["OPP-tabel"])
+    table = doc.add_table(rows=rows, cols=len(breedtes), style=doc.styles["OPP-tabel"])
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     for col, cm in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), breedtes, strict=True):
@@ -164,22 +164,22 @@ def _kleur(cell, fill: str) -> None:
     _set(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=fill)
 
 
-def _vul(cell, inhoud: str | list[str], vet: bool = False) -> None:
+def _vul(cell, entries: str | list[str], vet: bool = False) -> None:
     """Cell text; a list gives one paragraph per item."""
-    regels = inhoud if isinstance(inhoud, list) else [inhoud]
-    runs = [cell.paragraphs[0].add_run(regels[0])] + [cell.add_paragraph().add_run(r) for r in regels[1:]]
+    text_lines = entries if isinstance(entries, list) else [entries]
+    runs = [cell.paragraphs[0].add_run(text_lines[0])] + [cell.add_paragraph().add_run(r) for r in text_lines[1:]]
     if vet:  # not bold is the default: an explicit w:b="0" would be copied around every form field
         for run in runs:
             run.bold = True
 
 
-def gegevenstabel(doc, rijen: list[tuple[str, str | list[str]]], label: float = LABEL):
+def gegevenstabel(doc, rows: list[tuple[str, str | list[str]]], label: float = LABEL):
     """Labels in a shaded left column, values (mostly form fields) on the right; kept on one page."""
-    table = _tabel(doc, [label, BREEDTE - label], len(rijen))
-    for row, (tekst, inhoud) in zip(table.rows, rijen, strict=True):
-        _vul(row.cells[0], tekst, vet=True)
+    table = _tabel(doc, [label, BREEDTE - label], len(rows))
+    for row, (text, entries) in zip(table.rows, rows, strict=True):
+        _vul(row.cells[0], text, vet=True)
         _kleur(row.cells[0], LABEL_KLEUR)
-        _vul(row.cells[1], inhoud)
+        _vul(row.cells[1], entries)
     _bij_elkaar(table)
     _tussenruimte(doc)
     return table
@@ -207,20 +207,20 @@ def _herhaal_kop(row) -> None:
     _set(row._tr.get_or_add_trPr(), "w:tblHeader")
 
 
-def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, lijst: str, cellen: list[str],
+def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, lijst: str, cells: list[str],
            leeg: str | None) -> None:
     """A header row and one row per item (`{%tr for %}`); a clear sentence when the list is empty."""
     if leeg:
         doc.add_paragraph(f"{{%p if {lijst} %}}")
     table = _tabel(doc, breedtes, 4)
     table.style = doc.styles["OPP-lijst"]
-    for cell, kop in zip(table.rows[0].cells, koppen, strict=True):
-        _vul(cell, kop, vet=True)
+    for cell, heading in zip(table.rows[0].cells, koppen, strict=True):
+        _vul(cell, heading, vet=True)
         _kleur(cell, KOP_KLEUR)
     _herhaal_kop(table.rows[0])
     table.rows[1].cells[0].paragraphs[0].text = f"{{%tr for {lus} in {lijst} %}}"
-    for cell, inhoud in zip(table.rows[2].cells, cellen, strict=True):
-        _vul(cell, inhoud)
+    for cell, entries in zip(table.rows[2].cells, cells, strict=True):
+        _vul(cell, entries)
     for row in (table.rows[0], table.rows[2]):
         _set(row._tr.get_or_add_trPr(), "w:cantSplit")
         for cell in row.cells:
@@ -238,20 +238,20 @@ def _hoogte(row, cm: float) -> None:
     _set(row._tr.get_or_add_trPr(), "w:trHeight", val=str(int(cm * 567)), hRule="atLeast")
 
 
-def toelichting(doc, tekst: str) -> None:
-    run = doc.add_paragraph().add_run(tekst)
+def toelichting(doc, text: str) -> None:
+    run = doc.add_paragraph().add_run(text)
     run.italic, run.font.size, run.font.color.rgb = True, Pt(9.5), RGBColor(0x40, 0x40, 0x40)
 
 
-def tekenblok(doc, titel: str, rijen: list[tuple[str, str | list[str]]]) -> None:
+def tekenblok(doc, titel: str, rows: list[tuple[str, str | list[str]]]) -> None:
     """A signature block: its rows, then an empty signature cell (never a fake signature)."""
     doc.add_heading(titel, 2)
-    rijen = rijen + [("Handtekening", "")]
-    table = _tabel(doc, [LABEL, BREEDTE - LABEL], len(rijen))
-    for row, (tekst, inhoud) in zip(table.rows, rijen, strict=True):
-        _vul(row.cells[0], tekst, vet=True)
+    rows = rows + [("Handtekening", "")]
+    table = _tabel(doc, [LABEL, BREEDTE - LABEL], len(rows))
+    for row, (text, entries) in zip(table.rows, rows, strict=True):
+        _vul(row.cells[0], text, vet=True)
         _kleur(row.cells[0], LABEL_KLEUR)
-        _vul(row.cells[1], inhoud)
+        _vul(row.cells[1], entries)
     _hoogte(table.rows[-1], 1.8)
     _bij_elkaar(table)
     _tussenruimte(doc)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import convert
-from generator.fields import VELDEN, Veldtype, veld
+from generator.domain.fields import FIELDS, FieldType, get_field
+from generator.read import convert
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -27,7 +27,7 @@ from generator.fields import VELDEN, Veldtype, veld
     (" 01-09-2026 00:00:00 ", date(2026, 9, 1)),  # text export of a date cell
 ])
 def test_dates_from_every_notation_schools_use(raw, expected):
-    assert convert.datum(raw) == expected
+    assert convert.parse_date(raw) == expected
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -37,7 +37,7 @@ def test_dates_from_every_notation_schools_use(raw, expected):
 ])
 def test_impossible_dates_say_what_is_expected(raw, message):
     with pytest.raises(ValueError) as exc:
-        convert.datum(raw)
+        convert.parse_date(raw)
     assert str(exc.value) == message
 
 
@@ -50,18 +50,18 @@ def test_impossible_dates_say_what_is_expected(raw, message):
     ("4512\u00a0", "", "4512"),
 ])
 def test_identifiers_are_text_with_their_leading_zeros(raw, fmt, expected):
-    assert convert.identificatie(raw, fmt) == expected
+    assert convert.parse_identifier(raw, fmt) == expected
 
 
 def test_student_numbers_match_without_leading_zeros():
-    assert convert.sleutel("004512") == convert.sleutel("4512") == "4512"
-    assert convert.sleutel("0") == "0"
-    assert convert.sleutel("AB12") == convert.sleutel("ab12")
+    assert convert.match_key("004512") == convert.match_key("4512") == "4512"
+    assert convert.match_key("0") == "0"
+    assert convert.match_key("AB12") == convert.match_key("ab12")
 
 
 def test_fractional_identifier_is_refused():
     with pytest.raises(ValueError, match="heel nummer"):
-        convert.identificatie(4512.5)
+        convert.parse_identifier(4512.5)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -75,90 +75,90 @@ def test_fractional_identifier_is_refused():
     ("+31 6 1234 5678", "+31 6 1234 5678"),
 ])
 def test_phone_numbers_as_text_with_leading_zero(raw, expected):
-    assert convert.telefoon(raw) == expected
+    assert convert.parse_phone(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["ja", "Ja", "JA", "j", "x", "X", "waar", "WAAR", "true", "TRUE", "1", 1,
                                  True, "yes", "y", "✓", "ja."])
 def test_yes_in_every_spelling(raw):
-    assert convert.ja_nee(raw) is True
+    assert convert.parse_yes_no(raw) is True
 
 
 @pytest.mark.parametrize("raw", ["nee", "Nee", "n", "onwaar", "ONWAAR", "false", "0", 0, False, "no", "-"])
 def test_no_in_every_spelling(raw):
-    assert convert.ja_nee(raw) is False
+    assert convert.parse_yes_no(raw) is False
 
 
 def test_unknown_yes_no_says_what_is_expected():
     with pytest.raises(ValueError, match="verwacht ja of nee"):
-        convert.ja_nee("misschien")
+        convert.parse_yes_no("misschien")
 
 
 @pytest.mark.parametrize("raw, expected", [("1234AB", "1234 AB"), ("1234 ab", "1234 AB"),
                                            (" 1234  Ab ", "1234 AB")])
 def test_postcode_as_1234_AB(raw, expected):
-    assert convert.postcode(raw) == expected
+    assert convert.parse_postcode(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["123AB", "0123 AB", "1234 A", "AB 1234"])
 def test_wrong_postcode_says_what_is_expected(raw):
     with pytest.raises(ValueError, match="verwacht 1234 AB"):
-        convert.postcode(raw)
+        convert.parse_postcode(raw)
 
 
 @pytest.mark.parametrize("raw, expected", [("ouder@example.nl", "ouder@example.nl"),
                                            (" mailto:ouder@example.nl ", "ouder@example.nl")])
 def test_email_accepted(raw, expected):
-    assert convert.email(raw) == expected
+    assert convert.parse_email(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["ouder@", "ouder.example.nl", "a@b", "a b@example.nl",
                                  "a@example.nl; b@example.nl"])
 def test_unusable_email_refused(raw):
     with pytest.raises(ValueError, match="onbruikbaar e-mailadres, verwacht naam@domein.nl"):
-        convert.email(raw)
+        convert.parse_email(raw)
 
 
 def test_long_text_keeps_line_breaks_and_unescapes_excel_escapes():
-    value = convert.tekst("Rust\r\nStructuur_x000B_Vaste plek", lang=True)
+    value = convert.clean_text("Rust\r\nStructuur_x000B_Vaste plek", lang=True)
     assert value == "Rust\nStructuur\nVaste plek"
-    assert isinstance(value, convert.Opgeschoond)  # the vertical tab was a control character: reported
-    assert not isinstance(convert.tekst("Rust\nStructuur", lang=True), convert.Opgeschoond)
+    assert isinstance(value, convert.Cleaned)  # the vertical tab was a control character: reported
+    assert not isinstance(convert.clean_text("Rust\nStructuur", lang=True), convert.Cleaned)
 
 
 def test_short_text_collapses_whitespace():
-    assert convert.tekst("  El\u00a0 Idrissi \n") == "El Idrissi"
+    assert convert.clean_text("  El\u00a0 Idrissi \n") == "El Idrissi"
 
 
 @pytest.mark.parametrize("raw", ["Gesprek\x01gepland", "Gesprek\x1fgepland", "Gesprek\ufffegepland",
                                  "Gesprek\x85gepland", "Gesprek_x0001_gepland"])
 def test_control_characters_become_a_space_and_are_reported(raw):
-    value = convert.tekst(raw, lang=True)
+    value = convert.clean_text(raw, lang=True)
     assert value == "Gesprek gepland"
-    assert isinstance(value, convert.Opgeschoond)
+    assert isinstance(value, convert.Cleaned)
 
 
 def test_control_character_in_an_identifier_is_an_error():
     with pytest.raises(ValueError, match="onzichtbare stuurtekens"):
-        convert.converteer(veld("leerling.leerlingnummer"), "45\x0112")
+        convert.convert_value(get_field("leerling.leerlingnummer"), "45\x0112")
 
 
 def test_template_syntax_stays_plain_text():
-    assert convert.tekst("{{ 7*7 }} {% for x in y %}") == "{{ 7*7 }} {% for x in y %}"
-    assert type(convert.tekst("{{ 7*7 }}")) is str
+    assert convert.clean_text("{{ 7*7 }} {% for x in y %}") == "{{ 7*7 }} {% for x in y %}"
+    assert type(convert.clean_text("{{ 7*7 }}")) is str
 
 
 def test_several_choices_in_one_cell():
-    assert convert.keuzes("Dreigende afstroom; Mogelijke opstroom\nAnders") == (
+    assert convert.parse_choices("Dreigende afstroom; Mogelijke opstroom\nAnders") == (
         "Dreigende afstroom", "Mogelijke opstroom", "Anders")
 
 
 def test_converteer_follows_the_field_type_not_the_cell_type():
-    assert convert.converteer(veld("leerling.leerlingnummer"), 4512, "000000") == "004512"
-    assert convert.converteer(veld("leerling.geboortedatum"), "14-03-2013") == date(2013, 3, 14)
-    assert convert.converteer(veld("leerling.klas"), 1.0) == "1"
-    assert convert.converteer(veld("ouder.telefoon"), 612345678) == "0612345678"
-    assert convert.converteer(veld("leerling.lwoo"), "WAAR") is True
+    assert convert.convert_value(get_field("leerling.leerlingnummer"), 4512, "000000") == "004512"
+    assert convert.convert_value(get_field("leerling.geboortedatum"), "14-03-2013") == date(2013, 3, 14)
+    assert convert.convert_value(get_field("leerling.klas"), 1.0) == "1"
+    assert convert.convert_value(get_field("ouder.telefoon"), 612345678) == "0612345678"
+    assert convert.convert_value(get_field("leerling.lwoo"), "WAAR") is True
 
 
 SNIPPETS = ["\x00", "\x01", "\x09", "\x0a", "\x0b", "\x0c", "\x0d", "\x1f", "\x7f", "\x85", "\x9f", "\xa0",
@@ -169,22 +169,22 @@ SNIPPETS = ["\x00", "\x01", "\x09", "\x0a", "\x0b", "\x0c", "\x0d", "\x1f", "\x7
 @given(st.lists(st.one_of(st.characters(), st.sampled_from(SNIPPETS)), max_size=20).map("".join),
        st.booleans())
 def test_quick_path_of_tekst_gives_what_the_full_one_gives(text, lang):
-    quick, full = convert.tekst(text, lang), convert._tekst(text, lang)
+    quick, full = convert.clean_text(text, lang), convert._clean_text_full(text, lang)
     assert (type(quick), quick) == (type(full), full)
 
 
 def _per_cel(v, value, number_format):
     """converteer as it was before omzetter: the choice by type made again for every cell."""
-    if isinstance(value, str) and v.type in convert._STRIKT and convert.XML_ILLEGAL.search(value):
+    if isinstance(value, str) and v.type in convert._STRICT_TYPES and convert.XML_ILLEGAL.search(value):
         raise ValueError("bevat onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst); "
                          "typ de waarde opnieuw in")
-    parse = {Veldtype.ID: lambda: convert.identificatie(value, number_format),
-             Veldtype.DATUM: lambda: convert.datum(value), Veldtype.JA_NEE: lambda: convert.ja_nee(value),
-             Veldtype.TELEFOON: lambda: convert.telefoon(value),
-             Veldtype.POSTCODE: lambda: convert.postcode(value),
-             Veldtype.EMAIL: lambda: convert.email(value), Veldtype.KEUZES: lambda: convert.keuzes(value),
-             Veldtype.LANGE_TEKST: lambda: convert.tekst(value, lang=True)}
-    return parse.get(v.type, lambda: convert.tekst(value))()
+    parse = {FieldType.ID: lambda: convert.parse_identifier(value, number_format),
+             FieldType.DATE: lambda: convert.parse_date(value), FieldType.YES_NO: lambda: convert.parse_yes_no(value),
+             FieldType.PHONE: lambda: convert.parse_phone(value),
+             FieldType.POSTCODE: lambda: convert.parse_postcode(value),
+             FieldType.EMAIL: lambda: convert.parse_email(value), FieldType.CHOICES: lambda: convert.parse_choices(value),
+             FieldType.LONG_TEXT: lambda: convert.clean_text(value, lang=True)}
+    return parse.get(v.type, lambda: convert.clean_text(value))()
 
 
 def _uitkomst(convert_one):
@@ -199,7 +199,7 @@ def _uitkomst(convert_one):
                                  datetime(2013, 3, 14), "1234ab", "a@b.nl", "Rust\r\nStructuur_x000B_",
                                  "45\x0112", "een; twee", 612345678])
 def test_converter_per_type_converts_as_before(raw):
-    for v in VELDEN:
+    for v in FIELDS:
         for fmt in ("", "000000"):
-            assert _uitkomst(lambda: convert.omzetter(v.type)(raw, fmt)) == _uitkomst(  # noqa: B023
+            assert _uitkomst(lambda: convert.converter(v.type)(raw, fmt)) == _uitkomst(  # noqa: B023
                 lambda: _per_cel(v, raw, fmt)), v.pad  # noqa: B023

@@ -9,14 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.findings import Ernst, Locatie
-from generator.reader import lees
-from generator.validator import valideer
+from generator.domain.findings import Location, Severity
+from generator.read.reader import read_exports
+from generator.read.validator import validate
 
 from .conftest import LEERLING_KOPPEN, docx_text, leerling, make_workbook
 
 VANDAAG = date(2026, 9, 1)
-KOPPEN = ";".join(LEERLING_KOPPEN)
+HEADERS = ";".join(LEERLING_KOPPEN)
 
 
 def _csv(path, text: str, encoding: str = "utf-8"):
@@ -25,12 +25,12 @@ def _csv(path, text: str, encoding: str = "utf-8"):
 
 
 def _check(*paths):
-    return valideer(lees(list(paths)), VANDAAG)
+    return validate(read_exports(list(paths)), VANDAAG)
 
 
 def test_semicolon_utf8_with_bom(tmp_path):
     path = _csv(tmp_path / "leerlingen.csv",
-                f"{KOPPEN}\r\n004512;Aisha;;El Idrissi;14-03-2013;1B;mw. X;01-08-2026\r\n", "utf-8-sig")
+                f"{HEADERS}\r\n004512;Aisha;;El Idrissi;14-03-2013;1B;mw. X;01-08-2026\r\n", "utf-8-sig")
     (opp,) = _check(path).opps
     leerling_ = opp.leerling
     assert (leerling_.leerlingnummer, leerling_.achternaam, leerling_.geboortedatum, leerling_.klas) == (
@@ -38,12 +38,12 @@ def test_semicolon_utf8_with_bom(tmp_path):
 
 
 def test_windows_1252_is_read_and_said(tmp_path):
-    text = f"{KOPPEN}\r\n1;Jaël;’t;Hart;1-9-12;1A;mw. Çelik;\r\n"
+    text = f"{HEADERS}\r\n1;Jaël;’t;Hart;1-9-12;1A;mw. Çelik;\r\n"
     result = _check(_csv(tmp_path / "leerlingen.csv", text, "cp1252"))
     assert (result.opps[0].leerling.roepnaam, result.opps[0].leerling.tussenvoegsel) == ("Jaël", "’t")
     assert result.opps[0].leerling.mentor == "mw. Çelik"
-    assert [(b.locatie, b.melding) for b in result.bevindingen if b.ernst is Ernst.INFO] == [
-        (Locatie("leerlingen.csv"), "gelezen als Windows-1252 (ANSI), niet als UTF-8")]
+    assert [(b.location, b.message) for b in result.findings if b.severity is Severity.INFO] == [
+        (Location("leerlingen.csv"), "gelezen als Windows-1252 (ANSI), niet als UTF-8")]
 
 
 def test_utf16_tab_separated_as_excel_unicode_text(tmp_path):
@@ -60,22 +60,22 @@ def test_comma_with_quoted_separator_and_line_break_keeps_line_numbers(tmp_path)
     result = _check(_csv(tmp_path / "lln.csv", text))
     assert result.opps[0].leerling.achternaam == "El Idrissi, A."
     assert result.opps[0].leerling.ondersteuningsbehoefte == "Rust\nStructuur"
-    assert [(b.locatie, b.melding) for b in result.fouten()] == [
-        (Locatie("lln.csv", "", 4, "D", "Geboortedatum"),
+    assert [(b.location, b.message) for b in result.errors()] == [
+        (Location("lln.csv", "", 4, "D", "Geboortedatum"),
          "ongeldige datum '31-02-2013', verwacht dd-mm-jjjj")]
 
 
 def test_title_lines_and_separator_only_lines(tmp_path):
-    text = f"Leerlingenlijst;;;\r\nPeildatum 01-09-2026;;;\r\n{KOPPEN}\r\n1;A;;B;01-01-2013;1A;;\r\n" \
+    text = f"Leerlingenlijst;;;\r\nPeildatum 01-09-2026;;;\r\n{HEADERS}\r\n1;A;;B;01-01-2013;1A;;\r\n" \
            f";;;;;;;\r\n2;C;;D;01-01-2013;1A;;\r\n"
     result = _check(_csv(tmp_path / "export.csv", text))
     assert sorted(o.leerling.leerlingnummer for o in result.opps) == ["1", "2"]
-    assert (Locatie("export.csv", "", 3), "kolomkoppen gevonden in rij 3; rijen erboven overgeslagen") in [
-        (b.locatie, b.melding) for b in result.bevindingen]
+    assert (Location("export.csv", "", 3), "kolomkoppen gevonden in rij 3; rijen erboven overgeslagen") in [
+        (b.location, b.message) for b in result.findings]
 
 
 def test_file_kind_from_file_name_and_headers(tmp_path):
-    students = _csv(tmp_path / "leerlingen.csv", f"{KOPPEN}\n1;A;;B;01-01-2013;1A;;\n")
+    students = _csv(tmp_path / "leerlingen.csv", f"{HEADERS}\n1;A;;B;01-01-2013;1A;;\n")
     goals = _csv(tmp_path / "doelen.csv",
                  "Stamnummer;Doel;Startdatum;Streefdatum\n001;Plannen;01-09-2026;01-02-2027\n")
     parents = _csv(tmp_path / "export2.csv", "Leerlingnummer,Naam,Relatie\n1,M. B,moeder\n")
@@ -140,10 +140,10 @@ def test_xlsx_and_csv_of_the_same_data_give_the_same_documents(tmp_path, sep, en
 
 
 def test_unreadable_csv_is_a_clear_error(tmp_path):
-    from generator.errors import InvoerError
+    from generator.domain.errors import InputError
 
-    path = _csv(tmp_path / "leerlingen.csv", f"{KOPPEN}\n1;A;;B;01-01-2013;1A;\"{'x' * 200_000}\";\n")
-    with pytest.raises(InvoerError) as exc:
-        lees([path])
+    path = _csv(tmp_path / "leerlingen.csv", f"{HEADERS}\n1;A;;B;01-01-2013;1A;\"{'x' * 200_000}\";\n")
+    with pytest.raises(InputError) as exc:
+        read_exports([path])
     assert str(exc.value).startswith("leerlingen.csv: geen bruikbaar CSV-bestand")
     assert exc.value.exit_code == 66

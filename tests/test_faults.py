@@ -21,18 +21,18 @@ from openpyxl import Workbook
 
 from generator import pipeline
 from generator.cli import main
-from generator.manifest import JOURNAAL, MANIFEST
-from generator.writer import TEMP_PREFIX, Uitkomst
+from generator.write.manifest import JOURNAL, MANIFEST
+from generator.write.writer import TEMP_PREFIX, Outcome
 
 from .conftest import LEERLING_KOPPEN, ROOT, TEMPLATE, docx_text, leerling, make_workbook
 
 JAAR = "2026-2027"
 
 
-def export(path: Path, n: int = 5, doel: str = "Rekent tot 100") -> Path:
+def export(path: Path, n: int = 5, target: str = "Rekent tot 100") -> Path:
     return make_workbook(path, {
         "Leerlingen": [LEERLING_KOPPEN, *(leerling(str(i), f"Naam{i}", "Test") for i in range(1, n + 1))],
-        "Doelen": [["Stamnummer", "Doel"], *([str(i), doel] for i in range(1, n + 1))],
+        "Doelen": [["Stamnummer", "Doel"], *([str(i), target] for i in range(1, n + 1))],
     })
 
 
@@ -76,14 +76,14 @@ def test_disk_full_mid_run_stops_with_74_keeps_what_was_written_and_the_rerun_co
     assert not temps(uit)
     for path in uit.rglob("*.docx"):
         assert zipfile.ZipFile(path).testzip() is None
-    assert (uit / JAAR / JOURNAAL).exists()  # the manifest could not be written: the journal remembers
+    assert (uit / JAAR / JOURNAL).exists()  # the manifest could not be written: the journal remembers
     monkeypatch.undo()
 
-    other_day = pipeline.Instellingen([book], TEMPLATE, uit, JAAR, date(2027, 1, 5), werkers=1)
-    rerun = pipeline.genereer(other_day)
-    assert rerun.per_leerling == {"1": Uitkomst.ONGEWIJZIGD, "2": Uitkomst.ONGEWIJZIGD,
-                                  "3": Uitkomst.NIEUW, "4": Uitkomst.NIEUW, "5": Uitkomst.NIEUW}
-    assert not (uit / JAAR / JOURNAAL).exists() and (uit / JAAR / MANIFEST).exists()
+    other_day = pipeline.Settings([book], TEMPLATE, uit, JAAR, date(2027, 1, 5), workers=1)
+    rerun = pipeline.generate(other_day)
+    assert rerun.per_leerling == {"1": Outcome.UNCHANGED, "2": Outcome.UNCHANGED,
+                                  "3": Outcome.NEW, "4": Outcome.NEW, "5": Outcome.NEW}
+    assert not (uit / JAAR / JOURNAL).exists() and (uit / JAAR / MANIFEST).exists()
 
 
 def test_disk_full_while_updating_leaves_every_existing_file_intact(tmp_path, monkeypatch):
@@ -91,7 +91,7 @@ def test_disk_full_while_updating_leaves_every_existing_file_intact(tmp_path, mo
     cli(export(tmp_path / "in.xlsx"), uit)
     before = opps(uit)
     fail_on_call(monkeypatch, "fsync", 2, OSError(errno.ENOSPC, "No space left on device"))
-    result = cli(export(tmp_path / "in2.xlsx", doel="Rekent tot 1000"), uit)
+    result = cli(export(tmp_path / "in2.xlsx", target="Rekent tot 1000"), uit)
     assert result.exit_code == 74, result.output
     assert opps(uit) == before and not temps(uit)
 
@@ -105,7 +105,7 @@ def test_read_only_output_folder_gives_73_before_any_student(tmp_path, monkeypat
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(tempfile, "mkstemp", read_only)
-    result = cli(export(tmp_path / "in2.xlsx", doel="Anders"), uit)
+    result = cli(export(tmp_path / "in2.xlsx", target="Anders"), uit)
     assert result.exit_code == 73
     assert "geen toestemming om in deze map te schrijven" in result.output
     assert "Traceback" not in result.output
@@ -119,7 +119,7 @@ def test_word_owner_file_skips_that_student_and_the_next_run_picks_it_up(tmp_pat
     lock = uit / JAAR / "1A" / owner
     lock.write_bytes(b"owner")
     before = (uit / JAAR / "1A" / "OPP_2.docx").read_bytes()
-    book2 = export(tmp_path / "in2.xlsx", doel="Rekent tot 1000")
+    book2 = export(tmp_path / "in2.xlsx", target="Rekent tot 1000")
     result = cli(book2, uit)
     assert result.exit_code == 75, result.output
     assert "1 open in Word en overgeslagen" in result.output and "4 bijgewerkt" in result.output
@@ -142,14 +142,14 @@ def test_permission_error_on_replace_skips_that_file_only(tmp_path, monkeypatch)
         return original(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", held_by_word)
-    book2 = export(tmp_path / "in2.xlsx", doel="Rekent tot 1000")
-    result = pipeline.genereer(pipeline.Instellingen([book2], TEMPLATE, uit, JAAR, date.today(), werkers=1))
-    assert result.per_leerling["3"] is Uitkomst.OPEN
-    assert {result.per_leerling[n] for n in "1245"} == {Uitkomst.BIJGEWERKT}
+    book2 = export(tmp_path / "in2.xlsx", target="Rekent tot 1000")
+    result = pipeline.generate(pipeline.Settings([book2], TEMPLATE, uit, JAAR, date.today(), workers=1))
+    assert result.per_leerling["3"] is Outcome.OPEN
+    assert {result.per_leerling[n] for n in "1245"} == {Outcome.UPDATED}
     assert opps(uit)["OPP_3.docx"] == before["OPP_3.docx"] and not temps(uit)
     monkeypatch.undo()
-    again = pipeline.genereer(pipeline.Instellingen([book2], TEMPLATE, uit, JAAR, date.today(), werkers=1))
-    assert again.per_leerling["3"] is Uitkomst.BIJGEWERKT
+    again = pipeline.generate(pipeline.Settings([book2], TEMPLATE, uit, JAAR, date.today(), workers=1))
+    assert again.per_leerling["3"] is Outcome.UPDATED
 
 
 def test_stale_temps_of_a_killed_run_are_swept_and_others_files_are_not(tmp_path):
@@ -183,8 +183,8 @@ def assert_complete_and_valid(path: Path, open_in_python_docx: bool = False) -> 
         assert zf.testzip() is None
     if open_in_python_docx:
         docx.Document(str(path))
-    nummer, text = path.stem.removeprefix("OPP_"), docx_text(path)
-    assert f"Roep{nummer}" in text and f"Doel van leerling {nummer}" in text
+    number, text = path.stem.removeprefix("OPP_"), docx_text(path)
+    assert f"Roep{number}" in text and f"Doel van leerling {number}" in text
 
 
 def wacht_op_opps(proc: subprocess.Popen, uit: Path, n: int) -> None:
@@ -218,7 +218,7 @@ def test_sigkill_half_way_leaves_only_complete_opps_and_the_next_run_completes_t
     assert f"{n - len(killed)} OPP's geschreven" in rerun.stdout
     assert f"{len(killed)} ongewijzigd" in rerun.stdout  # the killed run's files are known, not redone
     done = sorted(uit.rglob("*.docx"))
-    assert len(done) == n and not temps(uit) and not (uit / JAAR / JOURNAAL).exists()
+    assert len(done) == n and not temps(uit) and not (uit / JAAR / JOURNAL).exists()
     for path in done:
         assert_complete_and_valid(path)
 
@@ -257,9 +257,9 @@ def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra,
     assert not list((tmp_path / "uit").rglob("*.docx"))
 
 
-@pytest.mark.parametrize("werkers", ["1", "2"])
+@pytest.mark.parametrize("workers", ["1", "2"])
 @pytest.mark.parametrize("leerlingen", [5, 0])
-def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothing(tmp_path, werkers,
+def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothing(tmp_path, workers,
                                                                                   leerlingen):
     """With workers the template is compiled in them, while the export is read: its error must still
     stop the run before any file, with the template's own message, also when no student needs it."""
@@ -272,7 +272,7 @@ def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothi
             dst.writestr(info, data)
     book = export(tmp_path / "in.xlsx", leerlingen)
     result = CliRunner().invoke(main, ["genereer", str(book), "--sjabloon", str(template), "--uitvoer",
-                                       str(tmp_path / "uit"), "--schooljaar", JAAR, "--werkers", werkers],
+                                       str(tmp_path / "uit"), "--schooljaar", JAAR, "--werkers", workers],
                                 catch_exceptions=False)
     assert result.exit_code == 78, result.output
     assert "sjabloon.docx, word/document.xml" in result.output
@@ -329,7 +329,7 @@ def test_unreadable_existing_opp_is_skipped_as_held_and_others_go_on(tmp_path, m
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", locked)
-    result = cli(export(tmp_path / "in2.xlsx", doel="Rekent tot 1000"), uit)
+    result = cli(export(tmp_path / "in2.xlsx", target="Rekent tot 1000"), uit)
     monkeypatch.undo()
     assert result.exit_code == 75, result.output
     assert "4 bijgewerkt" in result.output and "1 open in Word" in result.output
@@ -349,7 +349,7 @@ def test_unreadable_manifest_stops_the_run_with_73_and_writes_nothing(tmp_path, 
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "read_text", locked)
-    result = cli(export(tmp_path / "in2.xlsx", doel="Anders"), uit)
+    result = cli(export(tmp_path / "in2.xlsx", target="Anders"), uit)
     assert result.exit_code == 73 and "het manifest kan niet worden gelezen" in result.output
     assert opps(uit) == before
 
@@ -362,15 +362,15 @@ def test_a_second_run_in_the_same_folder_waits_its_turn_and_kills_release_the_lo
     holder = subprocess.Popen([sys.executable, "-c", f"""
 import sys, time
 from pathlib import Path
-from generator.writer import bereid_voor
-slot = bereid_voor(Path({str(uit / JAAR)!r}))
+from generator.write.writer import prepare_folder
+lock = prepare_folder(Path({str(uit / JAAR)!r}))
 print("vast", flush=True)
 time.sleep(60)
 """], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "vast"
         theirs.write_bytes(b"bezig")  # the other run is writing
-        result = cli(export(tmp_path / "in2.xlsx", doel="Anders"), uit)
+        result = cli(export(tmp_path / "in2.xlsx", target="Anders"), uit)
         assert result.exit_code == 75, result.output
         assert "er loopt al een andere run" in result.output
         assert opps(uit) == before and theirs.read_bytes() == b"bezig"  # its temp was not swept

@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.fields import AANLEIDINGEN, AFWIJKINGEN, DOMEINEN, bekend, veld
+from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, DOMEINEN, get_field, is_known
 
 from .conftest import EXAMPLE, TEMPLATE, W, docx_parts, docx_text, docx_xml, vereist_programma
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
-KOPPEN = ["1. Algemene gegevens", "2. Gegevens leerling", "3. Gegevens school", "4. Ouders/verzorgers",
+HEADERS = ["1. Algemene gegevens", "2. Gegevens leerling", "3. Gegevens school", "4. Ouders/verzorgers",
           "5. Betrokkenen", "6. Aanleiding voor het OPP", "7. Bronnen", "8. Schoolloopbaan",
           "9. Bevorderende en belemmerende factoren", "10. Onderwijs- en ondersteuningsbehoeften",
           "11. Perspectiefdeel", "12. Handelingsdeel", "Doelen", "Ondersteuning en begeleiding",
@@ -31,7 +31,7 @@ KOPPEN_LEERLING = ["Stamnummer", "Roepnaam", "Achternaam", "Geboortedatum", "Kla
                    "Afwijkingen", "Geregistreerd bij DUO", "Uitstroomprofiel"]
 
 
-def _genereer(tmp_path: Path, sheets: dict[str, list[list]]) -> Path:
+def _generate(tmp_path: Path, sheets: dict[str, list[list]]) -> Path:
     from .conftest import make_workbook
     book = make_workbook(tmp_path / "in.xlsx", sheets)
     result = CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(tmp_path / "uit"),
@@ -44,7 +44,7 @@ def _genereer(tmp_path: Path, sheets: dict[str, list[list]]) -> Path:
 def twee(tmp_path_factory) -> tuple[Path, Path]:
     """Student 1 with everything filled in, student 2 with only the required columns."""
     tmp = tmp_path_factory.mktemp("form")
-    uit = _genereer(tmp, {
+    uit = _generate(tmp, {
         "Leerlingen": [KOPPEN_LEERLING,
                        ["1", "Aisha", "Bakker", date(2013, 3, 2), "1A", "ja",
                         f"{AANLEIDINGEN[1]}; {AANLEIDINGEN[4]}", AFWIJKINGEN[2], "ja", "Arbeid"],
@@ -109,8 +109,8 @@ def test_every_tag_is_a_known_field_or_a_known_option(twee):
         assert len(tags) > 90
         for tag in tags:
             pad, _, optie = tag.partition("=")
-            assert bekend(pad), tag
-            assert not optie or optie in veld(pad).keuzes, tag
+            assert is_known(pad), tag
+            assert not optie or optie in get_field(pad).choices, tag
 
 
 def test_checkbox_state_follows_the_data(twee):
@@ -180,8 +180,8 @@ def test_word_conventions_a4_headings_header_footer_and_repeating_table_headers(
     assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
     headings = {"".join(p.itertext()): p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in root.iter(f"{W}p")
                 if p.find(f"{W}pPr/{W}pStyle") is not None}
-    for kop in KOPPEN:
-        assert headings.get(kop) in ("Heading1", "Heading2"), kop
+    for heading in HEADERS:
+        assert headings.get(heading) in ("Heading1", "Heading2"), heading
     header = docx_text(vol, "word/header1.xml")
     assert "VERTROUWELIJK" in header and "Aisha Bakker" in header and "leerlingnummer 1" in header
     footer = docx_parts(vol)["word/footer1.xml"].decode()
@@ -227,7 +227,7 @@ def test_example_opp_converts_to_a_pdf_of_several_pages_with_every_section(tmp_p
     pages = text.count("\f")
     assert pages >= 5, pages
     flat = " ".join(text.split())
-    for kop in KOPPEN:
-        assert kop in flat, kop
+    for heading in HEADERS:
+        assert heading in flat, heading
     assert f"pagina 2 van {pages}" in flat
     assert "Priya" in flat and "{{" not in flat and "{%" not in flat

@@ -24,8 +24,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from generator import reader
-from generator.reader import Cel
+from generator.read import reader
+from generator.read.reader import Cell
 
 from .conftest import EXAMPLE, ROOT
 
@@ -52,7 +52,7 @@ def _uitkomst(rows: Callable[[], Iterator]) -> tuple[list, str]:
     found = []
     try:
         for number, cells in rows():
-            found.append((number, tuple((type(c.waarde), c.waarde, c.formaat, c.formule) for c in cells)))
+            found.append((number, tuple((type(c.value), c.value, c.number_format, c.formula) for c in cells)))
     except Exception as exc:  # noqa: BLE001 - which one is part of the outcome
         return found, type(exc).__name__
     return found, ""
@@ -78,15 +78,15 @@ def _vergelijk(path: Path, snel: bool = True, onleesbaar: bool = False) -> int:
             return 0
         for ws in wb.worksheets:
             ws.reset_dimensions()
-            xml = reader._blad_xml(wb, ws)
-            formules = reader._formules_zonder_waarde(xml)
-            expected = _uitkomst(lambda: reader._xlsx_rijen(ws, formules))  # noqa: B023
-            inner = reader._blad_inhoud(xml)
+            xml = reader._sheet_xml(wb, ws)
+            formules = reader._formulas_without_value(xml)
+            expected = _uitkomst(lambda: reader._openpyxl_rows(ws, formules))  # noqa: B023
+            inner = reader._sheet_data_text(xml)
             if snel:
                 assert inner is not None, f"{path.name}/{ws.title}: niet in de vorm die de parser kent"
-                assert _verschil(_uitkomst(lambda: reader._xml_rijen(inner, wb, ws, formules)),  # noqa: B023
+                assert _verschil(_uitkomst(lambda: reader._xml_rows(inner, wb, ws, formules)),  # noqa: B023
                                  expected) == "", f"{path.name}/{ws.title}"
-            assert _verschil(_uitkomst(lambda: reader._snelle_rijen(wb, ws, xml, formules)),  # noqa: B023
+            assert _verschil(_uitkomst(lambda: reader._fast_rows(wb, ws, xml, formules)),  # noqa: B023
                              expected) == "", f"{path.name}/{ws.title}"
             count += len(expected[0])
     return count
@@ -98,13 +98,13 @@ _OPNAME = """
 import shutil, sys
 from pathlib import Path
 import pytest
-from generator import reader
-keep, original, seen = Path(sys.argv[1]), reader._lees_xlsx, []
+from generator.read import reader
+keep, original, seen = Path(sys.argv[1]), reader._read_xlsx, []
 def opname(pad, result, koppeling):
     seen.append(pad)
     shutil.copy(pad, keep / f"{len(seen):04d}-{pad.name}")
     return original(pad, result, koppeling)
-reader._lees_xlsx = opname
+reader._read_xlsx = opname
 pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[2:]])
 """
 _ANDERE_TESTS = ["tests/test_reader.py", "tests/test_validator.py", "tests/test_messy_export.py",
@@ -126,7 +126,7 @@ def test_every_workbook_the_reader_tests_build_reads_alike(tmp_path):
 
 def _snel_leesbaar(path: Path) -> bool:
     with _werkmap(path) as wb:
-        return wb is not None and all(reader._blad_inhoud(reader._blad_xml(wb, ws)) is not None
+        return wb is not None and all(reader._sheet_data_text(reader._sheet_xml(wb, ws)) is not None
                                       for ws in wb.worksheets)
 
 
@@ -213,16 +213,16 @@ def test_the_comparison_sees_a_difference(tmp_path, monkeypatch):
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
         ws.reset_dimensions()
-        expected = _uitkomst(lambda: reader._xlsx_rijen(ws, set()))
+        expected = _uitkomst(lambda: reader._openpyxl_rows(ws, set()))
     rows, error = expected
     number, cells = rows[1]
     assert cells[0] == (int, 1, "General", False)
-    assert Cel(1.0) == Cel(1) == Cel(True)  # why _uitkomst keeps the type
+    assert Cell(1.0) == Cell(1) == Cell(True)  # why _uitkomst keeps the type
     altered = (rows[:1] + [(number, ((float, 1.0, "General", False),) + cells[1:])], error)
     assert _verschil(altered, expected).startswith("rij 1")
     assert _verschil((rows[:1], error), expected) != ""
     assert _verschil((rows, "ValueError"), expected) != ""
-    monkeypatch.setattr(reader, "_xml_tekst", lambda text: text.upper())
+    monkeypatch.setattr(reader, "_xml_text", lambda text: text.upper())
     with pytest.raises(AssertionError):
         _vergelijk(book)
 
@@ -280,7 +280,7 @@ def _xlsx(path: Path, sheet: str | bytes, mac: bool = False) -> Path:
     return path
 
 
-def _blad(rows: str) -> str:
+def _write_sheet(rows: str) -> str:
     return f"{_HEAD}<sheetData>{rows}</sheetData>{_TAIL}"
 
 
@@ -334,12 +334,12 @@ _REGULAR = {
 @pytest.mark.parametrize("name", sorted(_REGULAR))
 @pytest.mark.parametrize("mac", [False, True])
 def test_regular_xml_is_read_by_the_parser_alike(tmp_path, name, mac):
-    _vergelijk(_xlsx(tmp_path / "in.xlsx", _blad(_REGULAR[name]), mac))
+    _vergelijk(_xlsx(tmp_path / "in.xlsx", _write_sheet(_REGULAR[name]), mac))
 
 
 def test_utf8_bom_and_no_declaration_are_read_by_the_parser(tmp_path):
-    _vergelijk(_xlsx(tmp_path / "a.xlsx", b"\xef\xbb\xbf" + _blad(_EXCEL).encode()))
-    _vergelijk(_xlsx(tmp_path / "b.xlsx", _blad(_EXCEL).split("\r\n", 1)[1]))
+    _vergelijk(_xlsx(tmp_path / "a.xlsx", b"\xef\xbb\xbf" + _write_sheet(_EXCEL).encode()))
+    _vergelijk(_xlsx(tmp_path / "b.xlsx", _write_sheet(_EXCEL).split("\r\n", 1)[1]))
 
 
 _ROW6 = '<row r="6"><c r="A6"><v>6</v></c></row>'
@@ -360,28 +360,28 @@ _UNKNOWN = {  # the parser stops at the unknown row and openpyxl reads on from t
     "extension_in_cell": _EXCEL + '<row r="5"><c r="A5"><v>1</v><extLst/></c></row>',
 }
 _OUTSIDE = {  # the part as a whole: openpyxl reads it from the start
-    "prefixed": _blad(_EXCEL).replace("<sheetData>", f'<x:sheetData xmlns:x="{MAIN}">').replace(
+    "prefixed": _write_sheet(_EXCEL).replace("<sheetData>", f'<x:sheetData xmlns:x="{MAIN}">').replace(
         "</sheetData>", "</x:sheetData>"),
-    "strict_namespace": _blad(_EXCEL).replace(MAIN, "http://purl.oclc.org/ooxml/spreadsheetml/main"),
-    "row_after_sheet_data": _blad(_EXCEL).replace(
+    "strict_namespace": _write_sheet(_EXCEL).replace(MAIN, "http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    "row_after_sheet_data": _write_sheet(_EXCEL).replace(
         _TAIL, f'<extLst><row r="9"><c r="A9"><v>1</v></c></row></extLst>{_TAIL}'),
-    "broken_after_rows": _blad(_EXCEL).replace(_TAIL, "<pageMargins></worksheet>"),
-    "broken_in_rows": _blad(_EXCEL + '<row r="5"><c r="A5"><v>1</v></row>'),
-    "undefined_entity": _blad(_EXCEL + '<row r="5"><c r="A5" t="str"><v>&nbsp;</v></c></row>'),
-    "doctype": _blad(_EXCEL).replace("\r\n<worksheet", "<!DOCTYPE worksheet>\r\n<worksheet"),
-    "latin1": _blad(_EXCEL).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),
-    "sheet_data_in_comment": _blad(_EXCEL).replace("<dimension", "<!-- <sheetData> --><dimension"),
+    "broken_after_rows": _write_sheet(_EXCEL).replace(_TAIL, "<pageMargins></worksheet>"),
+    "broken_in_rows": _write_sheet(_EXCEL + '<row r="5"><c r="A5"><v>1</v></row>'),
+    "undefined_entity": _write_sheet(_EXCEL + '<row r="5"><c r="A5" t="str"><v>&nbsp;</v></c></row>'),
+    "doctype": _write_sheet(_EXCEL).replace("\r\n<worksheet", "<!DOCTYPE worksheet>\r\n<worksheet"),
+    "latin1": _write_sheet(_EXCEL).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),
+    "sheet_data_in_comment": _write_sheet(_EXCEL).replace("<dimension", "<!-- <sheetData> --><dimension"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(_UNKNOWN))
 def test_unknown_xml_in_the_rows_is_read_on_by_openpyxl_alike(tmp_path, name):
-    book = _xlsx(tmp_path / "in.xlsx", _blad(_UNKNOWN[name]))
+    book = _xlsx(tmp_path / "in.xlsx", _write_sheet(_UNKNOWN[name]))
     _vergelijk(book, snel=False)
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
-        inner = reader._blad_inhoud(reader._blad_xml(wb, ws))
-        rows, error = _uitkomst(lambda: reader._xml_rijen(inner, wb, ws, set()))
+        inner = reader._sheet_data_text(reader._sheet_xml(wb, ws))
+        rows, error = _uitkomst(lambda: reader._xml_rows(inner, wb, ws, set()))
     assert error and len(rows) == 4  # the parser read the regular rows itself
 
 
@@ -390,34 +390,34 @@ def test_unknown_xml_around_the_rows_is_read_by_openpyxl(tmp_path, name):
     book = _xlsx(tmp_path / "in.xlsx", _OUTSIDE[name].encode("latin-1" if name == "latin1" else "utf-8"))
     _vergelijk(book, snel=False)
     with _werkmap(book) as wb:
-        assert reader._blad_inhoud(reader._blad_xml(wb, wb.worksheets[0])) is None
+        assert reader._sheet_data_text(reader._sheet_xml(wb, wb.worksheets[0])) is None
 
 
 def test_parser_hands_over_to_openpyxl_where_it_stopped(tmp_path, monkeypatch):
     """The rows the parser gave are not given again: openpyxl gives the rows from the unknown one on."""
-    book = _xlsx(tmp_path / "in.xlsx", _blad(_UNKNOWN["rich_text"]))
+    book = _xlsx(tmp_path / "in.xlsx", _write_sheet(_UNKNOWN["rich_text"]))
     by_openpyxl = set()
-    original = reader._xlsx_rijen
+    original = reader._openpyxl_rows
 
     def marked(ws, formules):
         for number, cells in original(ws, formules):
             by_openpyxl.add(id(cells))
             yield number, cells
-    monkeypatch.setattr(reader, "_xlsx_rijen", marked)
+    monkeypatch.setattr(reader, "_openpyxl_rows", marked)
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
         ws.reset_dimensions()
-        rows = list(reader._snelle_rijen(wb, ws, reader._blad_xml(wb, ws), set()))
+        rows = list(reader._fast_rows(wb, ws, reader._sheet_xml(wb, ws), set()))
     assert [n for n, _ in rows] == [1, 2, 3, 4, 5, 6]
     assert [id(cells) in by_openpyxl for _, cells in rows] == [False] * 4 + [True] * 2
 
 
 def test_cells_are_the_readers_cells(tmp_path):
-    book = _xlsx(tmp_path / "in.xlsx", _blad(_EXCEL))
+    book = _xlsx(tmp_path / "in.xlsx", _write_sheet(_EXCEL))
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
-        rows = list(reader._xml_rijen(reader._blad_inhoud(reader._blad_xml(wb, ws)), wb, ws, set()))
-    assert rows[1][1][:3] == (Cel(4512, "000000"), Cel(datetime(2023, 3, 15), "mm-dd-yy"),
-                              Cel(datetime(2013, 3, 2, 12), "dd-mm-yyyy"))
-    assert rows[2][1][2] == Cel(time(18), "h:mm:ss")
-    assert rows[1][1][5] == Cel(timedelta(days=1.25), "[h]:mm:ss")
+        rows = list(reader._xml_rows(reader._sheet_data_text(reader._sheet_xml(wb, ws)), wb, ws, set()))
+    assert rows[1][1][:3] == (Cell(4512, "000000"), Cell(datetime(2023, 3, 15), "mm-dd-yy"),
+                              Cell(datetime(2013, 3, 2, 12), "dd-mm-yyyy"))
+    assert rows[2][1][2] == Cell(time(18), "h:mm:ss")
+    assert rows[1][1][5] == Cell(timedelta(days=1.25), "[h]:mm:ss")

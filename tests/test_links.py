@@ -11,8 +11,8 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
-from generator import links
 from generator.cli import main
+from generator.rules import links
 
 from .conftest import LEERLING_KOPPEN, W, docx_parts, docx_text, docx_xml, leerling, make_workbook
 
@@ -126,8 +126,8 @@ def test_relative_paths_resolve_against_the_input_folder_by_default(tmp_path):
     "https://", "http://exa mple.nl\nX",
 ])
 def test_unsafe_or_broken_schemes_are_refused(vindplaats, tmp_path):
-    koppeling = links.koppel(vindplaats, tmp_path, tmp_path)
-    assert koppeling.doel == "" and koppeling.probleem
+    hyperlink = links.judge_link(vindplaats, tmp_path, tmp_path)
+    assert hyperlink.target == "" and hyperlink.problem
 
 
 @pytest.mark.parametrize("vindplaats", [
@@ -137,8 +137,8 @@ def test_unsafe_or_broken_schemes_are_refused(vindplaats, tmp_path):
 def test_paths_leaving_the_documents_folder_are_refused(vindplaats, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    koppeling = links.koppel(vindplaats, docs, tmp_path)
-    assert koppeling.doel == "" and "buiten de documentenmap" in koppeling.probleem
+    hyperlink = links.judge_link(vindplaats, docs, tmp_path)
+    assert hyperlink.target == "" and "buiten de documentenmap" in hyperlink.problem
 
 
 def test_a_symlink_out_of_the_documents_folder_is_refused(tmp_path):
@@ -146,18 +146,18 @@ def test_a_symlink_out_of_the_documents_folder_is_refused(tmp_path):
     docs.mkdir()
     (tmp_path / "geheim.docx").write_bytes(b"x")
     (docs / "link.docx").symlink_to(tmp_path / "geheim.docx")
-    assert links.koppel("link.docx", docs, tmp_path).doel == ""
+    assert links.judge_link("link.docx", docs, tmp_path).target == ""
 
 
 def test_empty_vindplaats_is_text_without_a_warning(tmp_path):
-    assert links.koppel("  ", tmp_path, tmp_path) == links.Koppeling()
+    assert links.judge_link("  ", tmp_path, tmp_path) == links.LinkDecision()
 
 
 def test_link_text_is_title_and_dutch_date():
-    assert links.linktekst("IOP rekenen", date(2026, 6, 15)) == "IOP rekenen (15 juni 2026)"
-    assert links.linktekst("IOP rekenen", None) == "IOP rekenen"
-    assert re.fullmatch(r"https://a\.nl/b%C3%A9\?q=1&r=%3Cx%3E", links.koppel("https://a.nl/bé?q=1&r=<x>",
-                                                                           None, None).doel)
+    assert links.link_text("IOP rekenen", date(2026, 6, 15)) == "IOP rekenen (15 juni 2026)"
+    assert links.link_text("IOP rekenen", None) == "IOP rekenen"
+    assert re.fullmatch(r"https://a\.nl/b%C3%A9\?q=1&r=%3Cx%3E", links.judge_link("https://a.nl/bé?q=1&r=<x>",
+                                                                           None, None).target)
 
 
 def test_documents_on_another_drive_get_an_absolute_file_link(tmp_path, monkeypatch):
@@ -168,16 +168,16 @@ def test_documents_on_another_drive_get_an_absolute_file_link(tmp_path, monkeypa
     def other_drive(path, start):
         raise ValueError("path is on mount 'S:', start on mount 'C:'")
     monkeypatch.setattr(links.os.path, "relpath", other_drive)
-    target = links.koppel("iop.docx", tmp_path, tmp_path / "uit").doel
+    target = links.judge_link("iop.docx", tmp_path, tmp_path / "uit").target
     assert target == (tmp_path / "iop.docx").resolve().as_uri()
 
 
 def test_a_documents_folder_that_does_not_exist_is_named(tmp_path):
-    koppeling = links.koppel("iop.docx", tmp_path / "bestaat-niet", tmp_path)
-    assert koppeling.doel == ""
-    assert "documentenmap" in koppeling.probleem and "bestaat niet" in koppeling.probleem
+    hyperlink = links.judge_link("iop.docx", tmp_path / "bestaat-niet", tmp_path)
+    assert hyperlink.target == ""
+    assert "documentenmap" in hyperlink.problem and "bestaat niet" in hyperlink.problem
 
 
 def test_a_web_address_without_scheme_gets_a_hint(tmp_path):
-    koppeling = links.koppel("www.lvs.example.nl/iop/4512", tmp_path, tmp_path)
-    assert koppeling.doel == "" and "https://" in koppeling.probleem
+    hyperlink = links.judge_link("www.lvs.example.nl/iop/4512", tmp_path, tmp_path)
+    assert hyperlink.target == "" and "https://" in hyperlink.problem

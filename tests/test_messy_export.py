@@ -1,5 +1,5 @@
 """A messy export written the way invoer.md's pitfalls describe: one CLI run gives every good student's
-OPP and a report naming every defect, without a traceback. Also `opp controleer` and its exit codes."""
+OPP and a report naming every defect, without a traceback. Also `opp check` and its exit codes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from generator.cli import main
 
 from .conftest import LEERLING_KOPPEN, docx_text, leerling, make_workbook
 
-KOPPEN = ["Stamnr\u00a0", " Roepnaam", "Tussenv.", "ACHTERNAAM ", "Geb. datum", "Klas", "BSN", "Ouder1",
+HEADERS = ["Stamnr\u00a0", " Roepnaam", "Tussenv.", "ACHTERNAAM ", "Geb. datum", "Klas", "BSN", "Ouder1",
           "E-mail ouder 1", "Naam ouder/verzorger 2", "Telefoon verzorger 2", "Ondersteuningsbehoefte"]
 
 
@@ -22,14 +22,14 @@ def _messy(path: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     old = wb.create_sheet("Leerlingen 2025")  # a stale copy, hidden, and first
-    old.append(KOPPEN)
+    old.append(HEADERS)
     old.append(["666", "Oud", "", "Blad", "01-01-2012", "2C"])
     old.sheet_state = "hidden"
     ws = wb.create_sheet("Export")
     ws.append(["Leerlingenoverzicht Het Lyceum"])
     ws.append(["Peildatum", "01-09-2026"])
     ws.append([])
-    ws.append(KOPPEN)
+    ws.append(HEADERS)
     rows = [
         [4512, "Aisha", "", "El Idrissi", "14-03-2013", "1B", "123456782", "M. El Idrissi", "m@example.nl",
          "K. El Idrissi", 612345678, "Rust_x000B_Structuur"],  # row 5: lost zeros (format 000000), text date
@@ -154,15 +154,15 @@ def test_report_cells_are_never_formulas(tmp_path):
         assert c.data_type != "f"
 
 
-@pytest.mark.parametrize("kop", ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "+31", "-1"])
-def test_report_quotes_text_that_looks_like_a_formula(tmp_path, kop):
-    from generator.findings import Bevinding, Ernst, Locatie
-    from generator.report import maak_rapport
+@pytest.mark.parametrize("heading", ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "+31", "-1"])
+def test_report_quotes_text_that_looks_like_a_formula(tmp_path, heading):
+    from generator.domain.findings import Finding, Location, Severity
+    from generator.write.report import build_report
     path = tmp_path / "r.xlsx"
-    path.write_bytes(maak_rapport([Bevinding(Ernst.INFO, Locatie("in.xlsx", "Leerlingen", 1, "I", kop),
+    path.write_bytes(build_report([Finding(Severity.INFO, Location("in.xlsx", "Leerlingen", 1, "I", heading),
                                              "x")]))
     cell = load_workbook(path)["Controle"]["G2"]
-    assert (cell.value, cell.data_type, cell.quotePrefix) == (kop, "s", True)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (heading, "s", True)
 
 
 def test_school_mapping_file_through_the_cli(tmp_path):

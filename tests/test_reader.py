@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from generator.errors import InvoerError
-from generator.fields import DOELEN, LEERLINGEN, OUDERS
-from generator.findings import Ernst, Locatie
-from generator.mapping import lees_koppeling
-from generator.reader import lees
+from generator.domain.errors import InputError
+from generator.domain.fields import DOELEN, LEERLINGEN, OUDERS
+from generator.domain.findings import Location, Severity
+from generator.read.mapping import read_column_mapping
+from generator.read.reader import read_exports
 
 from .conftest import LEERLING_KOPPEN, leerling, make_workbook
 
@@ -34,8 +34,8 @@ def _herschrijf(path: Path, member: str, change) -> Path:
     return path
 
 
-def _info(gelezen) -> list[tuple[Locatie, str]]:
-    return [(b.locatie, b.melding) for b in gelezen.bevindingen if b.ernst is Ernst.INFO]
+def _info(gelezen) -> list[tuple[Location, str]]:
+    return [(b.location, b.message) for b in gelezen.findings if b.severity is Severity.INFO]
 
 
 def test_styled_cell_at_the_last_row_does_not_cost_a_million_rows(tmp_path):  # P1
@@ -47,8 +47,8 @@ def test_styled_cell_at_the_last_row_does_not_cost_a_million_rows(tmp_path):  # 
     ws["A1048576"].number_format = "0.00"
     ws["B1048576"].value = " "  # whitespace only counts as blank
     wb.save(tmp_path / "in.xlsx")
-    tabel = lees([tmp_path / "in.xlsx"]).tabellen[0]
-    assert [r.nummer for r in tabel.rijen] == [2, 3]
+    tabel = read_exports([tmp_path / "in.xlsx"]).tables[0]
+    assert [r.number for r in tabel.rows] == [2, 3]
 
 
 def test_wrong_dimension_in_the_file_is_ignored(tmp_path):  # P2
@@ -56,8 +56,8 @@ def test_wrong_dimension_in_the_file_is_ignored(tmp_path):  # P2
         LEERLING_KOPPEN, *[leerling(str(n), f"R{n}", f"A{n}") for n in range(1, 6)]]})
     _herschrijf(book, "xl/worksheets/sheet1.xml",
                 lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:A1"', xml))
-    tabel = lees([book]).tabellen[0]
-    assert len(tabel.rijen) == 5 and len(tabel.kolommen) == len(LEERLING_KOPPEN)
+    tabel = read_exports([book]).tables[0]
+    assert len(tabel.rows) == 5 and len(tabel.columns) == len(LEERLING_KOPPEN)
 
 
 def test_header_found_below_title_rows_and_merged_title(tmp_path):  # P3, P10
@@ -71,10 +71,10 @@ def test_header_found_below_title_rows_and_merged_title(tmp_path):  # P3, P10
     ws.append(LEERLING_KOPPEN)
     ws.append(leerling("1", "Aisha", "El Idrissi"))
     wb.save(tmp_path / "in.xlsx")
-    gelezen = lees([tmp_path / "in.xlsx"])
-    tabel = gelezen.tabellen[0]
-    assert (tabel.soort, tabel.kop_rij, [r.nummer for r in tabel.rijen]) == (LEERLINGEN, 4, [5])
-    assert (Locatie("in.xlsx", "Export 2026", 4),
+    gelezen = read_exports([tmp_path / "in.xlsx"])
+    tabel = gelezen.tables[0]
+    assert (tabel.soort, tabel.header_row, [r.number for r in tabel.rows]) == (LEERLINGEN, 4, [5])
+    assert (Location("in.xlsx", "Export 2026", 4),
             "kolomkoppen gevonden in rij 4; rijen erboven overgeslagen") in _info(gelezen)
 
 
@@ -82,11 +82,11 @@ def test_header_noise_and_system_aliases_map_to_fields(tmp_path):  # P4
     koppen = ["Stamnr.\u00a0", "  ROEPNAAM ", "Tussenv.", "Achter\u200bnaam", "Geb.datum", "Stamgroep",
               "Klassenmentor 1", "Inschrijfdatum"]
     book = make_workbook(tmp_path / "in.xlsx", {"Blad1": [koppen, leerling("1", "Aisha", "El Idrissi")]})
-    tabel = lees([book]).tabellen[0]
-    assert [k.veld.pad for k in tabel.kolommen] == [
+    tabel = read_exports([book]).tables[0]
+    assert [k.field.pad for k in tabel.columns] == [
         "leerling.leerlingnummer", "leerling.roepnaam", "leerling.tussenvoegsel", "leerling.achternaam",
         "leerling.geboortedatum", "leerling.klas", "leerling.mentor", "leerling.datum_inschrijving"]
-    assert tabel.kolommen[0].kop == "Stamnr."  # the header as the user sees it, without the NBSP
+    assert tabel.columns[0].heading == "Stamnr."  # the header as the user sees it, without the NBSP
 
 
 @pytest.mark.parametrize("koppen", [
@@ -96,16 +96,16 @@ def test_header_noise_and_system_aliases_map_to_fields(tmp_path):  # P4
 ])
 def test_each_system_export_is_recognised(tmp_path, koppen):
     book = make_workbook(tmp_path / "in.xlsx", {"Sheet1": [koppen, ["1", "A", "", "B", "01-01-2013", "1A"]]})
-    tabel = lees([book]).tabellen[0]
-    assert tabel.soort is LEERLINGEN and all(k.veld for k in tabel.kolommen)
+    tabel = read_exports([book]).tables[0]
+    assert tabel.soort is LEERLINGEN and all(k.field for k in tabel.columns)
 
 
 def test_unknown_sheet_is_reported_and_skipped(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx",
                          {"Leerlingen": [LEERLING_KOPPEN], "Notities": [["Wat", "Wanneer"]]})
-    gelezen = lees([book])
-    assert [t.blad for t in gelezen.tabellen] == ["Leerlingen"]
-    assert (Locatie("in.xlsx", "Notities"),
+    gelezen = read_exports([book])
+    assert [t.blad for t in gelezen.tables] == ["Leerlingen"]
+    assert (Location("in.xlsx", "Notities"),
             "niet herkend (geen bekende kolomkoppen); overgeslagen") in _info(gelezen)
 
 
@@ -115,7 +115,7 @@ def test_sheet_kind_from_headers_not_position(tmp_path):  # P11: never by index
         "Blad1": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi")],
         "Contactpersonen": [["Stamnummer", "Naam", "Relatie"], ["1", "M. El Idrissi", "moeder"]],
     })
-    assert [(t.blad, t.soort) for t in lees([book]).tabellen] == [
+    assert [(t.blad, t.soort) for t in read_exports([book]).tables] == [
         ("Blad3", DOELEN), ("Blad1", LEERLINGEN), ("Contactpersonen", OUDERS)]
 
 
@@ -123,9 +123,9 @@ def test_hidden_sheets_are_skipped_with_an_info_finding(tmp_path):  # P11
     book = make_workbook(tmp_path / "in.xlsx", {
         "Leerlingen oud": [LEERLING_KOPPEN, leerling("9", "Oud", "Blad")],
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi")]}, hidden=("Leerlingen oud",))
-    gelezen = lees([book])
-    assert [t.blad for t in gelezen.tabellen] == ["Leerlingen"]
-    assert (Locatie("in.xlsx", "Leerlingen oud"), "verborgen blad overgeslagen") in _info(gelezen)
+    gelezen = read_exports([book])
+    assert [t.blad for t in gelezen.tables] == ["Leerlingen"]
+    assert (Location("in.xlsx", "Leerlingen oud"), "verborgen blad overgeslagen") in _info(gelezen)
 
 
 def test_very_hidden_sheet_is_skipped_too(tmp_path):
@@ -137,17 +137,17 @@ def test_very_hidden_sheet_is_skipped_too(tmp_path):
     old.append(LEERLING_KOPPEN)
     old.sheet_state = "veryHidden"
     wb.save(tmp_path / "in.xlsx")
-    assert [t.blad for t in lees([tmp_path / "in.xlsx"]).tabellen] == ["Leerlingen"]
+    assert [t.blad for t in read_exports([tmp_path / "in.xlsx"]).tables] == ["Leerlingen"]
 
 
 def test_formula_without_stored_value_is_marked(tmp_path):  # P9
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [
         LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi"),
         ["2", "Bram", "", "=UPPER(D2)", date(2013, 1, 1), "1A"]]})
-    tabel = lees([book]).tabellen[0]
-    cells = tabel.rijen[1].cellen
-    assert cells[3].formule and cells[3].waarde is None
-    assert not any(c.formule for c in tabel.rijen[0].cellen)
+    tabel = read_exports([book]).tables[0]
+    cells = tabel.rows[1].cells
+    assert cells[3].formula and cells[3].value is None
+    assert not any(c.formula for c in tabel.rows[0].cells)
 
 
 def test_formula_with_stored_value_reads_the_value(tmp_path):
@@ -155,8 +155,8 @@ def test_formula_with_stored_value_reads_the_value(tmp_path):
     _herschrijf(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
         rb'<c r="D2"([^>]*)t="inlineStr"><is><t>X</t></is></c>',
         rb'<c r="D2"\1t="str"><f>UPPER("El Idrissi")</f><v>EL IDRISSI</v></c>', xml))
-    cel = lees([book]).tabellen[0].rijen[0].cellen[3]
-    assert (cel.waarde, cel.formule) == ("EL IDRISSI", False)
+    cel = read_exports([book]).tables[0].rows[0].cells[3]
+    assert (cel.value, cel.formula) == ("EL IDRISSI", False)
 
 
 def test_inline_and_shared_strings_read_alike(tmp_path):  # P18
@@ -179,7 +179,7 @@ def test_inline_and_shared_strings_read_alike(tmp_path):  # P18
         b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
         b'ContentType="application/vnd.openxmlformats-'
         b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
-    assert lees([book]).tabellen[0].rijen[0].cellen[1].waarde == "Aisha"
+    assert read_exports([book]).tables[0].rows[0].cells[1].value == "Aisha"
 
 
 def test_number_format_travels_with_the_value(tmp_path):  # P7
@@ -190,15 +190,15 @@ def test_number_format_travels_with_the_value(tmp_path):  # P7
     ws.append(leerling(4512, "Aisha", "El Idrissi"))
     ws["A2"].number_format = "000000"
     wb.save(tmp_path / "in.xlsx")
-    cel = lees([tmp_path / "in.xlsx"]).tabellen[0].rijen[0].cellen[0]
-    assert (cel.waarde, cel.formaat) == (4512, "000000")
+    cel = read_exports([tmp_path / "in.xlsx"]).tables[0].rows[0].cells[0]
+    assert (cel.value, cel.number_format) == (4512, "000000")
 
 
 def test_old_xls_is_refused_with_a_clear_message(tmp_path):  # P13
     path = tmp_path / "export.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
-    with pytest.raises(InvoerError) as exc:
-        lees([path])
+    with pytest.raises(InputError) as exc:
+        read_exports([path])
     assert str(exc.value) == ("export.xls: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
                               "bestand. Open het in Excel en sla het op als Excel-werkmap (.xlsx).")
     assert exc.value.exit_code == 66
@@ -207,21 +207,21 @@ def test_old_xls_is_refused_with_a_clear_message(tmp_path):  # P13
 def test_html_disguised_as_xls_is_refused(tmp_path):  # P13
     path = tmp_path / "export.xls"
     path.write_text("<html><table><tr><td>Stamnummer</td></tr></table></html>")
-    with pytest.raises(InvoerError, match="geen Excel-werkmap"):
-        lees([path])
+    with pytest.raises(InputError, match="geen Excel-werkmap"):
+        read_exports([path])
 
 
 def test_missing_and_damaged_files_are_refused(tmp_path):
-    with pytest.raises(InvoerError, match="bestand niet gevonden"):
-        lees([tmp_path / "weg.xlsx"])
+    with pytest.raises(InputError, match="bestand niet gevonden"):
+        read_exports([tmp_path / "weg.xlsx"])
     (tmp_path / "kapot.xlsx").write_bytes(b"PK\x03\x04 kapot")
-    with pytest.raises(InvoerError, match="beschadigd"):
-        lees([tmp_path / "kapot.xlsx"])
+    with pytest.raises(InputError, match="beschadigd"):
+        read_exports([tmp_path / "kapot.xlsx"])
 
 
 def test_workbook_is_closed_after_reading(tmp_path):  # P14
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")]})
-    lees([book])
+    read_exports([book])
     fds = Path("/proc/self/fd")
     if fds.is_dir():
         assert not [p for p in fds.iterdir() if _target(p) == str(book)]
@@ -246,16 +246,16 @@ def test_billion_laughs_is_refused(tmp_path):  # P15
             + b']>')
     _herschrijf(book, "xl/workbook.xml", lambda xml: bomb + re.sub(rb"^<\?xml[^>]*\?>", b"", xml).replace(
         b"<sheets>", b"<sheets>&lol9;", 1))
-    with pytest.raises(InvoerError, match="kan het bestand niet lezen"):
-        lees([book])
+    with pytest.raises(InputError, match="kan het bestand niet lezen"):
+        read_exports([book])
 
 
 def test_zip_bomb_is_refused_before_parsing(tmp_path):  # P16
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [LEERLING_KOPPEN]})
     with zipfile.ZipFile(book, "a", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/media/opvulling.bin", b"\0" * (20 * 2**20))  # ratio ~1000:1
-    with pytest.raises(InvoerError) as exc:
-        lees([book])
+    with pytest.raises(InputError) as exc:
+        read_exports([book])
     assert str(exc.value) == ("in.xlsx: het bestand pakt uit tot een onredelijke grootte; "
                               "het wordt niet geopend")
 
@@ -267,8 +267,8 @@ def test_openpyxl_warnings_do_not_reach_the_user(tmp_path):  # P17
                 b'openxmlformats.org/spreadsheetml/2006/main"/>')  # openpyxl: "contains no stylesheet"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        gelezen = lees([book])
-    assert len(gelezen.tabellen[0].rijen) == 1
+        gelezen = read_exports([book])
+    assert len(gelezen.tables[0].rows) == 1
     assert not [w for w in caught if "openpyxl" in str(w.filename)]
 
 
@@ -276,7 +276,7 @@ def test_wide_guardian_columns_are_recognised(tmp_path):
     koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2",
                                 "Telefoon verzorger 2", "Ouder1"]
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [koppen]})
-    wide = [(k.letter, k.ouder, k.veld.pad) for k in lees([book]).tabellen[0].kolommen if k.ouder]
+    wide = [(k.letter, k.ouder, k.field.pad) for k in read_exports([book]).tables[0].columns if k.ouder]
     assert wide == [("I", 1, "ouder.naam"), ("J", 1, "ouder.email"), ("K", 2, "ouder.naam"),
                     ("L", 2, "ouder.telefoon"), ("M", 1, "ouder.naam")]
 
@@ -288,10 +288,10 @@ def test_school_mapping_file_adds_column_and_sheet_names(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx", {
         "Lijst": [["Lln ID", "Roepnaam", "Achternaam"], ["1", "A", "B"]],
         "Zorg": [["Lln ID", "Zorgdoel"], ["1", "Plannen"]]})
-    gelezen = lees([book], lees_koppeling(mapping))
-    assert [(t.soort, t.kolommen[0].veld.pad) for t in gelezen.tabellen] == [
+    gelezen = read_exports([book], read_column_mapping(mapping))
+    assert [(t.soort, t.columns[0].field.pad) for t in gelezen.tables] == [
         (LEERLINGEN, "leerling.leerlingnummer"), (DOELEN, "doel.leerlingnummer")]
-    assert lees([book]).tabellen[0].kolommen[0].veld is None  # without the mapping file: unknown
+    assert read_exports([book]).tables[0].columns[0].field is None  # without the mapping file: unknown
 
 
 @pytest.mark.parametrize("text, message", [
@@ -304,8 +304,8 @@ def test_school_mapping_file_adds_column_and_sheet_names(tmp_path):
 def test_wrong_mapping_file_says_what_is_wrong(tmp_path, text, message):
     mapping = tmp_path / "kolommen.toml"
     mapping.write_text(text, encoding="utf-8")
-    with pytest.raises(InvoerError) as exc:
-        lees_koppeling(mapping)
+    with pytest.raises(InputError) as exc:
+        read_column_mapping(mapping)
     assert message in str(exc.value) and str(exc.value).startswith(str(mapping))
 
 
@@ -322,15 +322,15 @@ def test_read_accepts_a_workbook_in_memory_written_by_excel_style_writer(tmp_pat
     out = io.BytesIO()
     wb.save(out)
     (tmp_path / "in.xlsx").write_bytes(out.getvalue())
-    assert [r.nummer for r in lees([tmp_path / "in.xlsx"]).tabellen[0].rijen] == [2, 13]
+    assert [r.number for r in read_exports([tmp_path / "in.xlsx"]).tables[0].rows] == [2, 13]
 
 
 def test_broken_sheet_xml_is_a_clear_error_not_a_traceback(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")]})
     _herschrijf(book, "xl/worksheets/sheet1.xml",
                 lambda xml: xml.replace(b"</sheetData>", b"<row><c></sheetData>"))
-    with pytest.raises(InvoerError) as exc:
-        lees([book])
+    with pytest.raises(InputError) as exc:
+        read_exports([book])
     assert str(exc.value).startswith("in.xlsx, blad 'Leerlingen': het blad is beschadigd")
 
 
@@ -342,9 +342,9 @@ def test_hidden_rows_are_read_and_mentioned(tmp_path):  # P11
         ws.append(row)
     ws.row_dimensions[3].hidden = True
     wb.save(tmp_path / "in.xlsx")
-    gelezen = lees([tmp_path / "in.xlsx"])
-    assert [r.nummer for r in gelezen.tabellen[0].rijen] == [2, 3, 4]
-    assert (Locatie("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3") in _info(gelezen)
+    gelezen = read_exports([tmp_path / "in.xlsx"])
+    assert [r.number for r in gelezen.tables[0].rows] == [2, 3, 4]
+    assert (Location("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3") in _info(gelezen)
 
 
 @pytest.mark.parametrize("snel", [True, False])
@@ -352,7 +352,7 @@ def test_row_with_empty_first_column_is_read_not_called_damaged(tmp_path, monkey
     """A title in B1 or a student without a number in column A: openpyxl starts such a row with an empty
     cell that has no row number. Both ways of reading (the sheet XML, openpyxl itself) give the row."""
     if not snel:
-        monkeypatch.setattr("generator.reader._blad_inhoud", lambda data: None)
+        monkeypatch.setattr("generator.read.reader._sheet_data_text", lambda data: None)
     wb = Workbook()
     ws = wb.active
     ws.title = "Leerlingen"
@@ -361,6 +361,6 @@ def test_row_with_empty_first_column_is_read_not_called_damaged(tmp_path, monkey
     ws.append(leerling("1", "Aisha", "El Idrissi"))
     ws.append([None, "Bram", None, "Berg", date(2013, 1, 1), "1A"])
     wb.save(tmp_path / "in.xlsx")
-    tabel = lees([tmp_path / "in.xlsx"]).tabellen[0]
-    assert (tabel.kop_rij, [r.nummer for r in tabel.rijen]) == (2, [3, 4])
-    assert [c.waarde for c in tabel.rijen[1].cellen[:4]] == [None, "Bram", None, "Berg"]
+    tabel = read_exports([tmp_path / "in.xlsx"]).tables[0]
+    assert (tabel.header_row, [r.number for r in tabel.rows]) == (2, [3, 4])
+    assert [c.value for c in tabel.rows[1].cells[:4]] == [None, "Bram", None, "Berg"]

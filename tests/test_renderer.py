@@ -13,9 +13,9 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from generator import pipeline
-from generator.context import bouw_context
-from generator.errors import RenderError
-from generator.renderer import Sjabloon, _controleer_xml, maak_omgeving
+from generator.domain.errors import RenderError
+from generator.form.context import build_context
+from generator.form.renderer import CompiledTemplate, check_xml, make_environment
 
 from .conftest import EXAMPLE, NS, TEMPLATE, W
 
@@ -28,7 +28,7 @@ def docxtpl_render(ctx: dict) -> bytes:
     """docxtpl the usual way, with the same sandboxed env and context; plus the hyperlink
     relationships the context asks for (docxtpl itself adds those through RichText only)."""
     tpl = DocxTemplate(str(TEMPLATE))
-    tpl.render(ctx, jinja_env=maak_omgeving())
+    tpl.render(ctx, jinja_env=make_environment())
     for rel in ctx.get("relaties") or ():
         tpl.docx.part.rels.add_relationship(RT.HYPERLINK, rel["doel"], rel["rid"], is_external=True)
     out = io.BytesIO()
@@ -38,13 +38,13 @@ def docxtpl_render(ctx: dict) -> bytes:
 
 @pytest.fixture(scope="module")
 def contexts() -> list[dict]:
-    checked = pipeline.controleer([EXAMPLE], VANDAAG)
-    return [bouw_context(opp, "2026-2027", VANDAAG) for opp in checked.opps]
+    checked = pipeline.check([EXAMPLE], VANDAAG)
+    return [build_context(opp, "2026-2027", VANDAAG) for opp in checked.opps]
 
 
 @pytest.fixture(scope="module")
-def sjabloon() -> Sjabloon:
-    return Sjabloon(TEMPLATE)
+def template() -> CompiledTemplate:
+    return CompiledTemplate(TEMPLATE)
 
 
 def _part(data: bytes, name: str) -> etree._Element:
@@ -84,10 +84,10 @@ def _templated_parts(data: bytes) -> list[str]:
         return [n for n in zf.namelist() if n.startswith(("word/header", "word/footer"))]
 
 
-def test_example_export_renders_as_docxtpl_does(contexts, sjabloon):
+def test_example_export_renders_as_docxtpl_does(contexts, template):
     assert len(contexts) >= 40
     for ctx in contexts:
-        ours, theirs = sjabloon.maak(ctx), docxtpl_render(ctx)
+        ours, theirs = template.render(ctx), docxtpl_render(ctx)
         nr = ctx["leerling"]["leerlingnummer"]
         a, b = _part(ours, "word/document.xml"), _part(theirs, "word/document.xml")
         assert _paragraphs(a) == _paragraphs(b), nr
@@ -100,16 +100,16 @@ def test_example_export_renders_as_docxtpl_does(contexts, sjabloon):
             assert _normalised(_part(ours, name)) == _normalised(_part(theirs, name)), (nr, name)
 
 
-def test_line_breaks_and_tabs_in_values_come_out_as_docxtpl_makes_them(contexts, sjabloon):
+def test_line_breaks_and_tabs_in_values_come_out_as_docxtpl_makes_them(contexts, template):
     """docxtpl turns a newline or tab inside a text into w:br / w:tab; the fast path does so only
     where such a character occurs, with the same result."""
     ctx = copy.deepcopy(contexts[0])
     for key, value in ctx["leerling"].items():
         if isinstance(value, str) and value:
             ctx["leerling"][key] = f"{value}\nregel twee\tna een tab"
-    for doel in ctx["doelen"]:
-        doel["omschrijving"] += "\nen verder"
-    ours, theirs = sjabloon.maak(ctx), docxtpl_render(ctx)
+    for target in ctx["doelen"]:
+        target["omschrijving"] += "\nen verder"
+    ours, theirs = template.render(ctx), docxtpl_render(ctx)
     a, b = _part(ours, "word/document.xml"), _part(theirs, "word/document.xml")
     assert list(a.iter(f"{W}br")) and list(a.iter(f"{W}tab"))  # the case is really exercised
     assert _normalised(a) == _normalised(b)
@@ -117,26 +117,26 @@ def test_line_breaks_and_tabs_in_values_come_out_as_docxtpl_makes_them(contexts,
         assert _normalised(_part(ours, name)) == _normalised(_part(theirs, name)), name
 
 
-def test_the_comparison_sees_a_difference(contexts, sjabloon):
+def test_the_comparison_sees_a_difference(contexts, template):
     """Guards the test above: a different student's data must not compare equal."""
     one, other = contexts[0], contexts[1]
-    ours, theirs = sjabloon.maak(one), docxtpl_render(other)
+    ours, theirs = template.render(one), docxtpl_render(other)
     assert _paragraphs(_part(ours, "word/document.xml")) != _paragraphs(_part(theirs, "word/document.xml"))
 
 
-def test_example_has_links_and_repeated_rows_and_controls(contexts, sjabloon):
+def test_example_has_links_and_repeated_rows_and_controls(contexts, template):
     """The equality above is only worth something if the export exercises what could go wrong."""
     with_links = [c for c in contexts if c["relaties"]]
     assert with_links
-    data = sjabloon.maak(with_links[0])
+    data = template.render(with_links[0])
     assert _links(data) == [r["doel"] for r in with_links[0]["relaties"]][:len(_links(data))] and _links(data)
     assert len({len(c["doelen"]) for c in contexts}) > 1
     assert list(_part(data, "word/document.xml").iter(f"{W}sdt"))
 
 
-def test_the_zip_is_valid_deterministic_and_keeps_unchanged_members_as_they_are(contexts, sjabloon):
-    data = sjabloon.maak(contexts[0])
-    assert data == Sjabloon(TEMPLATE).maak(contexts[0])
+def test_the_zip_is_valid_deterministic_and_keeps_unchanged_members_as_they_are(contexts, template):
+    data = template.render(contexts[0])
+    assert data == CompiledTemplate(TEMPLATE).render(contexts[0])
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(TEMPLATE) as tf:
         assert zf.testzip() is None
         assert zf.namelist() == tf.namelist()
@@ -162,19 +162,19 @@ def test_the_xml_check_refuses_what_a_tree_parser_refuses(xml):
     with pytest.raises(etree.XMLSyntaxError):
         etree.fromstring(xml)
     with pytest.raises(RenderError, match="geen geldige XML"):
-        _controleer_xml("word/document.xml", xml)
+        check_xml("word/document.xml", xml)
 
 
-def test_the_xml_check_accepts_every_rendered_part(contexts, sjabloon):
+def test_the_xml_check_accepts_every_rendered_part(contexts, template):
     for ctx in contexts[:5]:
-        for name, data in sjabloon.render_parts(ctx).items():
-            _controleer_xml(name, data)  # raises if not
+        for name, data in template.render_parts(ctx).items():
+            check_xml(name, data)  # raises if not
 
 
-def test_content_control_ids_are_unique_in_each_part(contexts, sjabloon):
+def test_content_control_ids_are_unique_in_each_part(contexts, template):
     """Word refuses duplicate w:id values among content controls; repeated rows repeat controls."""
     ctx = max(contexts, key=lambda c: len(c["doelen"]))
-    data = sjabloon.maak(ctx)
+    data = template.render(ctx)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name in _templated_parts(data) + ["word/document.xml"]:
             ids = [el.get(f"{W}val") for el in etree.fromstring(zf.read(name)).iter(f"{W}id")]

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from generator import pipeline
 from generator.cli import main
-from generator.manifest import MANIFEST, sha256
-from generator.register import NAAM as REGISTER
-from generator.writer import Uitkomst, bewaar_kopie
+from generator.write.manifest import MANIFEST, sha256
+from generator.write.register import FILE_NAME as REGISTER
+from generator.write.writer import Outcome, keep_copy
 
 from .conftest import LEERLING_KOPPEN, TEMPLATE, docx_text, leerling, make_workbook
 
@@ -36,9 +36,9 @@ def export(path: Path, mentor3: str = "mw. Test", doel2: str = "Leest groep 6-ni
     })
 
 
-def genereer(book: Path, uit: Path, template: Path = TEMPLATE, **opties) -> pipeline.Resultaat:
-    inst = pipeline.Instellingen([book], template, uit, JAAR, date(2026, 10, 1), **opties)
-    return pipeline.genereer(inst)
+def generate(book: Path, uit: Path, template: Path = TEMPLATE, **opties) -> pipeline.RunResult:
+    settings = pipeline.Settings([book], template, uit, JAAR, date(2026, 10, 1), **opties)
+    return pipeline.generate(settings)
 
 
 def cli(book: Path, uit: Path, *extra: str):
@@ -80,8 +80,8 @@ def edit_one_byte(path: Path) -> None:
 
 def test_scenario_edits_survive_conflict_goes_beside_update_keeps_backup_and_third_run_is_idle(tmp_path):
     uit = tmp_path / "uit"
-    first = genereer(export(tmp_path / "in.xlsx"), uit)
-    assert set(first.per_leerling.values()) == {Uitkomst.NIEUW}
+    first = generate(export(tmp_path / "in.xlsx"), uit)
+    assert set(first.per_leerling.values()) == {Outcome.NEW}
     old3 = opp(uit, "3").read_bytes()
 
     edit_with_python_docx(opp(uit, "1"), "Aangevuld door de secretaresse")
@@ -101,43 +101,43 @@ def test_scenario_edits_survive_conflict_goes_beside_update_keeps_backup_and_thi
     for phrase in ("1 OPP's geschreven", "1 bijgewerkt", "1 bewerkt en niet "
                    "overschreven", "1 conflict"):
         assert phrase in result.output
-    assert register_status(uit) == {"1": Uitkomst.BEWERKT.value, "2": Uitkomst.CONFLICT.value,
-                                    "3": Uitkomst.BIJGEWERKT.value, "4": Uitkomst.NIEUW.value}
+    assert register_status(uit) == {"1": Outcome.EDITED.value, "2": Outcome.CONFLICT.value,
+                                    "3": Outcome.UPDATED.value, "4": Outcome.NEW.value}
 
     before = snapshot(uit)
-    third = genereer(book, uit)
+    third = generate(book, uit)
     assert snapshot(uit) == before  # nothing written, not even the manifest
-    assert third.per_leerling == {"1": Uitkomst.BEWERKT, "2": Uitkomst.CONFLICT,
-                                  "3": Uitkomst.ONGEWIJZIGD, "4": Uitkomst.ONGEWIJZIGD}
+    assert third.per_leerling == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
+                                  "3": Outcome.UNCHANGED, "4": Outcome.UNCHANGED}
     assert third.extra["2"] == opp(uit, "2", " (nieuw)")
 
 
 def test_second_result_names_every_outcome_and_extra_file(tmp_path):
     uit = tmp_path / "uit"
-    genereer(export(tmp_path / "in.xlsx"), uit)
+    generate(export(tmp_path / "in.xlsx"), uit)
     edit_with_python_docx(opp(uit, "1"), "x")
     edit_one_byte(opp(uit, "2"))
-    result = genereer(export(tmp_path / "in2.xlsx", mentor3="dhr. Nieuw", doel2="Anders", extra=True), uit)
-    assert result.per_leerling == {"1": Uitkomst.BEWERKT, "2": Uitkomst.CONFLICT,
-                                   "3": Uitkomst.BIJGEWERKT, "4": Uitkomst.NIEUW}
+    result = generate(export(tmp_path / "in2.xlsx", mentor3="dhr. Nieuw", doel2="Anders", extra=True), uit)
+    assert result.per_leerling == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
+                                   "3": Outcome.UPDATED, "4": Outcome.NEW}
     assert result.extra == {"2": opp(uit, "2", " (nieuw)"), "3": opp(uit, "3", " (vorige)")}
-    assert Uitkomst.CONFLICT.value.startswith("conflict")  # the register shows the Dutch value
+    assert Outcome.CONFLICT.value.startswith("conflict")  # the register shows the Dutch value
 
 
 def test_unchanged_input_and_file_are_left_alone_even_on_another_day(tmp_path):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
-    genereer(book, uit)
+    generate(book, uit)
     before = snapshot(uit)
-    inst = pipeline.Instellingen([book], TEMPLATE, uit, JAAR, date(2026, 12, 24))  # other 'vandaag'
-    result = pipeline.genereer(inst)
-    assert set(result.per_leerling.values()) == {Uitkomst.ONGEWIJZIGD}
+    settings = pipeline.Settings([book], TEMPLATE, uit, JAAR, date(2026, 12, 24))  # other 'vandaag'
+    result = pipeline.generate(settings)
+    assert set(result.per_leerling.values()) == {Outcome.UNCHANGED}
     assert {k: v for k, v in snapshot(uit).items() if k.endswith(".docx")} == \
         {k: v for k, v in before.items() if k.endswith(".docx")}
 
 
 def test_template_change_updates_untouched_files_and_puts_new_version_beside_edited(tmp_path):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
-    genereer(book, uit)
+    generate(book, uit)
     edit_with_python_docx(opp(uit, "1"), "bewerkt")
     edited = opp(uit, "1").read_bytes()
     old2 = opp(uit, "2").read_bytes()
@@ -148,29 +148,29 @@ def test_template_change_updates_untouched_files_and_puts_new_version_beside_edi
             if info.filename == "docProps/app.xml":
                 data = data.replace(b"</Properties>", b"<Company>Test</Company></Properties>")
             dst.writestr(info, data)
-    result = genereer(book, uit, other_template)
-    assert result.per_leerling == {"1": Uitkomst.CONFLICT, "2": Uitkomst.BIJGEWERKT,
-                                   "3": Uitkomst.BIJGEWERKT}
+    result = generate(book, uit, other_template)
+    assert result.per_leerling == {"1": Outcome.CONFLICT, "2": Outcome.UPDATED,
+                                   "3": Outcome.UPDATED}
     assert opp(uit, "1").read_bytes() == edited
     assert opp(uit, "2", " (vorige)").read_bytes() == old2
     assert b"<Company>Test</Company>" in zipfile.ZipFile(opp(uit, "2")).read("docProps/app.xml")
 
 
-@pytest.mark.parametrize("werkers", [1, 2])
-def test_a_template_changed_in_place_between_two_runs_in_one_process_is_compiled_anew(tmp_path, werkers):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_template_changed_in_place_between_two_runs_in_one_process_is_compiled_anew(tmp_path, workers):
     """A compiled template lives for one run: a library user who edits the template file and runs
     again in the same process gets the new one."""
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
     template = tmp_path / "sjabloon.docx"
     template.write_bytes(TEMPLATE.read_bytes())
-    genereer(book, uit, template, werkers=werkers)
+    generate(book, uit, template, workers=workers)
     with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(template, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "word/document.xml":
                 data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>Tweede versie</w:t></w:r></w:p></w:body>")
             dst.writestr(info, data)
-    genereer(book, uit, template, werkers=werkers)
+    generate(book, uit, template, workers=workers)
     assert "Tweede versie" in docx_text(opp(uit, "2"))
 
 
@@ -179,28 +179,28 @@ def test_file_without_manifest_entry_is_never_overwritten(tmp_path):
     foreign = opp(uit, "1")
     foreign.parent.mkdir(parents=True)
     foreign.write_bytes(b"someone else's document")
-    result = genereer(book, uit)
-    assert result.per_leerling["1"] is Uitkomst.CONFLICT
+    result = generate(book, uit)
+    assert result.per_leerling["1"] is Outcome.CONFLICT
     assert foreign.read_bytes() == b"someone else's document"
     assert "Anna" in docx_text(opp(uit, "1", " (nieuw)"))
 
 
 def test_lost_or_corrupt_manifest_never_costs_an_edit(tmp_path):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
-    genereer(book, uit)
+    generate(book, uit)
     edit_one_byte(opp(uit, "1"))
     edited = opp(uit, "1").read_bytes()
     (uit / JAAR / MANIFEST).write_text("{ kapot", encoding="utf-8")
-    result = genereer(book, uit)
+    result = generate(book, uit)
     assert opp(uit, "1").read_bytes() == edited
-    assert result.per_leerling == {"1": Uitkomst.CONFLICT, "2": Uitkomst.ONGEWIJZIGD,
-                                   "3": Uitkomst.ONGEWIJZIGD}  # identical bytes are recognised as ours
+    assert result.per_leerling == {"1": Outcome.CONFLICT, "2": Outcome.UNCHANGED,
+                                   "3": Outcome.UNCHANGED}  # identical bytes are recognised as ours
     json.loads((uit / JAAR / MANIFEST).read_text(encoding="utf-8"))  # rebuilt
 
 
 def test_edited_file_with_unchanged_input_is_just_reported(tmp_path):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
-    genereer(book, uit)
+    generate(book, uit)
     edit_with_python_docx(opp(uit, "2"), "bewerkt")
     result = cli(book, uit)
     assert result.exit_code == 0, result.output  # an edit is normal, not an error
@@ -210,36 +210,36 @@ def test_edited_file_with_unchanged_input_is_just_reported(tmp_path):
 
 def test_deleting_the_new_version_resolves_the_conflict(tmp_path):
     uit = tmp_path / "uit"
-    genereer(export(tmp_path / "in.xlsx"), uit)
+    generate(export(tmp_path / "in.xlsx"), uit)
     edit_one_byte(opp(uit, "2"))
     book2 = export(tmp_path / "in2.xlsx", doel2="Nieuw doel")
-    assert genereer(book2, uit).per_leerling["2"] is Uitkomst.CONFLICT
+    assert generate(book2, uit).per_leerling["2"] is Outcome.CONFLICT
     opp(uit, "2", " (nieuw)").unlink()  # the secretary merged it by hand
-    assert genereer(book2, uit).per_leerling["2"] is Uitkomst.BEWERKT
+    assert generate(book2, uit).per_leerling["2"] is Outcome.EDITED
     assert not opp(uit, "2", " (nieuw)").exists()
     book3 = export(tmp_path / "in3.xlsx", doel2="Nog een ander doel")
-    assert genereer(book3, uit).per_leerling["2"] is Uitkomst.CONFLICT  # a later change is offered again
+    assert generate(book3, uit).per_leerling["2"] is Outcome.CONFLICT  # a later change is offered again
     assert "Nog een ander doel" in docx_text(opp(uit, "2", " (nieuw)"))
 
 
 def test_untouched_new_version_follows_later_input_changes_but_an_edited_one_stays(tmp_path):
     uit = tmp_path / "uit"
-    genereer(export(tmp_path / "in.xlsx"), uit)
+    generate(export(tmp_path / "in.xlsx"), uit)
     edit_one_byte(opp(uit, "2"))
-    genereer(export(tmp_path / "in2.xlsx", doel2="Versie twee"), uit)
-    genereer(export(tmp_path / "in3.xlsx", doel2="Versie drie"), uit)
-    naast = opp(uit, "2", " (nieuw)")
-    assert "Versie drie" in docx_text(naast)
-    edit_one_byte(naast)
-    edited = naast.read_bytes()
-    result = genereer(export(tmp_path / "in4.xlsx", doel2="Versie vier"), uit)
-    assert result.per_leerling["2"] is Uitkomst.CONFLICT
-    assert naast.read_bytes() == edited
+    generate(export(tmp_path / "in2.xlsx", doel2="Versie twee"), uit)
+    generate(export(tmp_path / "in3.xlsx", doel2="Versie drie"), uit)
+    beside = opp(uit, "2", " (nieuw)")
+    assert "Versie drie" in docx_text(beside)
+    edit_one_byte(beside)
+    edited = beside.read_bytes()
+    result = generate(export(tmp_path / "in4.xlsx", doel2="Versie vier"), uit)
+    assert result.per_leerling["2"] is Outcome.CONFLICT
+    assert beside.read_bytes() == edited
 
 
 def test_overschrijf_replaces_an_edited_file_after_a_backup(tmp_path):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
-    genereer(book, uit)
+    generate(book, uit)
     edit_with_python_docx(opp(uit, "1"), "uren werk")
     edited = opp(uit, "1").read_bytes()
     result = cli(book, uit, "--overschrijf")
@@ -247,16 +247,16 @@ def test_overschrijf_replaces_an_edited_file_after_a_backup(tmp_path):
     assert "1 overschreven met --overschrijf" in result.output
     assert opp(uit, "1", " (vorige)").read_bytes() == edited
     assert "uren werk" not in docx_text(opp(uit, "1"))
-    assert genereer(book, uit).per_leerling["1"] is Uitkomst.ONGEWIJZIGD  # now ours again
+    assert generate(book, uit).per_leerling["1"] is Outcome.UNCHANGED  # now ours again
 
 
 def test_backups_grow_only_with_distinct_content(tmp_path):
-    doel = tmp_path / "OPP_1.docx"
-    doel.write_bytes(b"een")
-    first = bewaar_kopie(doel)
-    assert bewaar_kopie(doel) == first  # same bytes: no second copy
-    doel.write_bytes(b"twee")
-    second = bewaar_kopie(doel)
+    target = tmp_path / "OPP_1.docx"
+    target.write_bytes(b"een")
+    first = keep_copy(target)
+    assert keep_copy(target) == first  # same bytes: no second copy
+    target.write_bytes(b"twee")
+    second = keep_copy(target)
     assert (first.name, second.name) == ("OPP_1 (vorige).docx", "OPP_1 (vorige 2).docx")
     assert first.read_bytes() == b"een" and second.read_bytes() == b"twee"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["OPP_1 (vorige 2).docx", "OPP_1 (vorige).docx",
@@ -265,7 +265,7 @@ def test_backups_grow_only_with_distinct_content(tmp_path):
 
 def test_manifest_records_hashes_and_holds_no_student_data(tmp_path):
     uit = tmp_path / "uit"
-    genereer(export(tmp_path / "in.xlsx"), uit)
+    generate(export(tmp_path / "in.xlsx"), uit)
     raw = (uit / JAAR / MANIFEST).read_text(encoding="utf-8")
     entries = {e["bestand"]: e for e in json.loads(raw)["bestanden"]}
     assert set(entries) == {"1A/OPP_1.docx", "1A/OPP_2.docx", "1A/OPP_3.docx"}
@@ -280,23 +280,23 @@ def test_manifest_records_hashes_and_holds_no_student_data(tmp_path):
 
 def test_output_is_readable_by_the_owner_only(tmp_path):
     uit = tmp_path / "uit"
-    genereer(export(tmp_path / "in.xlsx"), uit)
+    generate(export(tmp_path / "in.xlsx"), uit)
     for path in [uit, *uit.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
 
 
 def test_rerun_with_nothing_changed_renders_nothing(tmp_path, monkeypatch):
-    from generator.renderer import Sjabloon
+    from generator.form.renderer import CompiledTemplate
 
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
-    genereer(book, uit)
+    generate(book, uit)
     edit_one_byte(opp(uit, "1"))
 
     def no_render(self, context):
         raise AssertionError("rendered although nothing changed")
 
-    monkeypatch.setattr(Sjabloon, "maak", no_render)
-    result = genereer(book, uit, werkers=1)
-    assert result.per_leerling == {"1": Uitkomst.BEWERKT, "2": Uitkomst.ONGEWIJZIGD,
-                                   "3": Uitkomst.ONGEWIJZIGD}
+    monkeypatch.setattr(CompiledTemplate, "render", no_render)
+    result = generate(book, uit, workers=1)
+    assert result.per_leerling == {"1": Outcome.EDITED, "2": Outcome.UNCHANGED,
+                                   "3": Outcome.UNCHANGED}

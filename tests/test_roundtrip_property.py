@@ -86,17 +86,17 @@ def control_texts(path: Path, tag: str) -> list[str]:
 def test_any_cell_text_comes_out_exactly_or_is_reported(tmp_path_factory, goals):
     tmp = tmp_path_factory.mktemp("prop")
     book = workbook(tmp / "in.xlsx", goals)
-    inst = pipeline.Instellingen([book], TEMPLATE, tmp / "uit", "2026-2027", date(2026, 10, 1), werkers=1)
-    result = pipeline.genereer(inst)
-    assert result.per_leerling, result.overgeslagen
-    path = result.geschreven["7"]
+    settings = pipeline.Settings([book], TEMPLATE, tmp / "uit", "2026-2027", date(2026, 10, 1), workers=1)
+    result = pipeline.generate(settings)
+    assert result.per_leerling, result.skipped
+    path = result.written["7"]
     assert control_texts(path, "doel.omschrijving") == [normalised(g) for g in goals]
 
-    reported = {f.locatie.rij for f in result.bevindingen
-                if f.leerlingnummer == "7" and f.locatie.blad == "Doelen" and f.locatie.kolom == "B"}
+    reported = {f.location.row for f in result.findings
+                if f.leerlingnummer == "7" and f.location.blad == "Doelen" and f.location.kolom == "B"}
     expected = {row for row, g in enumerate(goals, start=2) if any(is_control(c) for c in g)}
     assert reported == expected
-    for finding in result.bevindingen:  # the message names the cell, never its content
+    for finding in result.findings:  # the message names the cell, never its content
         for g in goals:
             if len(normalised(g).strip()) > 3:
                 assert normalised(g).strip() not in str(finding)

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from generator import rules
 from generator.cli import main
-from generator.context import bouw_context
-from generator.records import Leerling, Opp, Ouder
+from generator.domain.records import Leerling, Opp, Ouder
+from generator.form.context import build_context
+from generator.rules import opp_rules
 
 from .conftest import LEERLING_KOPPEN, leerling, make_workbook
 
@@ -36,8 +36,8 @@ def _lln(**kw) -> Leerling:
 ])
 def test_six_week_deadline_from_the_right_start(kw, start, deadline):
     lln = _lln(**kw)
-    assert rules.startmoment(lln) == start
-    assert rules.uiterste_vaststelling(lln) == deadline
+    assert opp_rules.start_of_term(lln) == start
+    assert opp_rules.uiterste_vaststelling(lln) == deadline
 
 
 @pytest.mark.parametrize("kw, evaluatie", [
@@ -50,18 +50,18 @@ def test_six_week_deadline_from_the_right_start(kw, start, deadline):
 ])
 def test_next_evaluation_within_a_year(kw, evaluatie):
     lln = _lln(**kw)
-    assert rules.volgende_evaluatie(lln) == evaluatie
-    basis = lln.datum_vaststelling or rules.uiterste_vaststelling(lln)
-    if basis:
-        assert (evaluatie - basis).days < 366
+    assert opp_rules.volgende_evaluatie(lln) == evaluatie
+    base = lln.datum_vaststelling or opp_rules.uiterste_vaststelling(lln)
+    if base:
+        assert (evaluatie - base).days < 366
 
 
 def test_parents_with_gezag_sign_for_a_minor():
     ouders = (Ouder("1", "M. de Vries", gezag=True), Ouder("1", "K. Jansen", gezag=False),
               Ouder("1", "P. de Vries"))  # gezag unknown: listed, the school checks
     lln = _lln(datum_inschrijving=date(2026, 8, 24))
-    assert not rules.leerling_tekent(lln, date(2026, 9, 1))
-    assert rules.ondertekenaars(lln, ouders, date(2026, 9, 1)) == ("M. de Vries", "P. de Vries")
+    assert not opp_rules.leerling_tekent(lln, date(2026, 9, 1))
+    assert opp_rules.ondertekenaars(lln, ouders, date(2026, 9, 1)) == ("M. de Vries", "P. de Vries")
 
 
 @pytest.mark.parametrize("kw, tekent", [
@@ -75,8 +75,8 @@ def test_parents_with_gezag_sign_for_a_minor():
 ])
 def test_student_signs_from_18_on_the_vaststelling_date_or_deadline(kw, tekent):
     lln = _lln(geboortedatum=date(2008, 10, 10), **kw)
-    assert rules.leerling_tekent(lln, date(2026, 9, 1)) is tekent
-    names = rules.ondertekenaars(lln, (Ouder("1", "M. de Vries", gezag=True),), date(2026, 9, 1))
+    assert opp_rules.leerling_tekent(lln, date(2026, 9, 1)) is tekent
+    names = opp_rules.ondertekenaars(lln, (Ouder("1", "M. de Vries", gezag=True),), date(2026, 9, 1))
     assert names == (("Sem de Vries",) if tekent else ("M. de Vries",))
 
 
@@ -88,15 +88,15 @@ def test_warning_when_18_within_the_plan_period():
     ended = _lln(geboortedatum=date(2009, 3, 1), datum_inschrijving=date(2026, 8, 24),
                  einddatum=date(2027, 2, 28))  # an OPP that ends before the birthday
     today = date(2026, 9, 1)
-    assert rules.achttien_tijdens_plan(within, today)
-    assert not rules.achttien_tijdens_plan(after, today)
-    assert not rules.achttien_tijdens_plan(already, today) and rules.leerling_tekent(already, today)
-    assert not rules.achttien_tijdens_plan(ended, today)
+    assert opp_rules.achttien_tijdens_plan(within, today)
+    assert not opp_rules.achttien_tijdens_plan(after, today)
+    assert not opp_rules.achttien_tijdens_plan(already, today) and opp_rules.leerling_tekent(already, today)
+    assert not opp_rules.achttien_tijdens_plan(ended, today)
 
 
 def test_born_on_leap_day_is_of_age_on_1_march():
     lln = _lln(geboortedatum=date(2008, 2, 29))
-    assert rules.achttiende_verjaardag(lln) == date(2026, 3, 1)
+    assert opp_rules.eighteenth_birthday(lln) == date(2026, 3, 1)
 
 
 @pytest.mark.parametrize("kw, soort", [
@@ -109,7 +109,7 @@ def test_born_on_leap_day_is_of_age_on_1_march():
     (dict(), "OPP"),
 ])
 def test_soort_opp(kw, soort):
-    assert rules.soort_opp(_lln(**kw), "2026-2027") == soort
+    assert opp_rules.soort_opp(_lln(**kw), "2026-2027") == soort
 
 
 @pytest.mark.parametrize("uiterste, vastgesteld, termijn", [
@@ -121,7 +121,7 @@ def test_soort_opp(kw, soort):
     (None, None, ""),
 ])
 def test_deadline_flag_for_the_register(uiterste, vastgesteld, termijn):
-    assert rules.termijn(uiterste, vastgesteld, date(2026, 10, 1)) == termijn
+    assert opp_rules.termijn(uiterste, vastgesteld, date(2026, 10, 1)) == termijn
 
 
 @pytest.mark.parametrize("evaluatie, termijn", [
@@ -131,13 +131,13 @@ def test_deadline_flag_for_the_register(uiterste, vastgesteld, termijn):
     (None, ""),
 ])
 def test_once_set_the_next_evaluation_is_flagged(evaluatie, termijn):
-    assert rules.termijn(date(2025, 10, 1), date(2025, 9, 30), date(2026, 10, 1), evaluatie) == termijn
+    assert opp_rules.termijn(date(2025, 10, 1), date(2025, 9, 30), date(2026, 10, 1), evaluatie) == termijn
 
 
 def test_the_form_gets_the_rules_through_the_context():
     lln = _lln(geboortedatum=date(2009, 3, 1), datum_inschrijving=date(2026, 8, 24))
     opp = Opp(lln, ouders=(Ouder("1", "M. de Vries", gezag=True), Ouder("1", "A. Bakker", gezag=True)))
-    ctx = bouw_context(opp, "2026-2027", date(2026, 9, 1))["opp"]
+    ctx = build_context(opp, "2026-2027", date(2026, 9, 1))["opp"]
     assert ctx["start_termijn"] == date(2026, 8, 24)
     assert ctx["uiterste_vaststelling"] == date(2026, 10, 5)
     assert ctx["volgende_evaluatie"] == date(2027, 10, 4)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from generator.errors import SjabloonError
-from generator.renderer import Sjabloon
+from generator.domain.errors import TemplateError
+from generator.form.renderer import CompiledTemplate
 
 
 def _template(tmp_path: Path, text: str) -> Path:
@@ -25,26 +25,26 @@ def _template(tmp_path: Path, text: str) -> Path:
     "{{ lipsum.__globals__['os'] }}",
 ])
 def test_code_in_a_template_is_refused_by_the_sandbox(tmp_path, payload):
-    sjabloon = Sjabloon(_template(tmp_path, payload))
+    template = CompiledTemplate(_template(tmp_path, payload))
     with pytest.raises(Exception) as info:
-        sjabloon.maak({})
+        template.render({})
     assert "unsafe" in str(info.value) or "SecurityError" in type(info.value).__name__
     assert not Path("/tmp/opp-pwned").exists()
 
 
 def test_a_missing_variable_is_an_error_not_a_blank(tmp_path):
-    with pytest.raises(SjabloonError, match="naam"):
-        Sjabloon(_template(tmp_path, "Hallo {{ leerling.naam }}")).maak({"leerling": {}})
+    with pytest.raises(TemplateError, match="naam"):
+        CompiledTemplate(_template(tmp_path, "Hallo {{ leerling.naam }}")).render({"leerling": {}})
 
 
 def test_a_broken_template_is_refused_when_compiled(tmp_path):
-    with pytest.raises(SjabloonError, match="t.docx"):
-        Sjabloon(_template(tmp_path, "{% for x in %}"))
+    with pytest.raises(TemplateError, match="t.docx"):
+        CompiledTemplate(_template(tmp_path, "{% for x in %}"))
 
 
 def _render(text: str, context: dict) -> str:
-    from generator.renderer import maak_omgeving
-    return maak_omgeving().from_string(text).render(context)
+    from generator.form.renderer import make_environment
+    return make_environment().from_string(text).render(context)
 
 
 def test_the_shortcut_for_our_own_functions_leaves_other_callables_to_the_sandbox():

@@ -10,8 +10,8 @@ import docx
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.renderer import Sjabloon
-from generator.sjablooncheck import controleer, voorbeeld_context
+from generator.form.renderer import CompiledTemplate
+from generator.form.template_check import check, sample_context
 
 from .conftest import TEMPLATE
 
@@ -41,8 +41,8 @@ def _bewerk(tmp_path: Path, vervang: dict[str, str] | None = None, erbij: tuple[
         if weg_in_tabel_met and p.text == "{%tr endfor %}" and weg_in_tabel_met in "".join(tabel.itertext()):
             p.text = ""
             weg_in_tabel_met = ""  # only the first such table
-    for tekst in erbij:
-        document.add_paragraph(tekst)
+    for text in erbij:
+        document.add_paragraph(text)
     out = tmp_path / "bewerkt.docx"
     document.save(str(out))
     return out
@@ -71,7 +71,7 @@ def test_misspelled_field_broken_for_and_unsafe_code_are_each_named_where_they_s
 def test_what_word_does_to_tags_is_reported_with_the_paragraph(tmp_path):
     path = _bewerk(tmp_path, {"{{r veld('leerling.klas') }}": "{{r veld(‘leerling.klas’) }}"},
                    erbij=("Mentor: {{ leerling.mentor", "}} einde", "Naam:\xa0{{\xa0leerling.naam }}"))
-    problemen = [str(p) for p in controleer(path)]
+    problemen = [str(p) for p in check(path)]
     assert any("bij '{{r veld(‘leerling.klas’) }}'" in p and "krullende aanhalingstekens" in p
                for p in problemen)
     assert any("bij 'Mentor: {{ leerling.mentor'" in p and "niet gesloten in deze alinea" in p
@@ -85,7 +85,7 @@ def test_names_in_plain_tags_rows_and_checkboxes_are_checked_against_the_registr
                               "{{ opp.schooljaar }}": "{{ opp.schoojaar }}"},
                    erbij=("{{r vinkje('opp.aanleiding', 'Dreigende afstroming') }}", "{{ leerlingen.naam }}",
                           "{{r veld('doel.omschrijving') }}"))
-    problemen = [str(p) for p in controleer(path)]
+    problemen = [str(p) for p in check(path)]
     assert any("onbekend veld 'doel.omschrijvng'; bedoelt u 'doel.omschrijving'?" in p for p in problemen)
     assert any("onbekend veld 'opp.schoojaar'; bedoelt u 'opp.schooljaar'?" in p for p in problemen)
     assert any("'Dreigende afstroming' is geen keuze van veld 'opp.aanleiding'; "
@@ -98,7 +98,7 @@ def test_names_in_plain_tags_rows_and_checkboxes_are_checked_against_the_registr
 def test_code_the_sandbox_would_refuse_and_syntax_errors(tmp_path):
     path = _bewerk(tmp_path, erbij=("{{ leerling.naam.upper() }}", "{% set x = 1 %}", "{{ leerling.naam | }}",
                                     "{{ opp['__init__'] }}", "{{ leerling.naam|onbekendfilter }}"))
-    problemen = [str(p) for p in controleer(path)]
+    problemen = [str(p) for p in check(path)]
     assert any("{{ leerling.naam.upper() }}" in p and "onveilige code" in p for p in problemen)
     assert any("'set' is code in het sjabloon" in p for p in problemen)
     assert any("{{ leerling.naam | }}" in p and "fout in de sjablooncode" in p for p in problemen)
@@ -108,7 +108,7 @@ def test_code_the_sandbox_would_refuse_and_syntax_errors(tmp_path):
 
 def test_tr_tag_outside_a_table_is_found_by_the_renderers_compile_path(tmp_path):
     path = _bewerk(tmp_path, erbij=("{%tr for doel in doelen %}", "{%tr endfor %}"))
-    problemen = [str(p) for p in controleer(path)]
+    problemen = [str(p) for p in check(path)]
     assert len(problemen) == 1 and "fout in de sjablooncode" in problemen[0]
 
 
@@ -158,9 +158,9 @@ def test_a_tag_that_word_split_over_runs_is_fine_and_still_renders(tmp_path):
         p.add_run(deel)
     split = tmp_path / "runs.docx"
     document.save(str(split))
-    assert controleer(split) == []
-    context = voorbeeld_context()
-    xml = Sjabloon(split).render_parts(context)["word/document.xml"].decode()
+    assert check(split) == []
+    context = sample_context()
+    xml = CompiledTemplate(split).render_parts(context)["word/document.xml"].decode()
     assert '<w:tag w:val="leerling.klas"/>' in xml
 
 
@@ -170,7 +170,7 @@ def test_header_and_footer_are_checked_too(tmp_path):
     run.text = run.text.replace("leerling.naam", "leerling.nam")
     path = tmp_path / "kop.docx"
     document.save(str(path))
-    problemen = [str(p) for p in controleer(path)]
+    problemen = [str(p) for p in check(path)]
     assert len(problemen) == 1
     assert problemen[0].startswith("koptekst (header1.xml), bij 'VERTROUWELIJK")
     assert "onbekend veld 'leerling.nam'; bedoelt u 'leerling.naam'?" in problemen[0]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.findings import Bevinding, Ernst, Locatie
-from generator.reader import lees
-from generator.validator import valideer
+from generator.domain.findings import Finding, Location, Severity
+from generator.read.reader import read_exports
+from generator.read.validator import validate
 
 from .conftest import LEERLING_KOPPEN, leerling, make_workbook
 
@@ -15,16 +15,16 @@ VANDAAG = date(2026, 9, 1)
 
 
 def _check(tmp_path, sheets, hidden=()):
-    return valideer(lees([make_workbook(tmp_path / "in.xlsx", sheets, hidden)]), VANDAAG)
+    return validate(read_exports([make_workbook(tmp_path / "in.xlsx", sheets, hidden)]), VANDAAG)
 
 
-def _findings(result, ernst=None) -> list[tuple[str, Locatie, str]]:
-    return [(b.leerlingnummer, b.locatie, b.melding) for b in result.bevindingen
-            if ernst is None or b.ernst is ernst]
+def _findings(result, severity=None) -> list[tuple[str, Location, str]]:
+    return [(b.leerlingnummer, b.location, b.message) for b in result.findings
+            if severity is None or b.severity is severity]
 
 
-def _loc(rij, kolom="", kop="", blad="Leerlingen") -> Locatie:
-    return Locatie("in.xlsx", blad, rij, kolom, kop)
+def _loc(row, kolom="", heading="", blad="Leerlingen") -> Location:
+    return Location("in.xlsx", blad, row, kolom, heading)
 
 
 def _nummers(result) -> list[str]:
@@ -34,9 +34,9 @@ def _nummers(result) -> list[str]:
 def test_required_value_missing_names_the_cell(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi"),
                                               leerling("2", "", "Berg")]})
-    assert _findings(result, Ernst.FOUT) == [
+    assert _findings(result, Severity.ERROR) == [
         ("2", _loc(3, "B", "Roepnaam"), "verplichte waarde ontbreekt (Roepnaam van de leerling)")]
-    assert _nummers(result) == ["1"] and list(result.geweigerd) == ["2"]
+    assert _nummers(result) == ["1"] and list(result.withheld) == ["2"]
 
 
 def test_required_column_missing_says_which_column_is_expected(tmp_path):
@@ -44,7 +44,7 @@ def test_required_column_missing_says_which_column_is_expected(tmp_path):
     row = leerling("1", "Aisha", "El Idrissi")
     del row[LEERLING_KOPPEN.index("Klas")]
     result = _check(tmp_path, {"Leerlingen": [koppen, row]})
-    assert _findings(result, Ernst.FOUT) == [
+    assert _findings(result, Severity.ERROR) == [
         ("1", _loc(2), "verplichte waarde ontbreekt (Klas of stamgroep); "
          "de kolom ontbreekt, verwacht bijvoorbeeld 'Klas'")]
 
@@ -55,7 +55,7 @@ def test_impossible_dates_are_errors_at_their_cell(tmp_path):
         ["2", "Feb", "", "B", "31-02-2013", "1A"],
         leerling("3", "Toekomst", "C", geboren=date(2030, 1, 1)),
         leerling("4", "Oud", "D", geboren=date(1900, 1, 1))]})
-    assert _findings(result, Ernst.FOUT) == [
+    assert _findings(result, Severity.ERROR) == [
         ("2", _loc(3, "E", "Geboortedatum"), "ongeldige datum '31-02-2013', verwacht dd-mm-jjjj"),
         ("3", _loc(4, "E", "Geboortedatum"),
          "onmogelijke geboortedatum 01-01-2030; verwacht een datum in het verleden (dd-mm-jjjj)"),
@@ -70,7 +70,7 @@ def test_duplicate_student_numbers_refuse_every_row(tmp_path):
         leerling("007", "Tweede", "C")]})
     message = "leerlingnummer komt 2 keer voor (rijen 2, 4); geen van deze rijen wordt gebruikt, " \
               "verwacht één rij per leerling"
-    assert _findings(result, Ernst.FOUT) == [("7", _loc(2, "A", "Stamnummer"), message),
+    assert _findings(result, Severity.ERROR) == [("7", _loc(2, "A", "Stamnummer"), message),
                                              ("007", _loc(4, "A", "Stamnummer"), message)]
     assert _nummers(result) == ["1"]
 
@@ -79,7 +79,7 @@ def test_related_row_for_unknown_student_is_a_warning(tmp_path):
     result = _check(tmp_path, {
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi")],
         "Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"], ["999", "Wees"]]})
-    assert _findings(result, Ernst.WAARSCHUWING) == [
+    assert _findings(result, Severity.WARNING) == [
         ("999", _loc(3, "A", "Stamnummer", "Doelen"), "leerlingnummer staat niet op het blad met leerlingen; "
          "rij niet gebruikt (verwacht het nummer van een leerling uit de export)")]
     assert [d.omschrijving for d in result.opps[0].doelen] == ["Plannen"]
@@ -91,7 +91,7 @@ def test_goal_end_before_start_refuses_that_student(tmp_path):
         "Doelen": [["Stamnummer", "Doel", "Startdatum", "Streefdatum"],
                    ["1", "Plannen", "01-09-2026", "01-02-2027"],
                    ["2", "Terug", "01-09-2026", "01-02-2026"]]})
-    assert _findings(result, Ernst.FOUT) == [
+    assert _findings(result, Severity.ERROR) == [
         ("2", _loc(3, "D", "Streefdatum", "Doelen"),
          "streefdatum 01-02-2026 ligt voor de startdatum 01-09-2026; "
          "verwacht een streefdatum op of na de startdatum")]
@@ -102,26 +102,26 @@ def test_unusable_email_is_a_warning_and_left_out(tmp_path):
     result = _check(tmp_path, {
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")],
         "Ouders": [["Stamnummer", "Naam", "E-mail"], ["1", "M. B", "moeder(at)example.nl"]]})
-    assert _findings(result, Ernst.WAARSCHUWING) == [
+    assert _findings(result, Severity.WARNING) == [
         ("1", _loc(2, "C", "E-mail", "Ouders"),
          "onbruikbaar e-mailadres, verwacht naam@domein.nl; deze waarde wordt niet gebruikt")]
     assert [(o.naam, o.email) for o in result.opps[0].ouders] == [("M. B", "")]
-    assert result.opps[0].waarschuwingen[0].locatie.kolom == "C"
+    assert result.opps[0].waarschuwingen[0].location.kolom == "C"
 
 
 def test_findings_never_quote_free_text(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [
         LEERLING_KOPPEN + ["Ondersteuningsbehoefte"],
         leerling("1", "A", "B") + ["Heeft ADHD_x0001_ en faalangst"]]})
-    (finding,) = result.bevindingen
-    assert finding.locatie == _loc(2, "I", "Ondersteuningsbehoefte") and "ADHD" not in finding.melding
+    (finding,) = result.findings
+    assert finding.location == _loc(2, "I", "Ondersteuningsbehoefte") and "ADHD" not in finding.message
     assert result.opps[0].leerling.ondersteuningsbehoefte == "Heeft ADHD  en faalangst"
 
 
 def test_bsn_column_is_ignored_and_reported_as_removable(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["BSN"],
                                               leerling("1", "A", "B") + ["123456782"]]})
-    assert _findings(result, Ernst.INFO) == [
+    assert _findings(result, Severity.INFO) == [
         ("", _loc(1, "I", "BSN"), "deze kolom wordt niet gelezen en komt nergens in een OPP; hij kan uit de "
          "export weg")]
     assert "123456782" not in repr(result.opps[0])
@@ -132,7 +132,7 @@ def test_duplicate_header_keeps_the_first_column(tmp_path):  # P5
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")],
         "Ouders": [["Stamnummer", "Naam", "Telefoon", "Telefoon"],
                    ["1", "M. B", "0201234567", "0612345678"]]})
-    assert _findings(result, Ernst.WAARSCHUWING) == [
+    assert _findings(result, Severity.WARNING) == [
         ("", _loc(1, "D", "Telefoon", "Ouders"),
          "dubbele kolom voor ouder.telefoon; alleen kolom C wordt gebruikt")]
     assert result.opps[0].ouders[0].telefoon == "0201234567"
@@ -141,20 +141,20 @@ def test_duplicate_header_keeps_the_first_column(tmp_path):  # P5
 def test_unknown_columns_are_listed(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["Kluisnummer"],
                                               leerling("1", "A", "B") + [12]]})
-    assert _findings(result, Ernst.INFO) == [("", _loc(1), "kolommen niet gebruikt: I 'Kluisnummer'")]
+    assert _findings(result, Severity.INFO) == [("", _loc(1), "kolommen niet gebruikt: I 'Kluisnummer'")]
 
 
 def test_opp_column_selects_students(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [
         LEERLING_KOPPEN + ["OPP nodig"], leerling("1", "A", "B") + ["ja"], leerling("2", "C", "D") + ["nee"],
         leerling("3", "E", "F") + [None], leerling("4", "G", "H") + ["X"]]})
-    assert _nummers(result) == ["1", "4"] and result.niet_geselecteerd == 2
+    assert _nummers(result) == ["1", "4"] and result.not_selected == 2
 
 
 def test_without_opp_column_every_student_gets_one(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B"),
                                               leerling("2", "C", "D")]})
-    assert _nummers(result) == ["1", "2"] and result.niet_geselecteerd == 0
+    assert _nummers(result) == ["1", "2"] and result.not_selected == 0
 
 
 def test_leading_zeros_do_not_break_the_link_between_sheets(tmp_path):  # P7
@@ -170,7 +170,7 @@ def test_serial_date_and_phone_without_zero_are_converted_with_a_warning(tmp_pat
         "Ouders": [["Stamnummer", "Naam", "Mobiel"], ["1", "M. B", 612345678]]})
     assert result.opps[0].leerling.geboortedatum == date(2013, 3, 1)
     assert result.opps[0].ouders[0].telefoon == "0612345678"
-    assert _findings(result, Ernst.WAARSCHUWING) == [
+    assert _findings(result, Severity.WARNING) == [
         ("1", _loc(2, "E", "Geboortedatum"), "datum stond als getal 41334 in de cel; gelezen als 01-03-2013, "
          "controleer dit (verwacht een datumcel of dd-mm-jjjj)"),
         ("1", _loc(2, "C", "Mobiel", "Ouders"), "telefoonnummer zonder voorloopnul; de 0 is teruggezet")]
@@ -179,7 +179,7 @@ def test_serial_date_and_phone_without_zero_are_converted_with_a_warning(tmp_pat
 def test_formula_without_value_in_a_required_column_is_an_error(tmp_path):  # P9
     result = _check(tmp_path, {"Leerlingen": [
         LEERLING_KOPPEN, ["1", "A", "", "=UPPER(B2)", date(2013, 1, 1), "1A"], leerling("2", "C", "D")]})
-    assert _findings(result, Ernst.FOUT) == [
+    assert _findings(result, Severity.ERROR) == [
         ("1", _loc(2, "D", "Achternaam"), "formule zonder opgeslagen uitkomst; open het bestand in Excel "
          "en sla het opnieuw op, of zet er de waarde in")]
     assert _nummers(result) == ["2"]
@@ -196,7 +196,7 @@ def test_wide_guardian_columns_become_guardians(tmp_path):
         ("M. B", "m@example.nl", "", ""), ("P. B", "", "0612345678", "vader")]
     assert ("2", _loc(3, "I", "Ouder 1 naam"),
             "gegevens van ouder/verzorger 1 zonder naam; deze ouder wordt niet "
-            "gebruikt (verwacht een kolom als 'Naam ouder 1')") in _findings(result, Ernst.WAARSCHUWING)
+            "gebruikt (verwacht een kolom als 'Naam ouder 1')") in _findings(result, Severity.WARNING)
 
 
 def test_guardian_of_several_children_in_one_row(tmp_path):
@@ -209,7 +209,7 @@ def test_guardian_of_several_children_in_one_row(tmp_path):
 
 def test_no_students_sheet_is_an_error(tmp_path):
     result = _check(tmp_path, {"Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"]]})
-    assert [b.melding for b in result.fouten()] == [
+    assert [b.message for b in result.errors()] == [
         "geen blad met leerlingen gevonden (verwacht kolommen als Stamnummer, Roepnaam, Achternaam)"]
 
 
@@ -217,5 +217,5 @@ def test_error_in_one_student_never_stops_the_others(tmp_path):
     rows = [LEERLING_KOPPEN] + [leerling(str(n), f"R{n}", f"A{n}") for n in range(1, 21)]
     rows[5][4] = "nooit"
     result = _check(tmp_path, {"Leerlingen": rows})
-    assert len(result.opps) == 19 and list(result.geweigerd) == ["5"]
-    assert all(isinstance(b, Bevinding) for b in result.bevindingen)
+    assert len(result.opps) == 19 and list(result.withheld) == ["5"]
+    assert all(isinstance(b, Finding) for b in result.findings)

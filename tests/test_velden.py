@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.fields import VELDEN, Veldtype
+from generator.domain.fields import FIELDS, FieldType
 
 
 def _uitvoer() -> str:
@@ -14,37 +14,37 @@ def _uitvoer() -> str:
     return result.output
 
 
-def _blok(uitvoer: str, pad: str) -> str:
+def _blok(output: str, pad: str) -> str:
     """The lines of one field: its own line and the indented lines under it."""
-    regels = uitvoer.splitlines()
-    start = next(i for i, r in enumerate(regels) if r.startswith(f"{pad}  ["))
-    einde = next((i for i in range(start + 1, len(regels)) if not regels[i].startswith(" ")), len(regels))
-    return "\n".join(regels[start:einde])
+    text_lines = output.splitlines()
+    start = next(i for i, r in enumerate(text_lines) if r.startswith(f"{pad}  ["))
+    einde = next((i for i in range(start + 1, len(text_lines)) if not text_lines[i].startswith(" ")), len(text_lines))
+    return "\n".join(text_lines[start:einde])
 
 
 def test_every_usable_field_with_type_description_and_source():
-    uitvoer = _uitvoer()
-    for v in VELDEN:
-        if v.type is Veldtype.GEHEIM:
+    output = _uitvoer()
+    for v in FIELDS:
+        if v.type is FieldType.SECRET:
             continue
-        blok = _blok(uitvoer, v.pad)
-        assert f"[{v.type.value}]" in blok and v.omschrijving in blok, v.pad
+        block = _blok(output, v.pad)
+        assert f"[{v.type.value}]" in block and v.omschrijving in block, v.pad
         if v.blad:
-            assert f"kolommen (blad {v.blad.naam}): {', '.join(v.aliassen)}" in blok, v.pad
+            assert f"kolommen (blad {v.blad.naam}): {', '.join(v.aliases)}" in block, v.pad
         else:
-            assert "berekend door opp-generator" in blok, v.pad
-        if v.voorbeeld:
-            assert f"voorbeeld: {v.voorbeeld}" in blok, v.pad
-        if v.keuzes:
-            assert f"keuzes: {'; '.join(v.keuzes)}" in blok, v.pad
+            assert "berekend door opp-generator" in block, v.pad
+        if v.example:
+            assert f"voorbeeld: {v.example}" in block, v.pad
+        if v.choices:
+            assert f"keuzes: {'; '.join(v.choices)}" in block, v.pad
 
 
 def test_the_bsn_is_not_offered_to_templates():
-    uitvoer = _uitvoer()
-    assert "leerling.bsn" not in uitvoer and "Burgerservicenummer" not in uitvoer
+    output = _uitvoer()
+    assert "leerling.bsn" not in output and "Burgerservicenummer" not in output
 
 
 def test_examples_of_form_fields_are_shown():
-    blok = _blok(_uitvoer(), "opp.besluit")
-    assert "[keuze]" in blok and "OPP voortzetten" in blok and "kolommen (blad Leerlingen): Besluit" in blok
+    block = _blok(_uitvoer(), "opp.besluit")
+    assert "[keuze]" in block and "OPP voortzetten" in block and "kolommen (blad Leerlingen): Besluit" in block
     assert "berekend door opp-generator" in _blok(_uitvoer(), "opp.schooljaar")

@@ -12,79 +12,79 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import parallel, pipeline
-from generator.cli import Voortgang, main
-from generator.errors import OppError, RenderError, SjabloonError
-from generator.manifest import Manifest, sha256
-from generator.renderer import Sjabloon
-from generator.writer import TEMP_PREFIX, Uitkomst
+from generator import pipeline, workers
+from generator.cli import ProgressBar, main
+from generator.domain.errors import OppError, RenderError, TemplateError
+from generator.form.renderer import CompiledTemplate
+from generator.write.manifest import Manifest, sha256
+from generator.write.writer import TEMP_PREFIX, Outcome
 
 from .conftest import EXAMPLE, TEMPLATE, docx_text
 
 VANDAAG = date(2026, 11, 30)
 
 
-def _inst(uit: Path, werkers: int) -> pipeline.Instellingen:
-    return pipeline.Instellingen([EXAMPLE], TEMPLATE, uit, "2026-2027", VANDAAG, werkers=werkers)
+def _inst(uit: Path, workers: int) -> pipeline.Settings:
+    return pipeline.Settings([EXAMPLE], TEMPLATE, uit, "2026-2027", VANDAAG, workers=workers)
 
 
 def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.docx"))}
 
 
-def _taken(tmp_path: Path) -> list[pipeline.Taak]:
-    checked = pipeline.controleer([EXAMPLE], VANDAAG)
+def _taken(tmp_path: Path) -> list[pipeline.Task]:
+    checked = pipeline.check([EXAMPLE], VANDAAG)
     return pipeline.plan(checked.opps, tmp_path, _inst(tmp_path, 1))
 
 
 def test_output_is_the_same_for_one_two_and_three_workers(tmp_path):
-    results = {n: pipeline.genereer(_inst(tmp_path / str(n), n)) for n in (1, 2, 3)}
+    results = {n: pipeline.generate(_inst(tmp_path / str(n), n)) for n in (1, 2, 3)}
     files = {n: _files(tmp_path / str(n)) for n in (1, 2, 3)}
     assert len(files[1]) >= 40
     assert files[1] == files[2] == files[3]
-    assert list(results[1].geschreven) == list(results[2].geschreven) == list(results[3].geschreven)
-    nummer, pad = next(iter(results[3].geschreven.items()))
-    assert nummer in pad.name and nummer in docx_text(pad)
+    assert list(results[1].written) == list(results[2].written) == list(results[3].written)
+    number, pad = next(iter(results[3].written.items()))
+    assert number in pad.name and number in docx_text(pad)
 
 
-@pytest.mark.parametrize("methode", ["forkserver", "fork", "spawn"])
-def test_each_start_method_gives_the_documents_in_task_order(tmp_path, methode):
+@pytest.mark.parametrize("method", ["forkserver", "fork", "spawn"])
+def test_each_start_method_gives_the_documents_in_task_order(tmp_path, method):
     """forkserver is the default on Linux, spawn what Windows and macOS use: a worker there compiles
     its own template; fork inherits the main process's."""
-    taken = _taken(tmp_path)[:12]
-    sjabloon = Sjabloon(TEMPLATE)
-    context_van = partial(pipeline._context, schooljaar="2026-2027", vandaag=VANDAAG)
-    alone = list(parallel.maak_documenten(sjabloon, taken, context_van, werkers=1))
-    spread = list(parallel.maak_documenten(sjabloon, taken, context_van, werkers=2, methode=methode, reeks=2))
-    assert [t for t, _ in spread] == taken
+    tasks = _taken(tmp_path)[:12]
+    template = CompiledTemplate(TEMPLATE)
+    context_van = partial(pipeline._context, schooljaar="2026-2027", today=VANDAAG)
+    alone = list(workers.render_documents(template, tasks, context_van, workers=1))
+    spread = list(workers.render_documents(template, tasks, context_van, workers=2, method=method, reeks=2))
+    assert [t for t, _ in spread] == tasks
     assert [d for _, d in spread] == [d for _, d in alone]
-    assert len({d for _, d in spread}) == len(taken)
+    assert len({d for _, d in spread}) == len(tasks)
 
 
-def _weigert_tweede(taak: pipeline.Taak, nummer: str) -> dict:
-    if taak.opp.leerling.leerlingnummer == nummer:
-        raise RenderError(f"leerling {nummer}: document/xml is na het invullen geen geldige XML")
-    return pipeline._context(taak, "2026-2027", VANDAAG)
+def _weigert_tweede(task: pipeline.Task, number: str) -> dict:
+    if task.opp.leerling.leerlingnummer == number:
+        raise RenderError(f"leerling {number}: document/xml is na het invullen geen geldige XML")
+    return pipeline._context(task, "2026-2027", VANDAAG)
 
 
-def _sjabloonfout(taak: pipeline.Taak) -> dict:
-    raise SjabloonError("onbekend veld 'leerling.schoenmaat' in het sjabloon")
+def _sjabloonfout(task: pipeline.Task) -> dict:
+    raise TemplateError("onbekend veld 'leerling.schoenmaat' in het sjabloon")
 
 
 def test_a_render_error_in_a_worker_skips_that_student_only(tmp_path):
-    taken = _taken(tmp_path)[:6]
-    nummer = taken[1].opp.leerling.leerlingnummer
-    out = list(parallel.maak_documenten(Sjabloon(TEMPLATE), taken, partial(_weigert_tweede, nummer=nummer),
-                                        werkers=2, reeks=2))
-    assert [t for t, _ in out] == taken
-    assert isinstance(out[1][1], RenderError) and nummer in str(out[1][1])
+    tasks = _taken(tmp_path)[:6]
+    number = tasks[1].opp.leerling.leerlingnummer
+    out = list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, partial(_weigert_tweede, number=number),
+                                        workers=2, reeks=2))
+    assert [t for t, _ in out] == tasks
+    assert isinstance(out[1][1], RenderError) and number in str(out[1][1])
     assert all(isinstance(d, bytes) for i, (_, d) in enumerate(out) if i != 1)
 
 
 def test_a_template_error_in_a_worker_stops_the_run_with_its_message(tmp_path):
-    taken = _taken(tmp_path)[:6]
-    with pytest.raises(SjabloonError, match="leerling.schoenmaat"):
-        list(parallel.maak_documenten(Sjabloon(TEMPLATE), taken, _sjabloonfout, werkers=2, reeks=2))
+    tasks = _taken(tmp_path)[:6]
+    with pytest.raises(TemplateError, match="leerling.schoenmaat"):
+        list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, _sjabloonfout, workers=2, reeks=2))
 
 
 def _manifest(map: Path) -> dict[str, str]:
@@ -94,29 +94,29 @@ def _manifest(map: Path) -> dict[str, str]:
 def test_workers_write_new_files_themselves_and_the_manifest_knows_each_one(tmp_path, monkeypatch):
     def not_in_the_main_process(*args):
         raise AssertionError("a new file is written by the worker that made it")
-    monkeypatch.setattr(pipeline, "_schrijf", not_in_the_main_process)
-    first = pipeline.genereer(_inst(tmp_path, 2))
+    monkeypatch.setattr(pipeline, "_write_one", not_in_the_main_process)
+    first = pipeline.generate(_inst(tmp_path, 2))
     monkeypatch.undo()
-    assert set(first.uitkomsten) == {Uitkomst.NIEUW} and first.uitkomsten[Uitkomst.NIEUW] >= 40
+    assert set(first.outcomes) == {Outcome.NEW} and first.outcomes[Outcome.NEW] >= 40
     files = _files(tmp_path / "2026-2027")
     known = _manifest(tmp_path / "2026-2027")
     assert {k: sha256(v) for k, v in files.items()} == known
-    again = pipeline.genereer(_inst(tmp_path, 2))
-    assert set(again.uitkomsten) == {Uitkomst.ONGEWIJZIGD}
+    again = pipeline.generate(_inst(tmp_path, 2))
+    assert set(again.outcomes) == {Outcome.UNCHANGED}
     assert _files(tmp_path / "2026-2027") == files
 
 
 def test_with_workers_an_edited_file_is_kept_and_a_deleted_one_comes_back(tmp_path):
-    pipeline.genereer(_inst(tmp_path, 2))
+    pipeline.generate(_inst(tmp_path, 2))
     paths = sorted((tmp_path / "2026-2027").rglob("*.docx"))
     edited, deleted = paths[3], paths[20]
     edited.write_bytes(edited.read_bytes() + b"bewerkt")
     original = deleted.read_bytes()
     deleted.unlink()
-    result = pipeline.genereer(_inst(tmp_path, 2))
+    result = pipeline.generate(_inst(tmp_path, 2))
     assert edited.read_bytes().endswith(b"bewerkt")
     assert deleted.read_bytes() == original
-    assert result.uitkomsten[Uitkomst.BEWERKT] == 1 and result.uitkomsten[Uitkomst.NIEUW] == 1
+    assert result.outcomes[Outcome.EDITED] == 1 and result.outcomes[Outcome.NEW] == 1
 
 
 def _vol_na(n: int):
@@ -135,22 +135,22 @@ def test_disk_full_in_a_worker_stops_the_run_and_the_rerun_recognises_what_was_w
                                                                                       monkeypatch):
     monkeypatch.setattr(os, "fsync", _vol_na(6))  # before the run: the forked workers inherit it
     with pytest.raises(OppError, match="schijf is vol"):
-        pipeline.genereer(_inst(tmp_path, 2))
+        pipeline.generate(_inst(tmp_path, 2))
     written = _files(tmp_path / "2026-2027")
     assert written and len(written) < 40
     monkeypatch.undo()
     # Files a worker wrote after the last one the main process noted are not in the manifest, but are
     # byte for byte what this run makes: recognised as this tool's own, never taken for edited.
-    result = pipeline.genereer(_inst(tmp_path, 2))
-    assert not result.uitkomsten[Uitkomst.BEWERKT] and not result.uitkomsten[Uitkomst.CONFLICT]
+    result = pipeline.generate(_inst(tmp_path, 2))
+    assert not result.outcomes[Outcome.EDITED] and not result.outcomes[Outcome.CONFLICT]
     assert {k: v for k, v in _files(tmp_path / "2026-2027").items() if k in written} == written
     assert not list((tmp_path / "2026-2027").rglob(f"{TEMP_PREFIX}*"))
 
 
 def test_progress_is_reported_for_every_student_up_to_the_total(tmp_path):
     seen = []
-    result = pipeline.genereer(_inst(tmp_path, 2), lambda done, total: seen.append((done, total)))
-    total = len(result.geschreven)
+    result = pipeline.generate(_inst(tmp_path, 2), lambda done, total: seen.append((done, total)))
+    total = len(result.written)
     assert seen == [(n, total) for n in range(1, total + 1)]
 
 
@@ -174,10 +174,10 @@ class _Terminal(io.StringIO):
 
 def test_progress_bar_on_a_terminal_shows_done_rate_and_time_left():
     screen, now = _Terminal(), iter(range(0, 1000))
-    bar = Voortgang(screen, klok=lambda: next(now) / 10)  # a clock that ticks 0.1 s per reading
+    bar = ProgressBar(screen, clock=lambda: next(now) / 10)  # a clock that ticks 0.1 s per reading
     for done in range(1, 101):
         bar(done, 100)
-    bar.sluit()
+    bar.close()
     lines = screen.getvalue().split("\r")
     assert any("50/100  10 per seconde, nog 0:05" in line for line in lines)
     early = [line for line in lines if "  5/100" in line]  # 0.4 s after the first: no rate yet
@@ -187,16 +187,16 @@ def test_progress_bar_on_a_terminal_shows_done_rate_and_time_left():
 
 def test_a_terminal_also_hears_the_phases_without_a_bar_before_and_after_the_documents(tmp_path):
     fasen: list[str] = []
-    pipeline.genereer(_inst(tmp_path, 1), fase=fasen.append)
+    pipeline.generate(_inst(tmp_path, 1), phase=fasen.append)
     assert fasen == ["Export lezen en controleren", "Overzicht en controlerapport schrijven"]
 
     screen, now = _Terminal(), iter(range(0, 1000))
-    bar = Voortgang(screen, klok=lambda: next(now) / 10)
-    bar.fase(fasen[0])
+    bar = ProgressBar(screen, clock=lambda: next(now) / 10)
+    bar.phase(fasen[0])
     for done in range(1, 11):
         bar(done, 10)
-    bar.fase(fasen[1])
-    bar.sluit()
+    bar.phase(fasen[1])
+    bar.close()
     text = screen.getvalue()
     assert text.startswith("Export lezen en controleren ...\n")
     bar_end = text.rindex("10/10")

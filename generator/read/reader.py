@@ -23,11 +23,11 @@ from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from .csvbestand import csv_rijen, decodeer
-from .errors import InvoerError
-from .fields import BLADEN, LEERLINGEN, Blad, Veld, normaliseer_kop, ouder_kolom
-from .findings import Bevinding, Ernst, Locatie
-from .mapping import GEEN, Koppeling
+from ..domain.errors import InputError
+from ..domain.fields import LEERLINGEN, SHEET_KINDS, Field, SheetKind, guardian_column, normalize_header
+from ..domain.findings import Finding, Location, Severity
+from .csv_text import csv_rows, decode_csv
+from .mapping import NO_MAPPING, ColumnMapping
 
 log = logging.getLogger(__name__)
 
@@ -41,139 +41,139 @@ CSV_SUFFIXES = (".csv", ".txt")
 
 
 @dataclass(frozen=True)
-class Kolom:
+class Column:
     letter: str
-    kop: str
-    veld: Veld | None
+    heading: str
+    field: Field | None
     ouder: int = 0  # guardian number of a wide guardian column on the students sheet, else 0
 
 
 @dataclass(frozen=True, slots=True)  # slots: 200,000 cells of a school export stay small
-class Cel:
-    waarde: object
-    formaat: str = ""
-    formule: bool = False  # a formula whose value Excel never stored: the value is unknown
+class Cell:
+    value: object
+    number_format: str = ""
+    formula: bool = False  # a formula whose value Excel never stored: the value is unknown
 
 
-_LEEG = Cel(None)
+_EMPTY = Cell(None)
 
 
 @dataclass(frozen=True, slots=True)
-class Rij:
-    nummer: int  # Excel's row number (for CSV: the line number)
-    cellen: tuple[Cel, ...]
+class Row:
+    number: int  # Excel's row number (for CSV: the line number)
+    cells: tuple[Cell, ...]
 
 
 @dataclass
-class Tabel:
+class Table:
     """One recognised sheet or CSV file: its kind, its columns and its data rows."""
 
     bestand: str
     blad: str  # empty for a CSV file
-    soort: Blad
-    kop_rij: int
-    kolommen: tuple[Kolom, ...]
-    rijen: list[Rij] = field(default_factory=list)
+    soort: SheetKind
+    header_row: int
+    columns: tuple[Column, ...]
+    rows: list[Row] = field(default_factory=list)
 
-    def locatie(self, rij: int | None = None, kolom: Kolom | None = None) -> Locatie:
-        letter, kop = (kolom.letter, kolom.kop) if kolom else ("", "")
-        return Locatie(self.bestand, self.blad, rij, letter, kop)
+    def location(self, row: int | None = None, kolom: Column | None = None) -> Location:
+        letter, heading = (kolom.letter, kolom.heading) if kolom else ("", "")
+        return Location(self.bestand, self.blad, row, letter, heading)
 
 
 @dataclass
-class Gelezen:
-    tabellen: list[Tabel] = field(default_factory=list)
-    bevindingen: list[Bevinding] = field(default_factory=list)
+class ReadResult:
+    tables: list[Table] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
-def lees(paden: Iterable[Path], koppeling: Koppeling = GEEN) -> Gelezen:
-    """Read every input file; a file that cannot be read at all raises InvoerError."""
-    result = Gelezen()
+def read_exports(paden: Iterable[Path], mapping: ColumnMapping = NO_MAPPING) -> ReadResult:
+    """Read every input file; a file that cannot be read at all raises InputError."""
+    result = ReadResult()
     for pad in paden:
-        _lees_bestand(Path(pad), result, koppeling)
+        _read_file(Path(pad), result, mapping)
     return result
 
 
-def _lees_bestand(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
+def _read_file(pad: Path, result: ReadResult, mapping: ColumnMapping) -> None:
     if not pad.is_file():
-        raise InvoerError(f"{pad}: bestand niet gevonden")
+        raise InputError(f"{pad}: bestand niet gevonden")
     if pad.stat().st_size > MAX_FILE_BYTES:
-        raise InvoerError(f"{pad.name}: bestand is groter dan {MAX_FILE_BYTES // 2**20} MB")
+        raise InputError(f"{pad.name}: bestand is groter dan {MAX_FILE_BYTES // 2**20} MB")
     with pad.open("rb") as fh:
         magic = fh.read(8)
     if not magic.startswith(b"PK") and pad.suffix.casefold() in CSV_SUFFIXES:
-        tekst, melding = decodeer(pad.read_bytes())
-        if melding:
-            result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(pad.name), melding))
-        rows = ((n, tuple(Cel(v) for v in values)) for n, values in csv_rijen(tekst))
+        text, message = decode_csv(pad.read_bytes())
+        if message:
+            result.findings.append(Finding(Severity.INFO, Location(pad.name), message))
+        rows = ((n, tuple(Cell(v) for v in values)) for n, values in csv_rows(text))
         try:
-            _lees_tabel(pad.name, "", pad.stem, rows, result, koppeling)
+            _read_table(pad.name, "", pad.stem, rows, result, mapping)
         except csv.Error as exc:  # e.g. a field longer than csv's limit: not a list a school exports
-            raise InvoerError(f"{pad.name}: geen bruikbaar CSV-bestand ({exc}); sla de lijst in Excel op als "
+            raise InputError(f"{pad.name}: geen bruikbaar CSV-bestand ({exc}); sla de lijst in Excel op als "
                               "CSV of als Excel-werkmap (.xlsx)") from exc
         return
-    _controleer_container(pad, magic)
-    _lees_xlsx(pad, result, koppeling)
+    _check_container(pad, magic)
+    _read_xlsx(pad, result, mapping)
 
 
-def _controleer_container(pad: Path, magic: bytes) -> None:
+def _check_container(pad: Path, magic: bytes) -> None:
     """Refuse what is not an .xlsx, and zip bombs, before any XML is parsed."""
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvoerError(f"{pad.name}: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
+        raise InputError(f"{pad.name}: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
                           "bestand. Open het in Excel en sla het op als Excel-werkmap (.xlsx).")
     if not magic.startswith(b"PK"):
-        raise InvoerError(f"{pad.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). "
+        raise InputError(f"{pad.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). "
                           "Sla het bestand in Excel op als Excel-werkmap (.xlsx).")
     try:
         with zipfile.ZipFile(pad) as zf:
             infos = zf.infolist()
     except zipfile.BadZipFile as exc:
-        raise InvoerError(f"{pad.name}: het bestand is beschadigd (geen geldige .xlsx)") from exc
+        raise InputError(f"{pad.name}: het bestand is beschadigd (geen geldige .xlsx)") from exc
     total = sum(i.file_size for i in infos)
     worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
     if total > MAX_UNPACKED_BYTES or worst > MAX_RATIO or len(infos) > MAX_ENTRIES:
-        raise InvoerError(f"{pad.name}: het bestand pakt uit tot een onredelijke grootte; "
+        raise InputError(f"{pad.name}: het bestand pakt uit tot een onredelijke grootte; "
                           "het wordt niet geopend")
 
 
-def _lees_xlsx(pad: Path, result: Gelezen, koppeling: Koppeling) -> None:
+def _read_xlsx(pad: Path, result: ReadResult, mapping: ColumnMapping) -> None:
     # a file object, not the path: openpyxl refuses a real workbook that was saved as 'export.csv'
     with warnings.catch_warnings(), pad.open("rb") as fh:
         warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing to a school
         try:
             wb = load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for one cause: an unreadable file
-            raise InvoerError(f"{pad.name}: kan het bestand niet lezen als Excel-werkmap (.xlsx)") from exc
+            raise InputError(f"{pad.name}: kan het bestand niet lezen als Excel-werkmap (.xlsx)") from exc
         with closing(wb):
             for ws in wb.worksheets:
                 if ws.sheet_state != "visible":
-                    result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(pad.name, ws.title),
+                    result.findings.append(Finding(Severity.INFO, Location(pad.name, ws.title),
                                                         "verborgen blad overgeslagen"))
                     continue
                 ws.reset_dimensions()  # the file's own <dimension> may be wrong (P2)
                 try:
-                    xml = _blad_xml(wb, ws)
-                    rows = _snelle_rijen(wb, ws, xml, _formules_zonder_waarde(xml))
-                    _lees_tabel(pad.name, ws.title, ws.title, rows, result, koppeling)
-                    _meld_verborgen_rijen(pad.name, ws.title, xml, result)
+                    xml = _sheet_xml(wb, ws)
+                    rows = _fast_rows(wb, ws, xml, _formulas_without_value(xml))
+                    _read_table(pad.name, ws.title, ws.title, rows, result, mapping)
+                    _report_hidden_rows(pad.name, ws.title, xml, result)
                 except Exception as exc:  # broken sheet XML surfaces only while iterating
-                    raise InvoerError(f"{pad.name}, blad '{ws.title}': het blad is beschadigd en kan niet "
+                    raise InputError(f"{pad.name}, blad '{ws.title}': het blad is beschadigd en kan niet "
                                       "worden gelezen; open het in Excel en sla het opnieuw op") from exc
 
 
-def _xlsx_rijen(ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cel, ...]]]:
-    """openpyxl's own reading: the reference _snelle_rijen must equal, and its fallback."""
+def _openpyxl_rows(ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+    """openpyxl's own reading: the reference _fast_rows must equal, and its fallback."""
     for cells in ws.iter_rows():
         if not cells:
             continue
         # the first cell may be a gap (EmptyCell, no row number) when the row's column A is empty
         row = next(c.row for c in cells if isinstance(c, ReadOnlyCell))
-        yield row, tuple(Cel(c.value, _formaat(c),
-                             bool(formules) and c.value is None and f"{_letter(i)}{row}" in formules)
+        yield row, tuple(Cell(c.value, _number_format(c),
+                             bool(formules) and c.value is None and f"{column_letter(i)}{row}" in formules)
                          for i, c in enumerate(cells, start=1))
 
 
-def _formaat(cell) -> str:
+def _number_format(cell) -> str:
     """The cell's number format; a file from another writer may point at styles it does not have."""
     try:
         return getattr(cell, "number_format", "") or ""
@@ -181,19 +181,19 @@ def _formaat(cell) -> str:
         return ""
 
 
-_LETTERS: dict[int, str] = {}
+_LETTER_CACHE: dict[int, str] = {}
 
 
-def _letter(i: int) -> str:
-    if i not in _LETTERS:
-        _LETTERS[i] = get_column_letter(i)
-    return _LETTERS[i]
+def column_letter(i: int) -> str:
+    if i not in _LETTER_CACHE:
+        _LETTER_CACHE[i] = get_column_letter(i)
+    return _LETTER_CACHE[i]
 
 
 # --- Reading the sheet XML directly --------------------------------------------------------------------
 # openpyxl's read-only iter_rows spends ~19 µs per cell in pure Python; an export of 1,000 students took a
 # second. The XML that Excel, LibreOffice and openpyxl write is regular: one expression reads a cell.
-# _xml_rijen reproduces exactly what openpyxl gives for that regular form (values, types, number formats,
+# _xml_rows reproduces exactly what openpyxl gives for that regular form (values, types, number formats,
 # gaps, rows openpyxl skips). Whatever it does not know (comments, rich text, another attribute order, a
 # namespace prefix, whitespace between elements) hands the sheet back to openpyxl, from the row where it
 # stopped, so the result never depends on which of the two read it. tests/test_lezen_snel.py holds the two
@@ -219,17 +219,17 @@ _COLUMNS: dict[str, int] = {}
 _LETTER_RUN = [get_column_letter(i) for i in range(1, 1025)]  # a row without gaps; a wider one is laid out
 
 
-class _Onbekend(Exception):
+class _Unfamiliar(Exception):
     """The sheet XML leaves the regular form this parser knows; openpyxl takes over."""
 
 
-def _snelle_rijen(wb, ws, data: bytes, formules: set[str]) -> Iterator[tuple[int, tuple[Cel, ...]]]:
-    """The rows _xlsx_rijen gives, read from the sheet XML; openpyxl continues where this cannot."""
-    inner = _blad_inhoud(data) if data else None
+def _fast_rows(wb, ws, data: bytes, formules: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+    """The rows _openpyxl_rows gives, read from the sheet XML; openpyxl continues where this cannot."""
+    inner = _sheet_data_text(data) if data else None
     if inner is None or getattr(ws, "_shared_strings", None) is None:
-        yield from _xlsx_rijen(ws, formules)
+        yield from _openpyxl_rows(ws, formules)
         return
-    rows = _xml_rijen(inner, wb, ws, formules)
+    rows = _xml_rows(inner, wb, ws, formules)
     done = 0
     while True:
         try:
@@ -241,10 +241,10 @@ def _snelle_rijen(wb, ws, data: bytes, formules: set[str]) -> Iterator[tuple[int
             break
         yield row
         done += 1
-    yield from islice(_xlsx_rijen(ws, formules), done, None)
+    yield from islice(_openpyxl_rows(ws, formules), done, None)
 
 
-def _blad_inhoud(data: bytes) -> str | None:
+def _sheet_data_text(data: bytes) -> str | None:
     """The text inside <sheetData>, when the part is well-formed XML as openpyxl would parse it and the
     rows can only be in there; else None."""
     if b"<!DOCTYPE" in data:  # a DTD is for openpyxl's defusedxml to judge (P15)
@@ -260,10 +260,10 @@ def _blad_inhoud(data: bytes) -> str | None:
         inner = data[start + len(_DATA_OPEN):end].decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return inner if _welgevormd(data, start, end) else None
+    return inner if _well_formed(data, start, end) else None
 
 
-def _welgevormd(data: bytes, start: int, end: int) -> bool:
+def _well_formed(data: bytes, start: int, end: int) -> bool:
     """expat, set up as ElementTree sets it up for openpyxl, accepts the whole part; the <sheetData> found
     by text is the element, in the main namespace; no row lies outside it. Element events are only
     collected outside sheetData: inside, the C parser runs without callbacks."""
@@ -295,7 +295,7 @@ def _welgevormd(data: bytes, start: int, end: int) -> bool:
             and not any(name in (f"{_MAIN}}}row", f"/{_MAIN}}}row") for name, _ in events))
 
 
-def _xml_tekst(text: str) -> str:
+def _xml_text(text: str) -> str:
     """Character data as expat reports it: line ends normalised, references resolved. The part is
     well-formed, so these are the only references it can hold."""
     if "\r" in text:
@@ -311,23 +311,23 @@ def _ref(m: re.Match) -> str:
     return chr(int(m.group(2))) if m.group(2) else chr(int(m.group(3), 16))
 
 
-def _xml_rijen(text: str, wb, ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cel, ...]]]:
+def _xml_rows(text: str, wb, ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     """openpyxl's WorkSheetParser.parse_row/parse_cell, ReadOnlyWorksheet._cells_by_row/_get_row and
-    ReadOnlyCell.number_format (openpyxl 3.1), for the regular form; raises _Onbekend outside it."""
-    cellen = _Cellen(wb, ws)
-    known, cel = cellen.made.get, cellen.cel
+    ReadOnlyCell.number_format (openpyxl 3.1), for the regular form; raises _Unfamiliar outside it."""
+    cells = _CellParser(wb, ws)
+    known, cel = cells.made.get, cells.cel
     pos, end = 0, len(text)
     row_counter = 0
     counter = 1  # _cells_by_row's: a row numbered below it (out of order, repeated) is never yielded
     while pos < end:
         m = _ROW_OPEN.match(text, pos)
         if m is None:
-            raise _Onbekend(text[pos:pos + 40])
+            raise _Unfamiliar(text[pos:pos + 40])
         number, closed = m.groups()
         row_counter = int(number) if number is not None else row_counter + 1
         wanted = row_counter >= counter
         counter = max(counter, row_counter + 1)
-        found, pos = ([], m.end()) if closed else _rij_cellen(text, m.end())
+        found, pos = ([], m.end()) if closed else _row_cells(text, m.end())
         # every cell's value, also in a row that is not yielded: openpyxl refuses a bad one there too
         cells = [known(rest) or cel(rest) for _, _, rest in found]
         if not wanted or not found:
@@ -335,11 +335,11 @@ def _xml_rijen(text: str, wb, ws, formules: set[str]) -> Iterator[tuple[int, tup
         if [letters for letters, _, _ in found] == _LETTER_RUN[:len(found)]:  # A, B, C, ...: no gaps
             result, number = tuple(cells), int(found[0][1])
         else:
-            result, number = _plaats(cells, found, row_counter)
-        yield number, _met_formules(result, number, formules) if formules else result
+            result, number = _place(cells, found, row_counter)
+        yield number, _with_formulas(result, number, formules) if formules else result
 
 
-def _rij_cellen(text: str, pos: int) -> tuple[list[tuple[str | None, str | None, str]], int]:
+def _row_cells(text: str, pos: int) -> tuple[list[tuple[str | None, str | None, str]], int]:
     """The cells of the row whose start tag ends at pos, as (letters, digits, the rest), and the position
     after its end tag."""
     found = []
@@ -347,21 +347,21 @@ def _rij_cellen(text: str, pos: int) -> tuple[list[tuple[str | None, str | None,
         pos = m.end()
         found.append(m.groups())
     if not text.startswith(_ROW_CLOSE, pos):
-        raise _Onbekend(text[pos:pos + 40])
+        raise _Unfamiliar(text[pos:pos + 40])
     return found, pos + len(_ROW_CLOSE)
 
 
-def _met_formules(cells: tuple[Cel, ...], row: int, formules: set[str]) -> tuple[Cel, ...]:
-    return tuple(Cel(None, c.formaat, True) if c.waarde is None and f"{_letter(i)}{row}" in formules else c
+def _with_formulas(cells: tuple[Cell, ...], row: int, formules: set[str]) -> tuple[Cell, ...]:
+    return tuple(Cell(None, c.number_format, True) if c.value is None and f"{column_letter(i)}{row}" in formules else c
                  for i, c in enumerate(cells, start=1))
 
 
-def _plaats(cells: list[Cel], found: list[tuple], row_counter: int) -> tuple[tuple[Cel, ...], int]:
+def _place(cells: list[Cell], found: list[tuple], row_counter: int) -> tuple[tuple[Cell, ...], int]:
     """A row with gaps (Excel leaves out empty cells), columns out of order or cells without coordinates,
     laid out as _get_row does: as wide as its last cell's column, a later cell for the same column wins,
     gaps are empty cells. The row's number is that of its first cell."""
     if all(letters for letters, _, _ in found):
-        places = [_COLUMNS.get(letters) or _kolom(letters) for letters, _, _ in found]
+        places = [_COLUMNS.get(letters) or _column_number(letters) for letters, _, _ in found]
         numbers: list = [digits for _, digits, _ in found]
     else:
         places, numbers, column = [], [], 0
@@ -369,11 +369,11 @@ def _plaats(cells: list[Cel], found: list[tuple], row_counter: int) -> tuple[tup
             if letters is None:  # parse_cell: the next column, the row's own number
                 column, number = column + 1, row_counter
             else:
-                column, number = _kolom(letters), digits
+                column, number = _column_number(letters), digits
             places.append(column)
             numbers.append(number)
     width = places[-1]
-    slots = [_LEEG] * width
+    slots = [_EMPTY] * width
     rows: list = [None] * width
     for cel, column, number in zip(cells, places, numbers, strict=True):
         if column <= width:
@@ -381,13 +381,13 @@ def _plaats(cells: list[Cel], found: list[tuple], row_counter: int) -> tuple[tup
     return tuple(slots), int(next(n for n in rows if n is not None))
 
 
-def _kolom(letters: str) -> int:
+def _column_number(letters: str) -> int:
     if letters not in _COLUMNS:
         _COLUMNS[letters] = column_index_from_string(letters)
     return _COLUMNS[letters]
 
 
-class _Cellen:
+class _CellParser:
     """One cell's value and number format from its XML, as openpyxl's parse_cell and ReadOnlyCell give
     them, with the workbook's shared strings, date epoch and styles."""
 
@@ -395,31 +395,31 @@ class _Cellen:
         self.ws, self.shared, self.epoch = ws, ws._shared_strings, wb.epoch
         self.date_styles, self.timedelta_styles = wb._date_formats, wb._timedelta_formats
         self.styles: dict[str | None, tuple[str, bool, bool]] = {}
-        self.made: dict[str, Cel] = {}  # a cell's XML after its coordinate -> its Cel: most cells repeat one
+        self.made: dict[str, Cell] = {}  # a cell's XML after its coordinate -> its Cell: most cells repeat one
 
-    def cel(self, rest: str) -> Cel:
+    def cel(self, rest: str) -> Cell:
         found = self.made.get(rest)
         if found is None:
             if len(self.made) > 50_000:  # a sheet of unique texts must not double its memory
                 self.made.clear()
-            found = self.made[rest] = self._nieuw(rest)
+            found = self.made[rest] = self._parse(rest)
         return found
 
-    def _nieuw(self, rest: str) -> Cel:
+    def _parse(self, rest: str) -> Cell:
         style, kind, raw, inline, inline_text = _CELL_PARTS.fullmatch(rest).groups()
         found = self.styles.get(style)
         if found is None:
-            found = self.styles[style] = self._stijl(style)
+            found = self.styles[style] = self._style(style)
         number_format, is_date, is_timedelta = found
         if kind == "inlineStr":
-            value = (_xml_tekst(inline_text) if inline_text else "") if inline is not None else None
+            value = (_xml_text(inline_text) if inline_text else "") if inline is not None else None
         else:
-            value = _xml_tekst(raw) if raw else None
+            value = _xml_text(raw) if raw else None
             if value is not None:
-                value = self._waarde(kind, value, is_date, is_timedelta)
-        return Cel(value, number_format)
+                value = self._value(kind, value, is_date, is_timedelta)
+        return Cell(value, number_format)
 
-    def _waarde(self, kind: str | None, value: str, is_date: bool, is_timedelta: bool) -> object:
+    def _value(self, kind: str | None, value: str, is_date: bool, is_timedelta: bool) -> object:
         if kind is None or kind == "n":
             value = float(value) if "." in value or "E" in value or "e" in value else int(value)
             if is_date:
@@ -436,9 +436,9 @@ class _Cellen:
             return from_ISO8601(value)
         return value  # 'str', 'e' and unknown types keep their text, as in openpyxl
 
-    def _stijl(self, style: str | None) -> tuple[str, bool, bool]:
+    def _style(self, style: str | None) -> tuple[str, bool, bool]:
         style_id = int(style) if style else 0
-        return (_formaat(ReadOnlyCell(self.ws, 1, 1, None, "n", style_id)), style_id in self.date_styles,
+        return (_number_format(ReadOnlyCell(self.ws, 1, 1, None, "n", style_id)), style_id in self.date_styles,
                 style_id in self.timedelta_styles)
 
 
@@ -448,7 +448,7 @@ _VALUE = re.compile(rb"<v>[^<]+</v>")
 _HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*\br="([0-9]+)"')
 
 
-def _blad_xml(wb, ws) -> bytes:
+def _sheet_xml(wb, ws) -> bytes:
     """The sheet's raw XML, for what read-only openpyxl does not tell (formulas, hidden rows). The
     container checks above bound its size."""
     archive, path = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
@@ -457,20 +457,20 @@ def _blad_xml(wb, ws) -> bytes:
     return archive.read(path)
 
 
-def _meld_verborgen_rijen(bestand: str, blad: str, data: bytes, result: Gelezen) -> None:
+def _report_hidden_rows(bestand: str, blad: str, data: bytes, result: ReadResult) -> None:
     """Hidden rows are read like any other (P11), but the user may not know they are there."""
-    tabel = result.tabellen[-1] if result.tabellen and result.tabellen[-1].blad == blad else None
+    tabel = result.tables[-1] if result.tables and result.tables[-1].blad == blad else None
     if tabel is None or tabel.bestand != bestand or b"hidden" not in data:
         return
-    read = {r.nummer for r in tabel.rijen}
+    read = {r.number for r in tabel.rows}
     hidden = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data) if int(m.group(1)) in read]
     if hidden:
         shown = ", ".join(map(str, hidden[:20])) + (" ..." if len(hidden) > 20 else "")
-        result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(bestand, blad),
+        result.findings.append(Finding(Severity.INFO, Location(bestand, blad),
                                             f"verborgen rijen in Excel, wel gelezen: {shown}"))
 
 
-def _formules_zonder_waarde(data: bytes) -> set[str]:
+def _formulas_without_value(data: bytes) -> set[str]:
     """Cells holding a formula without a stored value (a file written by a program, never saved by
     Excel): data_only reading gives None there, which must not pass for an empty cell (P9)."""
     found: set[str] = set()
@@ -485,43 +485,43 @@ def _formules_zonder_waarde(data: bytes) -> set[str]:
     return found
 
 
-def _lees_tabel(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tuple[Cel, ...]]],
-                result: Gelezen, koppeling: Koppeling) -> None:
+def _read_table(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tuple[Cell, ...]]],
+                result: ReadResult, mapping: ColumnMapping) -> None:
     """Find the header row among the first rows, then collect the data rows up to a run of blanks."""
-    head: list[tuple[int, tuple[Cel, ...]]] = []
+    head: list[tuple[int, tuple[Cell, ...]]] = []
     for number, cells in rows:
         head.append((number, cells))
         if len(head) >= HEADER_SCAN_ROWS:
             break
-    found = _zoek_kop(naam, head, koppeling)
+    found = _find_header(naam, head, mapping)
     if found is None:
-        result.bevindingen.append(Bevinding(Ernst.INFO, Locatie(bestand, blad),
+        result.findings.append(Finding(Severity.INFO, Location(bestand, blad),
                                             "niet herkend (geen bekende kolomkoppen); overgeslagen"))
         return
-    soort, kop_rij, kolommen = found
-    tabel = Tabel(bestand, blad, soort, kop_rij, kolommen)
-    if kop_rij != head[0][0]:
-        result.bevindingen.append(Bevinding(
-            Ernst.INFO, tabel.locatie(kop_rij),
-            f"kolomkoppen gevonden in rij {kop_rij}; rijen erboven overgeslagen"))
-    width = len(kolommen)
-    used = [i for i, k in enumerate(kolommen) if k.veld is not None]
+    soort, header_row, columns = found
+    tabel = Table(bestand, blad, soort, header_row, columns)
+    if header_row != head[0][0]:
+        result.findings.append(Finding(
+            Severity.INFO, tabel.location(header_row),
+            f"kolomkoppen gevonden in rij {header_row}; rijen erboven overgeslagen"))
+    width = len(columns)
+    used = [i for i, k in enumerate(columns) if k.field is not None]
     blank_run = 0
-    for number, cells in _chain([(n, c) for n, c in head if n > kop_rij], rows):
-        values = cells[:width] if len(used) == width else _gebruikt(cells, used, width)
-        if all(_blank(c.waarde) and not c.formule for c in values):
+    for number, cells in _chain([(n, c) for n, c in head if n > header_row], rows):
+        values = cells[:width] if len(used) == width else _used_cells(cells, used, width)
+        if all(_is_blank(c.value) and not c.formula for c in values):
             blank_run += 1
             if blank_run >= BLANK_ROWS_STOP:
                 break  # a formatted cell at row 1,048,576 must not cost a million iterations (P1)
             continue
         blank_run = 0
-        tabel.rijen.append(Rij(number, values))
-    result.tabellen.append(tabel)
+        tabel.rows.append(Row(number, values))
+    result.tables.append(tabel)
 
 
-def _gebruikt(cells: tuple[Cel, ...], used: list[int], width: int) -> tuple[Cel, ...]:
+def _used_cells(cells: tuple[Cell, ...], used: list[int], width: int) -> tuple[Cell, ...]:
     """Cells of unused columns are not kept: memory grows with the data that matters only."""
-    kept = [_LEEG] * min(len(cells), width)
+    kept = [_EMPTY] * min(len(cells), width)
     for i in used:
         if i >= len(kept):
             break
@@ -534,45 +534,45 @@ def _chain(first, rows):
     yield from rows
 
 
-def _blank(value: object) -> bool:
+def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _zoek_kop(naam: str, head: list[tuple[int, tuple[Cel, ...]]],
-              koppeling: Koppeling) -> tuple[Blad, int, tuple[Kolom, ...]] | None:
+def _find_header(naam: str, head: list[tuple[int, tuple[Cell, ...]]],
+              mapping: ColumnMapping) -> tuple[SheetKind, int, tuple[Column, ...]] | None:
     """The header row: the first of the top rows whose cells name at least two known columns of one
     kind of sheet. The sheet's (or file's) name decides between kinds that fit equally well."""
-    by_name = koppeling.blad(naam)
+    by_name = mapping.blad(naam)
     for number, cells in head:
-        keys = [normaliseer_kop(c.waarde) for c in cells if isinstance(c.waarde, str) and c.waarde.strip()]
-        best: tuple[int, Blad] | None = None
-        for soort in BLADEN:
-            index = koppeling.kolom_index(soort)
+        keys = [normalize_header(c.value) for c in cells if isinstance(c.value, str) and c.value.strip()]
+        best: tuple[int, SheetKind] | None = None
+        for soort in SHEET_KINDS:
+            index = mapping.column_index(soort)
             hits = sum(1 for k in keys if k in index)
             if hits >= 2 and (best is None or _score(hits, soort, by_name) > _score(*best, by_name)):
                 best = (hits, soort)
         if best is not None:
-            return best[1], number, _kolommen(cells, best[1], koppeling)
+            return best[1], number, _columns(cells, best[1], mapping)
     return None
 
 
-def _score(hits: int, soort: Blad, by_name: Blad | None) -> int:
+def _score(hits: int, soort: SheetKind, by_name: SheetKind | None) -> int:
     return hits + (100 if soort is by_name else 0)
 
 
-def _kolommen(cells: tuple[Cel, ...], soort: Blad, koppeling: Koppeling) -> tuple[Kolom, ...]:
-    index = koppeling.kolom_index(soort)
-    kolommen = []
+def _columns(cells: tuple[Cell, ...], soort: SheetKind, mapping: ColumnMapping) -> tuple[Column, ...]:
+    index = mapping.column_index(soort)
+    columns = []
     for i, c in enumerate(cells, start=1):
-        kop = " ".join(str(c.waarde).split()) if c.waarde is not None else ""
-        veld = index.get(normaliseer_kop(kop)) if kop else None
+        heading = " ".join(str(c.value).split()) if c.value is not None else ""
+        field = index.get(normalize_header(heading)) if heading else None
         ouder = 0
-        if veld is None and kop and soort is LEERLINGEN:
-            wide = ouder_kolom(kop)
+        if field is None and heading and soort is LEERLINGEN:
+            wide = guardian_column(heading)
             if wide:
-                ouder, veld = wide
-        kolommen.append(Kolom(_letter(i), kop, veld, ouder))
-    while kolommen and not kolommen[-1].kop:
-        kolommen.pop()
-    return tuple(kolommen)
+                ouder, field = wide
+        columns.append(Column(column_letter(i), heading, field, ouder))
+    while columns and not columns[-1].heading:
+        columns.pop()
+    return tuple(columns)
 

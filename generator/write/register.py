@@ -1,4 +1,4 @@
-"""The register `overzicht.xlsx`: one row per OPP with its deadlines and status, and the DUO sheet.
+"""The register `register_path.xlsx`: one row per OPP with its deadlines and status, and the DUO sheet.
 
 The coordinator's question is not "make 200 files" but "which OPPs must be set by when, which are
 late, which go to the administration for DUO". The register is rebuilt on every run from that run's
@@ -25,28 +25,28 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.url import Url
 
-from . import rules
-from .records import Opp
-from .writer import TEMP_PREFIX, maak_map, schrijf_atomair
+from ..domain.records import Opp
+from ..rules import opp_rules
+from .writer import TEMP_PREFIX, make_folder, write_atomic
 
 log = logging.getLogger(__name__)
 
-NAAM = "overzicht.xlsx"
-DATUMFORMAAT = "DD-MM-YYYY"  # Excel's code; a Dutch Excel shows it as dd-mm-jjjj
-NIET_IN_RUN = "niet in deze run"
-OVERGESLAGEN = "niet bijgewerkt (fout in de gegevens)"
+FILE_NAME = "overzicht.xlsx"
+DATE_FORMAT = "DD-MM-YYYY"  # Excel's code; a Dutch Excel shows it as dd-mm-jjjj
+NOT_IN_RUN = "niet in deze run"
+SKIPPED_STATUS = "niet bijgewerkt (fout in de gegevens)"
 # The writer's side copies ('OPP_1 (vorige).docx', 'OPP_1 (vorige 2).docx', 'OPP_1 (nieuw).docx') belong
 # to the OPP's row, whose status names them; they are no OPPs of their own.
-_ZIJKOPIE = re.compile(r" \((nieuw|vorige)( \d+)?\)$")
-_FORMULE_BEGIN = ("=", "+", "-", "@", "\t", "\r")
-_KLEUR = {rules.VERLOPEN: "#FFC7CE", rules.BIJNA: "#FFEB9C"}  # Excel's own "bad" and "neutral" fills
-_KOP = {"bold": True, "pattern": 1, "bg_color": "#DDEBF7"}
-_IN_GEHEUGEN_TOT = 2000  # rows; see xlsx_opties
-_PIXELS_PER_TEKEN = 7  # XlsxWriter sets widths in pixels, 7 per character: stored width as before
+_SIDE_COPY = re.compile(r" \((nieuw|vorige)( \d+)?\)$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FILL = {opp_rules.OVERDUE: "#FFC7CE", opp_rules.DUE_SOON: "#FFEB9C"}  # Excel's own "bad" and "neutral" fills
+_HEADER_FORMAT = {"bold": True, "pattern": 1, "bg_color": "#DDEBF7"}
+_IN_MEMORY_UP_TO = 2000  # rows; see xlsx_options
+_PIXELS_PER_CHAR = 7  # XlsxWriter sets widths in pixels, 7 per character: stored width as before
 
 
 @dataclass(frozen=True)
-class Rij:
+class RegisterRow:
     """One OPP in the register. Attribute order is column order of the sheet 'OPP's'."""
 
     leerlingnummer: str
@@ -69,7 +69,7 @@ class Rij:
     bestand: str = ""  # relative to the register's folder, forward slashes
 
 
-KOPPEN = {
+HEADERS = {
     "leerlingnummer": "Leerlingnummer", "naam": "Naam", "klas": "Klas", "mentor": "Mentor",
     "soort": "Soort OPP", "aanleiding": "Aanleiding", "start_termijn": "Start zes weken",
     "uiterste_vaststelling": "Uiterste vaststelling", "vastgesteld": "Vastgesteld op",
@@ -80,87 +80,87 @@ KOPPEN = {
 DUO = ("leerlingnummer", "naam", "startdatum_opp", "einddatum_opp")
 
 
-def rij(opp: Opp, schooljaar: str, vandaag: date, bestand: str, status: str, documenten: int,
-        waarschuwingen: int) -> Rij:
+def register_row(opp: Opp, schooljaar: str, today: date, bestand: str, status: str, documenten: int,
+        waarschuwingen: int) -> RegisterRow:
     """The register row of one OPP of this run."""
     lln = opp.leerling
-    return Rij(
-        lln.leerlingnummer, lln.naam, lln.klas, lln.mentor, rules.soort_opp(lln, schooljaar),
-        "; ".join(lln.aanleiding), rules.startmoment(lln), rules.uiterste_vaststelling(lln),
-        lln.datum_vaststelling, "", rules.volgende_evaluatie(lln), rules.startdatum_opp(lln), lln.einddatum,
-        "wordt 18 tijdens het plan" if rules.achttien_tijdens_plan(lln, vandaag) else "",
+    return RegisterRow(
+        lln.leerlingnummer, lln.naam, lln.klas, lln.mentor, opp_rules.soort_opp(lln, schooljaar),
+        "; ".join(lln.aanleiding), opp_rules.start_of_term(lln), opp_rules.uiterste_vaststelling(lln),
+        lln.datum_vaststelling, "", opp_rules.volgende_evaluatie(lln), opp_rules.startdatum_opp(lln), lln.einddatum,
+        "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, today) else "",
         status, documenten, waarschuwingen, bestand)
 
 
-def schrijf(map: Path, rijen: list[Rij], vandaag: date, overgeslagen: set[str] = frozenset()) -> Path:
+def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = frozenset()) -> Path:
     """Write `map/overzicht.xlsx` atomically: this run's rows plus a row for every OPP file already in
     the folder (from the previous register where it has one); rows of files that are gone are dropped.
-    Students in `overgeslagen` (skipped this run) keep their old row with a status saying so."""
-    pad = map / NAAM
-    rijen = _met_bestaande(map, rijen, lambda: _vorige(pad), overgeslagen)
-    rijen = [replace(r, termijn=rules.termijn(r.uiterste_vaststelling, r.vastgesteld, vandaag,
-                                              r.volgende_evaluatie)) for r in rijen]
-    rijen.sort(key=lambda r: (r.klas, r.leerlingnummer, r.bestand))
+    Students in `skipped` (skipped this run) keep their old row with a status saying so."""
+    pad = map / FILE_NAME
+    rows = _with_existing(map, rows, lambda: _previous_rows(pad), skipped)
+    rows = [replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
+                                              r.volgende_evaluatie)) for r in rows]
+    rows.sort(key=lambda r: (r.klas, r.leerlingnummer, r.bestand))
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, xlsx_opties(len(rijen))) as wb:
-        stijl = _Stijlen(wb)
-        _blad(wb.add_worksheet("OPP's"), rijen, tuple(KOPPEN), stijl)
-        _blad(wb.add_worksheet("DUO"), rijen, DUO, stijl)
-    maak_map(map)
-    schrijf_atomair(pad, buffer.getvalue())
+    with xlsxwriter.Workbook(buffer, xlsx_options(len(rows))) as wb:
+        stijl = _Formats(wb)
+        _write_sheet(wb.add_worksheet("OPP's"), rows, tuple(HEADERS), stijl)
+        _write_sheet(wb.add_worksheet("DUO"), rows, DUO, stijl)
+    make_folder(map)
+    write_atomic(pad, buffer.getvalue())
     return pad
 
 
-def xlsx_opties(rijen: int) -> dict:
-    """XlsxWriter's options for a workbook of `rijen` rows (the register's and the check report's). Up to
-    `_IN_GEHEUGEN_TOT` rows it is built in memory (a few MiB, and a fifth faster than through temporary
+def xlsx_options(rows: int) -> dict:
+    """XlsxWriter's options for a workbook of `rows` rows (the register's and the check report's). Up to
+    `_IN_MEMORY_UP_TO` rows it is built in memory (a few MiB, and a fifth faster than through temporary
     files); a larger one streams each row to a temporary file (constant_memory), so that memory stays
     flat, also for 10,000 students. Texts are never turned into formulas, links or numbers."""
-    klein = rijen <= _IN_GEHEUGEN_TOT
+    klein = rows <= _IN_MEMORY_UP_TO
     return {"in_memory": klein, "constant_memory": not klein, "strings_to_formulas": False,
             "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def _met_bestaande(map: Path, rijen: list[Rij], vorige: Callable[[], dict[str, Rij]],
-                   overgeslagen: set[str]) -> list[Rij]:
+def _with_existing(map: Path, rows: list[RegisterRow], vorige: Callable[[], dict[str, RegisterRow]],
+                   skipped: set[str]) -> list[RegisterRow]:
     """The previous register is read only when a file in the folder has no row of this run: a re-run
     on the same export does not need it."""
-    done = {r.bestand for r in rijen}
-    out = list(rijen)
+    done = {r.bestand for r in rows}
+    out = list(rows)
     oud = None
-    for bestand in _opp_bestanden(map):
+    for bestand in _opp_files(map):
         if bestand in done:
             continue
         if oud is None:
             oud = vorige()
-        old = oud.get(bestand) or _uit_bestandsnaam(bestand)
-        status = OVERGESLAGEN if old.leerlingnummer in overgeslagen else NIET_IN_RUN
+        old = oud.get(bestand) or _row_from_file_name(bestand)
+        status = SKIPPED_STATUS if old.leerlingnummer in skipped else NOT_IN_RUN
         out.append(replace(old, status=status))
     return out
 
 
-def _opp_bestanden(map: Path) -> list[str]:
+def _opp_files(map: Path) -> list[str]:
     """OPP files in the folder (only ours: named OPP_...), without temp files, Word's '~$' lock files
     and side copies. os.walk with fnmatch (case as the file system has it), at a sixth of rglob's time."""
     out = []
     for root, _, files in os.walk(map):
         folder = Path(root).relative_to(map).as_posix()
         for naam in fnmatch.filter(files, "OPP_*.docx"):
-            if not naam.startswith((TEMP_PREFIX, "~$")) and not _ZIJKOPIE.search(naam[: -len(".docx")]):
+            if not naam.startswith((TEMP_PREFIX, "~$")) and not _SIDE_COPY.search(naam[: -len(".docx")]):
                 out.append(naam if folder == "." else f"{folder}/{naam}")
     return sorted(out)
 
 
-def _uit_bestandsnaam(bestand: str) -> Rij:
+def _row_from_file_name(bestand: str) -> RegisterRow:
     """A minimal row for an OPP file the previous register does not know: number and class from its
     name and folder ('1B/OPP_020273.docx')."""
     path = Path(bestand)
     match = re.match(r"OPP_([^_~]+)", path.stem)
     klas = path.parent.name if len(path.parts) > 1 else ""
-    return Rij(match.group(1) if match else path.stem, klas=klas, bestand=bestand)
+    return RegisterRow(match.group(1) if match else path.stem, klas=klas, bestand=bestand)
 
 
-def _vorige(pad: Path) -> dict[str, Rij]:
+def _previous_rows(pad: Path) -> dict[str, RegisterRow]:
     """The rows of the previous register by file; an unreadable one is rebuilt from the files. Read
     with calamine (Rust): openpyxl took 0.2-0.35 s for 1,000 rows, calamine 20 ms. The bytes are read
     first, so that no handle keeps the file open while it is replaced (Windows)."""
@@ -169,46 +169,46 @@ def _vorige(pad: Path) -> dict[str, Rij]:
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(pad.read_bytes())) as wb:
             rows = wb.get_sheet_by_name("OPP's").iter_rows()
-            kolommen = [(i, _NAMEN[str(kop)]) for i, kop in enumerate(next(rows, [])) if str(kop) in _NAMEN]
+            columns = [(i, _ATTRIBUTE_OF[str(heading)]) for i, heading in enumerate(next(rows, [])) if str(heading) in _ATTRIBUTE_OF]
             out = {}
             for values in rows:
-                data = {naam: _TERUG[naam](values[i]) for i, naam in kolommen if i < len(values)}
+                data = {naam: _READ_BACK[naam](values[i]) for i, naam in columns if i < len(values)}
                 if data.get("bestand") and data.get("leerlingnummer"):
-                    out[data["bestand"]] = Rij(**data)
+                    out[data["bestand"]] = RegisterRow(**data)
     except (OSError, CalamineError, ValueError) as exc:
         log.warning("%s: vorig overzicht niet leesbaar (%s); het wordt opnieuw opgebouwd", pad, exc)
         return {}
     return out
 
 
-# A cell value read back into the type of its Rij attribute. calamine gives every number as a float and
+# A cell value read back into the type of its RegisterRow attribute. calamine gives every number as a float and
 # an empty cell as ''; a number typed into a text column in Excel ('20273') is text again.
-def _datum(value: object) -> date | None:
+def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
 
 
-def _geheel(value: object) -> int | None:
+def _as_int(value: object) -> int | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
         return int(value)
     return None
 
 
-def _aantal(value: object) -> int:
-    getal = _geheel(value)
+def _as_count(value: object) -> int:
+    getal = _as_int(value)
     return 0 if getal is None else getal
 
 
-def _tekst(value: object) -> str:
-    getal = _geheel(value)
+def _text_full(value: object) -> str:
+    getal = _as_int(value)
     if getal is not None:
         return str(getal)
     return "" if value is None else str(value)
 
 
-_NAMEN = {kop: naam for naam, kop in KOPPEN.items()}
-_TERUG = {f.name: _datum if "date" in f.type else _aantal if f.type == "int" else _tekst for f in fields(Rij)}
+_ATTRIBUTE_OF = {heading: naam for naam, heading in HEADERS.items()}
+_READ_BACK = {f.name: _as_date if "date" in f.type else _as_count if f.type == "int" else _text_full for f in fields(RegisterRow)}
 
 
 class _Link(Url):
@@ -220,29 +220,29 @@ class _Link(Url):
         return super()._target().replace("\\", "/")
 
 
-class _Opmaak(NamedTuple):
+class _RowFormats(NamedTuple):
     """The formats of one row's cells; None: the cell gets no format of its own."""
 
-    tekst: object  # also numbers and empty cells
-    formule: object  # text that looks like a formula: quote prefix
-    datum: object
+    text: object  # also numbers and empty cells
+    formula: object  # text that looks like a formula: quote prefix
+    date: object
     link: object
     link_formule: object
 
 
-class _Stijlen:
+class _Formats:
     """The XlsxWriter formats, made once per workbook: a set per deadline colour, shared by every cell."""
 
     def __init__(self, wb) -> None:
         self._wb = wb
-        self._per_kleur: dict[str | None, _Opmaak] = {}
-        self.kop = wb.add_format(_KOP)
+        self._per_kleur: dict[str | None, _RowFormats] = {}
+        self.heading = wb.add_format(_HEADER_FORMAT)
 
-    def rij(self, termijn: str) -> _Opmaak:
-        kleur = _KLEUR.get(termijn.removeprefix("evaluatie "))
+    def for_row(self, termijn: str) -> _RowFormats:
+        kleur = _FILL.get(termijn.removeprefix("evaluatie "))
         if kleur not in self._per_kleur:
-            self._per_kleur[kleur] = _Opmaak(*(self._format(kleur, **soort) for soort in (
-                {}, {"quote_prefix": True}, {"num_format": DATUMFORMAAT}, {"hyperlink": True},
+            self._per_kleur[kleur] = _RowFormats(*(self._format(kleur, **soort) for soort in (
+                {}, {"quote_prefix": True}, {"num_format": DATE_FORMAT}, {"hyperlink": True},
                 {"hyperlink": True, "quote_prefix": True})))
         return self._per_kleur[kleur]
 
@@ -253,20 +253,20 @@ class _Stijlen:
         return self._wb.add_format(props) if props else None
 
 
-def _blad(ws, rijen: list[Rij], kolommen: tuple[str, ...], stijl: _Stijlen) -> None:
-    for c, naam in enumerate(kolommen):
-        ws.set_column_pixels(c, c, max(12, len(KOPPEN[naam]) + 2) * _PIXELS_PER_TEKEN)
+def _write_sheet(ws, rows: list[RegisterRow], columns: tuple[str, ...], stijl: _Formats) -> None:
+    for c, naam in enumerate(columns):
+        ws.set_column_pixels(c, c, max(12, len(HEADERS[naam]) + 2) * _PIXELS_PER_CHAR)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, len(rijen), len(kolommen) - 1)
-    for c, naam in enumerate(kolommen):
-        ws.write_string(0, c, KOPPEN[naam], stijl.kop)
-    waarden = attrgetter(*kolommen)
-    link = kolommen.index("bestand") if "bestand" in kolommen else -1
-    for r, row in enumerate(rijen, 1):
-        _rij(ws, r, waarden(row), stijl.rij(row.termijn), link)
+    ws.autofilter(0, 0, len(rows), len(columns) - 1)
+    for c, naam in enumerate(columns):
+        ws.write_string(0, c, HEADERS[naam], stijl.heading)
+    waarden = attrgetter(*columns)
+    link = columns.index("bestand") if "bestand" in columns else -1
+    for r, row in enumerate(rows, 1):
+        _write_row(ws, r, waarden(row), stijl.for_row(row.termijn), link)
 
 
-def _rij(ws, r: int, values: tuple, opmaak: _Opmaak, link: int) -> None:
+def _write_row(ws, r: int, values: tuple, opmaak: _RowFormats, link: int) -> None:
     """One row, cell by cell (the innermost loop: kept lean). Every text is written as text, never as a
     formula: a name like '=HYPERLINK(...)' would otherwise run when the register is opened (formula
     injection). Empty cells are written only when coloured."""
@@ -274,19 +274,19 @@ def _rij(ws, r: int, values: tuple, opmaak: _Opmaak, link: int) -> None:
     for c, value in enumerate(values):
         if isinstance(value, str) and value:
             text = value if schoon else ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-            formule = text.startswith(_FORMULE_BEGIN)
-            if c != link or not _schrijf_link(ws, r, c, value, text,
-                                              opmaak.link_formule if formule else opmaak.link):
-                ws.write_string(r, c, text, opmaak.formule if formule else opmaak.tekst)
+            formula = text.startswith(_FORMULA_START)
+            if c != link or not _write_link(ws, r, c, value, text,
+                                              opmaak.link_formule if formula else opmaak.link):
+                ws.write_string(r, c, text, opmaak.formula if formula else opmaak.text)
         elif isinstance(value, date):
-            ws.write_datetime(r, c, value, opmaak.datum)
+            ws.write_datetime(r, c, value, opmaak.date)
         elif isinstance(value, int):
-            ws.write_number(r, c, value, opmaak.tekst)
-        elif opmaak.tekst is not None:  # '' or None, in a coloured row
-            ws.write_blank(r, c, None, opmaak.tekst)
+            ws.write_number(r, c, value, opmaak.text)
+        elif opmaak.text is not None:  # '' or None, in a coloured row
+            ws.write_blank(r, c, None, opmaak.text)
 
 
-def _schrijf_link(ws, r: int, c: int, bestand: str, text: str, fmt) -> bool:
+def _write_link(ws, r: int, c: int, bestand: str, text: str, fmt) -> bool:
     """The OPP's path as a relative link, shown as `text`; False when Excel cannot hold the link (over
     2,080 characters, or past 65,530 links in a sheet): the caller then writes the path as plain text."""
     try:

@@ -31,18 +31,18 @@ TEMPLATE_LEVEL = 9  # once per run: size first
 
 
 @dataclass(frozen=True)
-class Lid:
+class ZipMember:
     """One zip member, compressed: its local header plus data, and what the central directory needs."""
 
     naam: bytes
-    vlaggen: int
+    flags: int
     crc: int
-    gecomprimeerd: int
-    lengte: int
-    blok: bytes  # local file header + compressed data, written as is
+    compressed_size: int
+    size: int
+    block: bytes  # local file header + compressed data, written as is
 
 
-def comprimeer(naam: str, data: bytes, level: int = PER_STUDENT_LEVEL) -> Lid:
+def compress(naam: str, data: bytes, level: int = PER_STUDENT_LEVEL) -> ZipMember:
     """A member from its uncompressed bytes (raw deflate, as zip wants it). Per-student levels go to
     ISA-L where it is installed; the template's members, compressed once, to zlib's best level."""
     lib = _snel if level <= PER_STUDENT_LEVEL else zlib
@@ -53,18 +53,18 @@ def comprimeer(naam: str, data: bytes, level: int = PER_STUDENT_LEVEL) -> Lid:
     crc = _snel.crc32(data)
     header = _LOCAL.pack(0x04034B50, _VERSION, flags, _DEFLATED, _DOS_TIME, _DOS_DATE, crc,
                          len(compressed), len(data), len(encoded), 0)
-    return Lid(encoded, flags, crc, len(compressed), len(data), header + encoded + compressed)
+    return ZipMember(encoded, flags, crc, len(compressed), len(data), header + encoded + compressed)
 
 
-def schrijf_zip(leden: list[Lid]) -> bytes:
+def write_zip(leden: list[ZipMember]) -> bytes:
     """The whole zip: every member's block in order, then the central directory."""
     blocks, central, offset = [], [], 0
     for lid in leden:
-        central.append(_CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, lid.vlaggen, _DEFLATED, _DOS_TIME,
-                                     _DOS_DATE, lid.crc, lid.gecomprimeerd, lid.lengte, len(lid.naam),
+        central.append(_CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, lid.flags, _DEFLATED, _DOS_TIME,
+                                     _DOS_DATE, lid.crc, lid.compressed_size, lid.size, len(lid.naam),
                                      0, 0, 0, 0, _MODE, offset) + lid.naam)
-        blocks.append(lid.blok)
-        offset += len(lid.blok)
+        blocks.append(lid.block)
+        offset += len(lid.block)
     directory = b"".join(central)
     end = _END.pack(0x06054B50, 0, 0, len(leden), len(leden), len(directory), offset, 0)
     return b"".join(blocks) + directory + end

@@ -16,16 +16,17 @@ from itertools import chain
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, pass_context
+from jinja2 import StrictUndefined, pass_context
+from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
+from ..domain.errors import RenderError, TemplateError
+from ..domain.fields import FieldType, get_field, is_known
+from ..read.convert import XML_ILLEGAL, date_text
 from . import controls
-from .convert import XML_ILLEGAL, datum_tekst
-from .docxzip import TEMPLATE_LEVEL, Lid, comprimeer, schrijf_zip
-from .errors import RenderError, SjabloonError
-from .fields import Veldtype, bekend, veld
+from .docx_zip import TEMPLATE_LEVEL, ZipMember, compress, write_zip
 
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TEMPLATED_PARTS = re.compile(
@@ -43,7 +44,7 @@ _ID_ZERO = '<w:id w:val="0"/>'  # as controls.py writes it; numbered per part af
 _FIRST_ID = 1000
 
 
-class _GeenBoom:
+class _NoTree:
     """A parser target that builds nothing: libxml2 checks every byte, Python sees no element. Half
     the time of building a tree that is thrown away."""
 
@@ -51,29 +52,29 @@ class _GeenBoom:
         return None
 
 
-_CHECK = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, target=_GeenBoom())
+_CHECK = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, target=_NoTree())
 
 
-def _controleer_xml(name: str, data: bytes) -> None:
+def check_xml(name: str, data: bytes) -> None:
     """Well-formed and namespace-well-formed, as strict as parsing into a tree. With a target, libxml2
     logs an unbound prefix instead of failing, so the log is checked too (it is reset per parse)."""
     try:
         etree.fromstring(data, _CHECK)
     except etree.XMLSyntaxError as exc:
         raise RenderError(f"{name} is na het invullen geen geldige XML: {exc}") from exc
-    fouten = [e for e in _CHECK.error_log if e.level >= etree.ErrorLevels.ERROR]
-    if fouten:
-        raise RenderError(f"{name} is na het invullen geen geldige XML: {fouten[0].message} "
-                          f"(regel {fouten[0].line}, kolom {fouten[0].column})")
+    errors = [e for e in _CHECK.error_log if e.level >= etree.ErrorLevels.ERROR]
+    if errors:
+        raise RenderError(f"{name} is na het invullen geen geldige XML: {errors[0].message} "
+                          f"(regel {errors[0].line}, kolom {errors[0].column})")
 
 
-def _regel(env, source: str) -> str:
+def _line_hint(env, source: str) -> str:
     """' (regel N)' for a template error: the source compiled with one paragraph per line, as docxtpl
     does, so that N points somewhere useful. Only on the error path: the rendered source has no such
     line breaks."""
     try:
         env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
-    except TemplateError as exc:
+    except JinjaError as exc:
         return f" (regel {exc.lineno})" if getattr(exc, "lineno", None) else ""
     return ""
 
@@ -85,33 +86,33 @@ def _finalize(value: object) -> object:
     if isinstance(value, str) and not hasattr(value, "__html__"):
         return XML_ILLEGAL.sub("\ufffd", value)
     if isinstance(value, date):
-        return datum_tekst(value)
+        return date_text(value)
     return value
 
 
 @lru_cache(maxsize=1024)
-def _deel(pad: str) -> tuple[str, str]:
+def _split_path(pad: str) -> tuple[str, str]:
     """'doel.omschrijving' -> ('doel', 'omschrijving'), for a field the registry knows."""
-    if not bekend(pad):
-        raise SjabloonError(f"onbekend veld '{pad}' in het sjabloon; `opp velden` toont de bekende velden")
+    if not is_known(pad):
+        raise TemplateError(f"onbekend veld '{pad}' in het sjabloon; `opp velden` toont de bekende velden")
     owner, name = pad.rsplit(".", 1)
     return owner, name
 
 
-def _lookup(context, pad: str, rij: dict | None):
-    owner, name = _deel(pad)
-    source = rij if rij is not None else context.resolve(owner)
+def _lookup(context, pad: str, row: dict | None):
+    owner, name = _split_path(pad)
+    source = row if row is not None else context.resolve(owner)
     if not isinstance(source, dict) or name not in source:
-        raise SjabloonError(f"veld '{pad}' is hier niet beschikbaar in het sjabloon")
+        raise TemplateError(f"veld '{pad}' is hier niet beschikbaar in het sjabloon")
     return source[name]
 
 
 @pass_context
-def _veld(context, pad: str, rij: dict | None = None) -> Markup:
-    """{{r veld('leerling.roepnaam') }}, or in a repeated row {{r veld('doel.omschrijving', doel) }}."""
-    value = _lookup(context, pad, rij)
+def _field_global(context, pad: str, row: dict | None = None) -> Markup:
+    """{{r field('leerling.roepnaam') }}, or in a repeated row {{r field('doel.omschrijving', doel) }}."""
+    value = _lookup(context, pad, row)
     if isinstance(value, (list, dict, set)):  # unhashable: not worth caching
-        return controls.control(veld(pad), value, pad)
+        return controls.control(get_field(pad), value, pad)
     return _control(pad, value)
 
 
@@ -119,33 +120,33 @@ def _veld(context, pad: str, rij: dict | None = None) -> Markup:
 # building each once per process saves a third of the render time. Markup is immutable.
 @lru_cache(maxsize=4096, typed=True)
 def _control(pad: str, value: object) -> Markup:
-    return controls.control(veld(pad), value, pad)
+    return controls.control(get_field(pad), value, pad)
 
 
 @lru_cache(maxsize=4096, typed=True)
-def _vinkje_xml(pad: str, checked: bool, tag: str, optie: str | None) -> Markup:
-    return controls.vinkje(veld(pad), checked, tag, optie)
+def _checkbox_xml(pad: str, checked: bool, tag: str, optie: str | None) -> Markup:
+    return controls.checkbox(get_field(pad), checked, tag, optie)
 
 
 @pass_context
-def _vinkje(context, pad: str, optie: str | None = None, rij: dict | None = None) -> Markup:
+def _checkbox_global(context, pad: str, optie: str | None = None, row: dict | None = None) -> Markup:
     """A checkbox: for a ja/nee field, or for one option of a multiple-choice field."""
-    v = veld(pad)
-    value = _lookup(context, pad, rij)
+    v = get_field(pad)
+    value = _lookup(context, pad, row)
     if optie is None:
-        return _vinkje_xml(pad, bool(value), pad, None)
-    if v.type is not Veldtype.KEUZES or optie not in v.keuzes:
-        raise SjabloonError(f"'{optie}' is geen keuze van veld '{pad}'")
-    return _vinkje_xml(pad, optie in (value or ()), f"{pad}={optie}", optie)
+        return _checkbox_xml(pad, bool(value), pad, None)
+    if v.type is not FieldType.CHOICES or optie not in v.choices:
+        raise TemplateError(f"'{optie}' is geen keuze van veld '{pad}'")
+    return _checkbox_xml(pad, optie in (value or ()), f"{pad}={optie}", optie)
 
 
-def _koppeling(link: dict) -> Markup:
-    """{{r koppeling(document.link) }}: a clickable hyperlink when the link has a relationship id
+def _hyperlink_global(link: dict) -> Markup:
+    """{{r hyperlink(document.link) }}: a clickable hyperlink when the link has a relationship id
     (context.py decides which targets are safe), else its text."""
-    return controls.koppeling(link.get("tekst", ""), link.get("rid", ""))
+    return controls.hyperlink(link.get("tekst", ""), link.get("rid", ""))
 
 
-class _Zandbak(ImmutableSandboxedEnvironment):
+class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, with our own three globals called directly.
 
     The sandbox inspects every call (is it safe, does it want the context); a form makes ~140 calls
@@ -154,20 +155,20 @@ class _Zandbak(ImmutableSandboxedEnvironment):
     (Jinja then derives a context holding them), takes the sandbox's own path."""
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-        eigen = __obj is _veld or __obj is _vinkje or __obj is _koppeling
+        eigen = __obj is _field_global or __obj is _checkbox_global or __obj is _hyperlink_global
         if eigen and not kwargs.get("_loop_vars") and not kwargs.get("_block_vars"):
             kwargs.pop("_loop_vars", None)
             kwargs.pop("_block_vars", None)
-            if __obj is _koppeling:
+            if __obj is _hyperlink_global:
                 return __obj(*args, **kwargs)
             return __obj(__context, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
 
-def maak_omgeving() -> ImmutableSandboxedEnvironment:
-    env = _Zandbak(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-    env.globals.update(veld=_veld, vinkje=_vinkje, koppeling=_koppeling)
-    env.filters["datum"] = lambda d: datum_tekst(d) if isinstance(d, date) else ("" if d is None else d)
+def make_environment() -> ImmutableSandboxedEnvironment:
+    env = _Sandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    env.globals.update(veld=_field_global, vinkje=_checkbox_global, koppeling=_hyperlink_global)
+    env.filters["datum"] = lambda d: date_text(d) if isinstance(d, date) else ("" if d is None else d)
     return env
 
 
@@ -178,20 +179,20 @@ class _Part:
     is_xml_body: bool
 
 
-class Sjabloon:
-    """A Word template compiled once; `maak(context)` gives one student's .docx bytes."""
+class CompiledTemplate:
+    """A Word template compiled once; `render(context)` gives one student's .docx bytes."""
 
     def __init__(self, pad: Path):
         self.pad = pad
-        self.env = maak_omgeving()
+        self.env = make_environment()
         try:
             with zipfile.ZipFile(pad) as zf:
                 self._members = [(i, zf.read(i)) for i in zf.infolist()]
         except (OSError, zipfile.BadZipFile) as exc:
-            raise SjabloonError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
+            raise TemplateError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
         # every member compressed once per process; per student only the rendered parts are
-        self._leden: list[Lid] = [comprimeer(i.filename, data, TEMPLATE_LEVEL) for i, data in self._members]
-        self._namen = [i.filename for i, _ in self._members]
+        self._leden: list[ZipMember] = [compress(i.filename, data, TEMPLATE_LEVEL) for i, data in self._members]
+        self._field_names = [i.filename for i, _ in self._members]
         self._docxtpl = DocxTemplate(str(pad))
         self._parts = {info.filename: self._compile(info.filename, data)
                        for info, data in self._members if _TEMPLATED_PARTS.match(info.filename)
@@ -207,8 +208,8 @@ class Sjabloon:
             source = _SDT_ID.sub(_ID_ZERO, source)
         try:
             return _Part(name, self.env.from_string(source), name.startswith("word/"))
-        except TemplateError as exc:
-            raise SjabloonError(f"{self.pad.name}, {name}{_regel(self.env, source)}: {exc}") from exc
+        except JinjaError as exc:
+            raise TemplateError(f"{self.pad.name}, {name}{_line_hint(self.env, source)}: {exc}") from exc
 
     def render_parts(self, context: dict) -> dict[str, bytes]:
         """The templated parts of one student's document, each checked by a strict XML parser."""
@@ -216,23 +217,23 @@ class Sjabloon:
         for name, part in self._parts.items():
             try:
                 xml = part.template.render(context)
-            except SjabloonError:
+            except TemplateError:
                 raise
-            except TemplateError as exc:
-                raise SjabloonError(f"{self.pad.name}, {name}: {exc}") from exc
+            except JinjaError as exc:
+                raise TemplateError(f"{self.pad.name}, {name}: {exc}") from exc
             if part.is_xml_body:
-                xml = self._afwerken(xml)
+                xml = self._finish(xml)
             data = (_XML_DECL + xml).encode("utf-8")
-            _controleer_xml(name, data)
+            check_xml(name, data)
             out[name] = data
         return out
 
-    def _afwerken(self, xml: str) -> str:
+    def _finish(self, xml: str) -> str:
         """What docxtpl does after rendering: restore escaped braces and line breaks; then number the
         content controls so that every id is unique in the part.
 
         docxtpl puts each <w:p on a line of its own before rendering and joins them after; that only
-        serves line numbers in error messages (see _regel), so the source here has none to remove.
+        serves line numbers in error messages (see _line_hint), so the source here has none to remove.
         Each step scans for its trigger first: most documents need none of them."""
         if "{" in xml or "}" in xml:  # one-character scans are memchr; '{_' and '_}' are slow to find
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
@@ -253,17 +254,17 @@ class Sjabloon:
         return _PARAGRAPH.sub(lambda m: self._docxtpl.resolve_listing(m.group(0))
                               if _LISTING.search(m.group(0)) else m.group(0), xml)
 
-    def maak(self, context: dict) -> bytes:
+    def render(self, context: dict) -> bytes:
         """One student's complete .docx as bytes."""
         rendered = self.render_parts(context)
         relaties = context.get("relaties") or ()
         if relaties:
-            rels = self._rels_met_koppelingen(relaties)
+            rels = self._rels_with_links(relaties)
             rendered[_DOCUMENT_RELS] = rels
-        return schrijf_zip([comprimeer(lid.naam.decode(), rendered[naam]) if naam in rendered else lid
-                            for naam, lid in zip(self._namen, self._leden, strict=True)])
+        return write_zip([compress(lid.naam.decode(), rendered[naam]) if naam in rendered else lid
+                            for naam, lid in zip(self._field_names, self._leden, strict=True)])
 
-    def _rels_met_koppelingen(self, relaties) -> bytes:
+    def _rels_with_links(self, relaties) -> bytes:
         """The document's relationships plus one external hyperlink per link of this student."""
         original = dict((i.filename, d) for i, d in self._members)[_DOCUMENT_RELS]
         root = etree.fromstring(original, _STRICT)

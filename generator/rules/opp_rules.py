@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .findings import Bevinding, Ernst, Locatie
-from .records import Leerling, Opp, Ouder
+from ..domain.findings import Finding, Location, Severity
+from ..domain.records import Leerling, Opp, Ouder
 
 VASTSTELLING_TERMIJN = timedelta(weeks=6)  # BR-2: calendar weeks
-MEERDERJARIG = 18
-SIGNAALTERMIJN = timedelta(weeks=2)  # the register marks deadlines this close
-VERLOPEN, BIJNA = "verlopen", "binnen 2 weken"
+AGE_OF_MAJORITY = 18
+SIGNAL_PERIOD = timedelta(weeks=2)  # the register marks deadlines this close
+OVERDUE, DUE_SOON = "verlopen", "binnen 2 weken"
 
 
 def schooljaar(dag: date) -> str:
@@ -22,13 +22,13 @@ def schooljaar(dag: date) -> str:
     return f"{start}-{start + 1}"
 
 
-def is_schooljaar(text: str) -> bool:
+def is_school_year(text: str) -> bool:
     parts = text.split("-")
     return (len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts)
             and int(parts[1]) == int(parts[0]) + 1)
 
 
-def startmoment(leerling: Leerling) -> date | None:
+def start_of_term(leerling: Leerling) -> date | None:
     """The day the six weeks start: definitive placement after a temporary one, else the agreement
     on extra support during the school career, else the enrolment (intake)."""
     return (leerling.datum_definitieve_plaatsing or leerling.datum_afspraak_extra_ondersteuning
@@ -36,87 +36,87 @@ def startmoment(leerling: Leerling) -> date | None:
 
 
 def uiterste_vaststelling(leerling: Leerling) -> date | None:
-    start = startmoment(leerling)
+    start = start_of_term(leerling)
     return start + VASTSTELLING_TERMIJN if start else None
 
 
-def termijn(uiterste: date | None, vastgesteld: date | None, vandaag: date,
+def termijn(uiterste: date | None, vastgesteld: date | None, today: date,
             evaluatie: date | None = None) -> str:
     """BR-2/BR-7 flag for the register: 'verlopen' past the deadline, 'binnen 2 weken' close to it.
     Once the plan is set, the same for its next evaluation ('evaluatie verlopen', ...); '' otherwise."""
     if vastgesteld:
-        flag = _signaal(evaluatie, vandaag)
+        flag = _signal(evaluatie, today)
         return f"evaluatie {flag}" if flag else ""
-    return _signaal(uiterste, vandaag)
+    return _signal(uiterste, today)
 
 
-def _signaal(dag: date | None, vandaag: date) -> str:
+def _signal(dag: date | None, today: date) -> str:
     if dag is None:
         return ""
-    if dag < vandaag:
-        return VERLOPEN
-    return BIJNA if dag <= vandaag + SIGNAALTERMIJN else ""
+    if dag < today:
+        return OVERDUE
+    return DUE_SOON if dag <= today + SIGNAL_PERIOD else ""
 
 
 def volgende_evaluatie(leerling: Leerling) -> date | None:
     """BR-7: at the latest one year after the plan is set (or was due to be set)."""
-    basis = leerling.datum_vaststelling or uiterste_vaststelling(leerling)
-    return _plus_jaren(basis, 1) - timedelta(days=1) if basis else None
+    base = leerling.datum_vaststelling or uiterste_vaststelling(leerling)
+    return _plus_years(base, 1) - timedelta(days=1) if base else None
 
 
-def _plus_jaren(dag: date, jaren: int) -> date:
+def _plus_years(dag: date, jaren: int) -> date:
     try:
         return dag.replace(year=dag.year + jaren)
     except ValueError:  # 29 February in a year without one
         return dag.replace(year=dag.year + jaren, day=28)
 
 
-def achttiende_verjaardag(leerling: Leerling) -> date:
+def eighteenth_birthday(leerling: Leerling) -> date:
     # Born on 29 February: of age on 1 March (the day after 28 February) in a common year.
     try:
-        return leerling.geboortedatum.replace(year=leerling.geboortedatum.year + MEERDERJARIG)
+        return leerling.geboortedatum.replace(year=leerling.geboortedatum.year + AGE_OF_MAJORITY)
     except ValueError:
-        return date(leerling.geboortedatum.year + MEERDERJARIG, 3, 1)
+        return date(leerling.geboortedatum.year + AGE_OF_MAJORITY, 3, 1)
 
 
-def peildatum(leerling: Leerling, vandaag: date) -> date:
+def reference_date(leerling: Leerling, today: date) -> date:
     """The day that decides who signs the instemming: the vaststelling, else the deadline, else today."""
-    return leerling.datum_vaststelling or uiterste_vaststelling(leerling) or vandaag
+    return leerling.datum_vaststelling or uiterste_vaststelling(leerling) or today
 
 
-def leerling_tekent(leerling: Leerling, vandaag: date) -> bool:
+def leerling_tekent(leerling: Leerling, today: date) -> bool:
     """BR-8: a student of 18 or older on the peildatum gives the instemming instead of the parents."""
-    return achttiende_verjaardag(leerling) <= peildatum(leerling, vandaag)
+    return eighteenth_birthday(leerling) <= reference_date(leerling, today)
 
 
-def einde_plan(leerling: Leerling) -> date | None:
+def end_of_plan(leerling: Leerling) -> date | None:
     """The end of the plan period: the einddatum of the OPP, else the next evaluation."""
     return leerling.einddatum or volgende_evaluatie(leerling)
 
 
-def achttien_tijdens_plan(leerling: Leerling, vandaag: date) -> bool:
+def achttien_tijdens_plan(leerling: Leerling, today: date) -> bool:
     """BR-8 warning: the student turns 18 after the peildatum but before the plan ends; from then on
     the student, not the parents, must agree to changes."""
-    einde = einde_plan(leerling)
-    verjaardag = achttiende_verjaardag(leerling)
-    return einde is not None and peildatum(leerling, vandaag) < verjaardag <= einde
+    einde = end_of_plan(leerling)
+    verjaardag = eighteenth_birthday(leerling)
+    return einde is not None and reference_date(leerling, today) < verjaardag <= einde
 
 
-def signalen(opp: Opp, vandaag: date) -> list[Bevinding]:
+def signals(opp: Opp, today: date) -> list[Finding]:
     """BR-8 as a warning on the student's row: who must agree changes from the 18th birthday on."""
     lln = opp.leerling
-    if not achttien_tijdens_plan(lln, vandaag):
+    if not achttien_tijdens_plan(lln, today):
         return []
-    melding = (f"leerling wordt 18 tijdens de looptijd van het OPP (tot {einde_plan(lln):%d-%m-%Y}); vanaf "
+    message = (f"leerling wordt 18 tijdens de looptijd van het OPP (tot {end_of_plan(lln):%d-%m-%Y}); vanaf "
                "dan stemt de leerling zelf in met het handelingsdeel en met wijzigingen")
-    return [Bevinding(Ernst.WAARSCHUWING, lln.locatie or Locatie("Leerlingen"), melding, lln.leerlingnummer)]
+    return [Finding(Severity.WARNING, lln.location or Location("Leerlingen"), message, lln.leerlingnummer)]
 
 
-def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], vandaag: date) -> tuple[str, ...]:
+def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], today: date) -> tuple[str, ...]:
     """Who signs the instemming on the handelingsdeel: the student from 18, else the parents with
     gezag. A parent whose gezag the export does not say is listed (the school checks); one without
     gezag is not."""
-    if leerling_tekent(leerling, vandaag):
+    if leerling_tekent(leerling, today):
         return (leerling.naam,)
     return tuple(o.naam for o in ouders if o.gezag is not False)
 

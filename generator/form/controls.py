@@ -1,6 +1,6 @@
 """Word content controls (w:sdt) as XML text: plain text, date picker, drop-down list and checkbox.
 
-The renderer exposes these to templates through `veld(...)` and `vinkje(...)`. Values are escaped
+The renderer exposes these to templates through `field(...)` and `checkbox(...)`. Values are escaped
 here, because the result is inserted as markup. Each control's w:tag is its field name, so that a
 finished form can be read back; ids are numbered per document by the renderer.
 """
@@ -11,8 +11,8 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from .convert import XML_ILLEGAL, datum_tekst
-from .fields import Veld, Veldtype
+from ..domain.fields import Field, FieldType
+from ..read.convert import XML_ILLEGAL, date_text
 
 CHECKED, UNCHECKED = "\u2612", "\u2610"
 _FONT = '<w:rFonts w:ascii="MS Gothic" w:eastAsia="MS Gothic" w:hAnsi="MS Gothic" w:hint="eastAsia"/>'
@@ -31,7 +31,7 @@ def _runs(text: str) -> str:
     return f"<w:r>{inner}</w:r>"
 
 
-def _sdt(v: Veld, tag: str, kind: str, content: str, empty: bool, alias: str | None = None) -> Markup:
+def _sdt(v: Field, tag: str, kind: str, content: str, empty: bool, alias: str | None = None) -> Markup:
     label = _x(alias or v.omschrijving.rstrip("."))[:250]
     plc = "<w:showingPlcHdr/>" if empty else ""
     return Markup(
@@ -39,30 +39,30 @@ def _sdt(v: Veld, tag: str, kind: str, content: str, empty: bool, alias: str | N
         f'{plc}{kind}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>')
 
 
-def _placeholder(v: Veld, fallback: str) -> str:
-    return f'<w:r>{_PLACEHOLDER_RPR}<w:t xml:space="preserve">{_x(v.invultekst or fallback)}</w:t></w:r>'
+def _placeholder(v: Field, fallback: str) -> str:
+    return f'<w:r>{_PLACEHOLDER_RPR}<w:t xml:space="preserve">{_x(v.placeholder or fallback)}</w:t></w:r>'
 
 
-def tekstveld(v: Veld, value: object, tag: str | None = None) -> Markup:
+def text_control(v: Field, value: object, tag: str | None = None) -> Markup:
     text = "" if value is None else str(value)
-    multi = ' w:multiLine="1"' if v.type is Veldtype.LANGE_TEKST else ""
+    multi = ' w:multiLine="1"' if v.type is FieldType.LONG_TEXT else ""
     content = _runs(text) if text else _placeholder(v, "Vul hier in.")
     return _sdt(v, tag or v.pad, f"<w:text{multi}/>", content, not text)
 
 
-def datumveld(v: Veld, value: date | None, tag: str | None = None) -> Markup:
+def date_control(v: Field, value: date | None, tag: str | None = None) -> Markup:
     props = ('<w:dateFormat w:val="d MMMM yyyy"/><w:lid w:val="nl-NL"/>'
              '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/>')
     if value is None:
         return _sdt(v, tag or v.pad, f"<w:date>{props}</w:date>", _placeholder(v, "Kies een datum."), True)
     kind = f'<w:date w:fullDate="{value.isoformat()}T00:00:00Z">{props}</w:date>'
-    return _sdt(v, tag or v.pad, kind, _runs(datum_tekst(value)), False)
+    return _sdt(v, tag or v.pad, kind, _runs(date_text(value)), False)
 
 
-def keuzeveld(v: Veld, value: object, tag: str | None = None) -> Markup:
+def dropdown_control(v: Field, value: object, tag: str | None = None) -> Markup:
     text = "" if value is None else str(value)
-    prompt = v.invultekst or "Kies een item."
-    options = list(v.keuzes)
+    prompt = v.placeholder or "Kies een item."
+    options = list(v.choices)
     if text and text not in options:
         options.append(text)  # a value outside the list is kept, never lost
     items = f'<w:listItem w:displayText="{_x(prompt)}" w:value=""/>' + "".join(
@@ -71,7 +71,7 @@ def keuzeveld(v: Veld, value: object, tag: str | None = None) -> Markup:
     return _sdt(v, tag or v.pad, f"<w:dropDownList>{items}</w:dropDownList>", content, not text)
 
 
-def vinkje(v: Veld, checked: bool, tag: str | None = None, alias: str | None = None) -> Markup:
+def checkbox(v: Field, checked: bool, tag: str | None = None, alias: str | None = None) -> Markup:
     kind = (f'<w14:checkbox><w14:checked w14:val="{1 if checked else 0}"/>'
             '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/>'
             '<w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox>')
@@ -82,25 +82,25 @@ def vinkje(v: Veld, checked: bool, tag: str | None = None, alias: str | None = N
     return _sdt(v, tag or v.pad, kind, content, False, alias)
 
 
-def control(v: Veld, value: object, tag: str | None = None) -> Markup:
+def control(v: Field, value: object, tag: str | None = None) -> Markup:
     """The control that fits the field's type."""
     match v.type:
-        case Veldtype.DATUM:
-            return datumveld(v, value if isinstance(value, date) else None, tag)
-        case Veldtype.KEUZE:
-            return keuzeveld(v, value, tag)
-        case Veldtype.JA_NEE:
-            return vinkje(v, bool(value), tag)
-        case Veldtype.KEUZES:
-            return tekstveld(v, "; ".join(value or ()), tag)
+        case FieldType.DATE:
+            return date_control(v, value if isinstance(value, date) else None, tag)
+        case FieldType.CHOICE:
+            return dropdown_control(v, value, tag)
+        case FieldType.YES_NO:
+            return checkbox(v, bool(value), tag)
+        case FieldType.CHOICES:
+            return text_control(v, "; ".join(value or ()), tag)
         case _:
-            return tekstveld(v, value, tag)
+            return text_control(v, value, tag)
 
 
-def koppeling(tekst: str, rid: str) -> Markup:
+def hyperlink(text: str, rid: str) -> Markup:
     """A hyperlink run to relationship `rid`; without one, the text alone (a refused link)."""
     run = (f'<w:r><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr>'
-           f'<w:t xml:space="preserve">{_x(tekst)}</w:t></w:r>')
+           f'<w:t xml:space="preserve">{_x(text)}</w:t></w:r>')
     if not rid:
-        return Markup(f'<w:r><w:t xml:space="preserve">{_x(tekst)}</w:t></w:r>')
+        return Markup(f'<w:r><w:t xml:space="preserve">{_x(text)}</w:t></w:r>')
     return Markup(f'<w:hyperlink r:id="{_x(rid)}" w:history="1">{run}</w:hyperlink>')

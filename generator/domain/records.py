@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .findings import Bevinding, Locatie
+from .findings import Finding, Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class Document:
     datum: date | None = None
     vindplaats: str = ""
     # The Vindplaats cell, for findings about the link; links are judged per run (documents folder).
-    locatie: Locatie | None = field(default=None, compare=False)
+    location: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +151,7 @@ class Leerling:
     gedeeld_met_swv: bool | None = None
     opslaglocatie: str = ""
     # The student's row (birth date cell), for findings the rules raise later (18 during the plan).
-    locatie: Locatie | None = field(default=None, compare=False)
+    location: Location | None = field(default=None, compare=False)
 
     @property
     def naam(self) -> str:
@@ -169,4 +169,4 @@ class Opp:
     documenten: tuple[Document, ...] = ()
     betrokkenen: tuple[Betrokkene, ...] = ()
     factoren: tuple[Factor, ...] = ()
-    waarschuwingen: tuple[Bevinding, ...] = field(default=())
+    waarschuwingen: tuple[Finding, ...] = field(default=())

@@ -20,34 +20,52 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import UitvoerError
-from .findings import Bevinding, Locatie
+from ..domain.errors import OutputError
+from ..domain.findings import Finding, Location
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".opp-manifest.json"
-JOURNAAL = ".opp-manifest.journaal"
-FORMAAT = 1
+JOURNAL = ".opp-manifest.journaal"
+FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Vermelding:
+class ManifestEntry:
     """One file this tool wrote: where, for whom, the bytes and the inputs it was made from."""
 
-    bestand: str  # relative to the output folder, with forward slashes
+    file: str  # relative to the output folder, with forward slashes
     leerlingnummer: str
     sha256: str  # of the bytes written; "" when the file was never written by us
-    invoer: str  # of the student's canonical input record
-    sjabloon: str  # of the template file
-    versie: str
-    tijd: str
+    input_hash: str  # of the student's canonical input record
+    template_hash: str  # of the template file
+    tool_version: str
+    written_at: str
+
+
+# The on-disk keys of an entry: the file format of every manifest already written (format 1).
+_DISK_KEYS = {"file": "bestand", "leerlingnummer": "leerlingnummer", "sha256": "sha256",
+                   "input_hash": "invoer", "template_hash": "sjabloon", "tool_version": "versie",
+                   "written_at": "tijd"}
+_ATTRIBUTE_OF_KEY = {disk: attr for attr, disk in _DISK_KEYS.items()}
+
+
+def _to_disk(item: ManifestEntry) -> dict:
+    return {_DISK_KEYS[k]: v for k, v in dataclasses.asdict(item).items()}
+
+
+def _from_disk(raw: dict) -> ManifestEntry:
+    """An entry as stored; an unknown key raises TypeError (the manifest counts as damaged)."""
+    if not isinstance(raw, dict):
+        raise TypeError("entry is not an object")
+    return ManifestEntry(**{_ATTRIBUTE_OF_KEY.get(k, k): v for k, v in raw.items()})
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_bestand(pad: Path) -> str:
+def sha256_file(pad: Path) -> str:
     h = hashlib.sha256()
     with open(pad, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -55,12 +73,12 @@ def sha256_bestand(pad: Path) -> str:
     return h.hexdigest()
 
 
-def invoer_hash(record: object, *extra: str) -> str:
+def input_hash(record: object, *extra: str) -> str:
     """SHA-256 of a record's content, independent of where in the export it stood.
 
     Findings and locations (row numbers) are left out, and so is every dataclass field declared with
     compare=False: a student whose rows merely moved in Excel has not changed."""
-    canon = json.dumps([_canon(record), list(extra)], sort_keys=True, ensure_ascii=False,
+    canon = json.dumps([_canonical(record), list(extra)], sort_keys=True, ensure_ascii=False,
                        separators=(",", ":"))
     return sha256(canon.encode("utf-8"))
 
@@ -68,34 +86,34 @@ def invoer_hash(record: object, *extra: str) -> str:
 _SCALAR = (str, int, float, bool, type(None))
 
 
-def _canon(value: object) -> object:
+def _canonical(value: object) -> object:
     if isinstance(value, _SCALAR):  # the bulk of a record: first, and without further checks
         return value
     if isinstance(value, (list, tuple)):
-        return [_canon(v) for v in value]
-    if isinstance(value, (Bevinding, Locatie)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (Finding, Location)):
         return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: _canon(v) for name in _vergeleken(type(value))
+        return {name: _canonical(v) for name in _compared_fields(type(value))
                 if not _is_findings(v := getattr(value, name))}
     if isinstance(value, dict):
-        return {str(k): _canon(v) for k, v in value.items()}
+        return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
 
 
 @lru_cache(maxsize=None)
-def _vergeleken(cls: type) -> tuple[str, ...]:
+def _compared_fields(cls: type) -> tuple[str, ...]:
     """A record type's fields that count (compare=True), looked up once per type, not per record."""
     return tuple(f.name for f in dataclasses.fields(cls) if f.compare)
 
 
 def _is_findings(value: object) -> bool:
-    return isinstance(value, (tuple, list)) and bool(value) and isinstance(value[0], Bevinding)
+    return isinstance(value, (tuple, list)) and bool(value) and isinstance(value[0], Finding)
 
 
-def _fsync_map(map: Path) -> None:
+def _fsync_folder(map: Path) -> None:
     """Make the manifest's new name durable before the journal goes (POSIX; Windows cannot open a
     folder, and NTFS journals renames itself)."""
     try:
@@ -110,7 +128,7 @@ def _fsync_map(map: Path) -> None:
         os.close(fd)
 
 
-def nu() -> str:
+def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -120,93 +138,93 @@ class Manifest:
     def __init__(self, map: Path):
         self.map = map
         self.pad = map / MANIFEST
-        self.journaal = map / JOURNAAL
-        self._items: dict[str, Vermelding] = {}
-        self._gewijzigd = False
+        self.journal = map / JOURNAL
+        self._items: dict[str, ManifestEntry] = {}
+        self._changed = False
         self._fd: int | None = None
-        self._laad()
+        self._load()
 
-    def relatief(self, pad: Path) -> str:
+    def relative(self, pad: Path) -> str:
         return pad.relative_to(self.map).as_posix()
 
-    def get(self, pad: Path) -> Vermelding | None:
-        return self._items.get(self.relatief(pad))
+    def get(self, pad: Path) -> ManifestEntry | None:
+        return self._items.get(self.relative(pad))
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def zet(self, item: Vermelding) -> None:
-        if self._items.get(item.bestand) == item:
+    def put(self, item: ManifestEntry) -> None:
+        if self._items.get(item.file) == item:
             return
-        self._items[item.bestand] = item
-        self._schrijf_journaal({"zet": dataclasses.asdict(item)})
+        self._items[item.file] = item
+        self._append_journal({"zet": _to_disk(item)})
 
-    def weg(self, pad: Path) -> None:
-        rel = self.relatief(pad)
+    def remove(self, pad: Path) -> None:
+        rel = self.relative(pad)
         if self._items.pop(rel, None) is not None:
-            self._schrijf_journaal({"weg": rel})
+            self._append_journal({"weg": rel})
 
-    def inhoud(self) -> bytes:
-        items = [dataclasses.asdict(v) for _, v in sorted(self._items.items())]
-        return json.dumps({"formaat": FORMAAT, "bestanden": items}, ensure_ascii=False,
+    def entries(self) -> bytes:
+        items = [_to_disk(v) for _, v in sorted(self._items.items())]
+        return json.dumps({"formaat": FORMAT_VERSION, "bestanden": items}, ensure_ascii=False,
                           indent=1).encode("utf-8")
 
-    def bewaar(self, schrijf: Callable[[Path, bytes], None]) -> None:
-        """Write the manifest (atomically, through `schrijf`) if anything changed, then drop the
+    def save(self, write: Callable[[Path, bytes], None]) -> None:
+        """Write the manifest (atomically, through `write`) if anything changed, then drop the
         journal: only after the manifest is safely in place."""
-        self._sluit()
-        if self._gewijzigd:
-            schrijf(self.pad, self.inhoud())
-            _fsync_map(self.map)
-            self._gewijzigd = False
-        self.journaal.unlink(missing_ok=True)
+        self._close()
+        if self._changed:
+            write(self.pad, self.entries())
+            _fsync_folder(self.map)
+            self._changed = False
+        self.journal.unlink(missing_ok=True)
 
-    def _laad(self) -> None:
+    def _load(self) -> None:
         try:
             data = json.loads(self.pad.read_text(encoding="utf-8"))
             for raw in data["bestanden"]:
-                item = Vermelding(**raw)
-                self._items[item.bestand] = item
+                item = _from_disk(raw)
+                self._items[item.file] = item
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise UitvoerError(f"{self.pad}: het manifest kan niet worden gelezen ({exc.strerror or exc}); "
+            raise OutputError(f"{self.pad}: het manifest kan niet worden gelezen ({exc.strerror or exc}); "
                                "zonder manifest kan de tool bewerkte OPP's niet herkennen") from exc
         except (ValueError, KeyError, TypeError) as exc:
             # Safe direction: without an entry every existing file counts as possibly edited.
             log.warning("%s is onleesbaar (%s); bestaande OPP's worden als bewerkt behandeld",
                         self.pad, type(exc).__name__)
             self._items.clear()
-            self._gewijzigd = True
-        self._speel_journaal_af()
+            self._changed = True
+        self._replay_journal()
 
-    def _speel_journaal_af(self) -> None:
+    def _replay_journal(self) -> None:
         """Apply what a killed run recorded after its last manifest; a torn last line is ignored."""
         try:
-            lines = self.journaal.read_text(encoding="utf-8").splitlines()
+            lines = self.journal.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             return
         for line in lines:
             try:
                 entry = json.loads(line)
                 if "zet" in entry:
-                    item = Vermelding(**entry["zet"])
-                    self._items[item.bestand] = item
+                    item = _from_disk(entry["zet"])
+                    self._items[item.file] = item
                 elif "weg" in entry:
                     self._items.pop(entry["weg"], None)
             except (ValueError, TypeError):
                 continue
-        self._gewijzigd = True
+        self._changed = True
 
-    def _schrijf_journaal(self, entry: dict) -> None:
-        self._gewijzigd = True
+    def _append_journal(self, entry: dict) -> None:
+        self._changed = True
         if self._fd is None:
-            self._fd = os.open(self.journaal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
         # One write call per line: after a kill the file holds whole lines, at worst one torn last line.
         os.write(self._fd, line.encode("utf-8"))
 
-    def _sluit(self) -> None:
+    def _close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None

@@ -20,75 +20,75 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
-from .context import bouw_context
-from .errors import SjabloonError
-from .fields import BLADEN, alle_namen, bekend, veld
-from .records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
-from .renderer import maak_omgeving
+from ..domain.errors import TemplateError
+from ..domain.fields import SHEET_KINDS, all_field_names, get_field, is_known
+from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
+from .context import build_context
+from .renderer import make_environment
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_DELEN = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_TEKENS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
-_SLUIT = {"{{": "}}", "{%": "%}", "{#": "#}"}
-_LUS = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*for\s+(\w+)\s+in\s+(\w+)")
-_BLOK = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
-_KRUL = "‘’‚“”„"
+_MARKERS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_CLOSING = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_LOOP = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*for\s+(\w+)\s+in\s+(\w+)")
+_BLOCK = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
+_CURLY = "‘’‚“”„"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 # Lists the context derives from another list, and the kind of row they hold.
-_AFGELEID = {"uitwerkingen": "document", "bronnen": "document", "factoren_per_domein": "factor"}
-_FUNCTIES = {"veld", "vinkje", "koppeling"}
+_DERIVED = {"uitwerkingen": "document", "bronnen": "document", "factoren_per_domein": "factor"}
+_FUNCTIONS = {"veld", "vinkje", "koppeling"}
 
 
 @dataclass(frozen=True)
-class Probleem:
+class TemplateProblem:
     """One problem in a template: where (part, surrounding text) and what."""
 
-    onderdeel: str
-    plaats: str
-    melding: str
-    kop: str = ""  # the heading above the paragraph: the same tag text can stand in several places
+    part: str
+    place: str
+    message: str
+    heading: str = ""  # the heading above the paragraph: the same tag text can stand in several places
 
     def __str__(self) -> str:
-        waar = self.onderdeel + (f", onder kop '{self.kop}'" if self.kop else "")
-        waar += f", bij '{self.plaats}'" if self.plaats else ""
-        return f"{waar}: {self.melding}"
+        waar = self.part + (f", onder kop '{self.heading}'" if self.heading else "")
+        waar += f", bij '{self.place}'" if self.place else ""
+        return f"{waar}: {self.message}"
 
 
-def controleer(pad: Path) -> list[Probleem]:
+def check(pad: Path) -> list[TemplateProblem]:
     """Every problem found in the template at `pad`; an empty list means it can be used."""
     try:
         with zipfile.ZipFile(pad) as zf:
             leden = {n: zf.read(n) for n in zf.namelist()}
     except (OSError, zipfile.BadZipFile) as exc:
-        raise SjabloonError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
-    problemen = _macros(leden) + _relaties(leden) + _eigenschappen(leden)
+        raise TemplateError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
+    problemen = _macros(leden) + _relationships(leden) + _properties(leden)
     docxtpl = DocxTemplate(str(pad))
     for naam, data in leden.items():
-        if _DELEN.match(naam):
-            problemen += _controleer_deel(naam, data, docxtpl)
+        if _PARTS.match(naam):
+            problemen += _check_part(naam, data, docxtpl)
     return problemen
 
 
-def _onderdeel(naam: str) -> str:
+def _part_label(naam: str) -> str:
     kort = naam.rsplit("/", 1)[-1]
-    for begin, woord in (("document", "hoofdtekst"), ("header", "koptekst"), ("footer", "voettekst"),
+    for started, woord in (("document", "hoofdtekst"), ("header", "koptekst"), ("footer", "voettekst"),
                          ("footnotes", "voetnoten"), ("endnotes", "eindnoten")):
-        if kort.startswith(begin):
+        if kort.startswith(started):
             return f"{woord} ({kort})"
     return kort
 
 
-def _macros(leden: dict[str, bytes]) -> list[Probleem]:
+def _macros(leden: dict[str, bytes]) -> list[TemplateProblem]:
     types = leden.get("[Content_Types].xml", b"").decode("utf-8", "replace")
     if any("vbaProject" in n or n.startswith("word/activeX/") for n in leden) or "macroEnabled" in types:
-        return [Probleem("het document", "", "bevat macro's of ActiveX-elementen; sla het sjabloon op als "
+        return [TemplateProblem("het document", "", "bevat macro's of ActiveX-elementen; sla het sjabloon op als "
                          "gewoon Word-document (.docx), zonder macro's")]
     return []
 
 
-def _relaties(leden: dict[str, bytes]) -> list[Probleem]:
+def _relationships(leden: dict[str, bytes]) -> list[TemplateProblem]:
     """External relationships other than hyperlinks make Word fetch something when the OPP opens."""
     out = []
     for naam, data in leden.items():
@@ -97,64 +97,64 @@ def _relaties(leden: dict[str, bytes]) -> list[Probleem]:
         for rel in etree.fromstring(data, _STRICT):
             if rel.get("TargetMode") == "External" and rel.get("Type") != _HYPERLINK:
                 soort = rel.get("Type", "").rsplit("/", 1)[-1]
-                out.append(Probleem(f"relaties ({naam})", "", f"externe verwijzing van soort '{soort}' "
+                out.append(TemplateProblem(f"relaties ({naam})", "", f"externe verwijzing van soort '{soort}' "
                                     f"naar '{rel.get('Target')}'; Word haalt die op bij het openen. "
                                     "Verwijder haar (bijvoorbeeld een gekoppelde afbeelding of een gekoppeld "
                                     "sjabloon)"))
     return out
 
 
-def _eigenschappen(leden: dict[str, bytes]) -> list[Probleem]:
+def _properties(leden: dict[str, bytes]) -> list[TemplateProblem]:
     out = []
     for naam, data in leden.items():
         if naam.startswith("docProps/") and re.search(rb"\{\{|\{%|\{#", data):
-            out.append(Probleem(f"documenteigenschappen ({naam})", "", "bevatten sjablooncode; titel, "
+            out.append(TemplateProblem(f"documenteigenschappen ({naam})", "", "bevatten sjablooncode; titel, "
                                 "onderwerp en trefwoorden zijn zichtbaar in Verkenner en zoekresultaten en "
                                 "mogen geen leerlinggegevens krijgen (Bestand > Info > Eigenschappen)"))
     return out
 
 
-def _alineas(root: etree._Element) -> list[tuple[str, str]]:
+def _paragraphs(root: etree._Element) -> list[tuple[str, str]]:
     """(text, heading above it) of every paragraph. Dutch Word names heading styles 'Kop1'."""
-    out, kop = [], ""
+    out, heading = [], ""
     for p in root.iter(f"{_W}p"):
-        tekst = "".join(t.text or "" for t in p.iter(f"{_W}t"))
+        text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
         stijl = p.find(f"{_W}pPr/{_W}pStyle")
         if stijl is not None and re.match(r"(Heading|Kop)\d", stijl.get(f"{_W}val", "")):
-            kop = _kort(tekst, 40)
-        out.append((tekst, kop))
+            heading = _short(text, 40)
+        out.append((text, heading))
     return out
 
 
-def _kort(tekst: str, n: int = 70) -> str:
-    tekst = " ".join(tekst.split())
-    return tekst if len(tekst) <= n else tekst[: n - 1] + "…"
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _controleer_deel(naam: str, data: bytes, docxtpl: DocxTemplate) -> list[Probleem]:
-    onderdeel = _onderdeel(naam)
+def _check_part(naam: str, data: bytes, docxtpl: DocxTemplate) -> list[TemplateProblem]:
+    part = _part_label(naam)
     try:
         root = etree.fromstring(data, _STRICT)
     except etree.XMLSyntaxError as exc:
-        return [Probleem(onderdeel, "", f"is geen geldige XML: {exc}")]
-    alineas = _alineas(root)
-    gevonden = [(a, m) for a in alineas for m in _woordschade(a[0])] + _blokken(alineas) + _tags(alineas)
+        return [TemplateProblem(part, "", f"is geen geldige XML: {exc}")]
+    alineas = _paragraphs(root)
+    gevonden = [(a, m) for a in alineas for m in _word_damage(a[0])] + _blocks(alineas) + _tags(alineas)
     if not gevonden:
-        gevonden = _compileer(etree.tostring(root, encoding="unicode"), docxtpl)
-    uniek = dict.fromkeys((onderdeel, _kort(tekst), m, kop) for (tekst, kop), m in gevonden)
-    return [Probleem(*p) for p in uniek]
+        gevonden = _compile_part(etree.tostring(root, encoding="unicode"), docxtpl)
+    uniek = dict.fromkeys((part, _short(text), m, heading) for (text, heading), m in gevonden)
+    return [TemplateProblem(*p) for p in uniek]
 
 
-def _compileer(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str], str]]:
+def _compile_part(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str], str]]:
     """The whole part through the renderer's compile path: what the tag-by-tag checks cannot see
     (a {%tr %} outside a table row, for instance)."""
     source = docxtpl.patch_xml(xml)
     source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)  # one paragraph per line, as the renderer does
     try:
-        maak_omgeving().from_string(source)
+        make_environment().from_string(source)
     except TemplateSyntaxError as exc:
-        regels = source.split("\n")
-        regel = regels[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(regels) else ""
+        text_lines = source.split("\n")
+        regel = text_lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(text_lines) else ""
         return [((re.sub(r"<[^>]+>", "", regel), ""), f"fout in de sjablooncode: {exc.message}")]
     return []
 
@@ -162,15 +162,15 @@ def _compileer(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str], s
 def _tags(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
     """Each tag compiled on its own, then its names checked: this works even when a block is broken,
     so one run reports every misspelled field and every piece of unsafe code."""
-    env, ctx = maak_omgeving(), voorbeeld_context()
-    lusvars = {m.group(1): m.group(2) for t, _ in alineas for m in _LUS.finditer(t)}
+    env, ctx = make_environment(), sample_context()
+    lusvars = {m.group(1): m.group(2) for t, _ in alineas for m in _LOOP.finditer(t)}
     out = []
     for alinea in alineas:
-        tekst = alinea[0]
-        for tag in _TAG.findall(tekst):
+        text = alinea[0]
+        for tag in _TAG.findall(text):
             if tag.startswith("{#"):
                 continue
-            expressie, fout = _expressie(tag)
+            expressie, fout = _expression(tag)
             if fout:
                 out.append((alinea, fout))
                 continue
@@ -180,13 +180,13 @@ def _tags(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
                 env.from_string("{{ " + expressie + " }}")
                 tree = env.parse("{{ " + expressie + " }}")
             except TemplateSyntaxError as exc:
-                out.append((alinea, f"fout in de sjablooncode '{_kort(tag, 50)}': {exc.message}"))
+                out.append((alinea, f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"))
                 continue
-            out += [(alinea, m) for m in _namen(tree, env, ctx, lusvars)]
+            out += [(alinea, m) for m in _field_names(tree, env, ctx, lusvars)]
     return out
 
 
-def _expressie(tag: str) -> tuple[str | None, str | None]:
+def _expression(tag: str) -> tuple[str | None, str | None]:
     """The expression inside a tag (None for else/end tags), or an error for statements we refuse."""
     if tag.startswith("{{"):
         return re.sub(r"^(?:r|p|tr|tc)\s", "", tag[2:-2].strip("-").strip()), None
@@ -198,42 +198,42 @@ def _expressie(tag: str) -> tuple[str | None, str | None]:
         return m.group(1), None
     if woord in ("if", "elif"):
         return binnen[len(woord):], None
-    return None, (f"'{_kort(tag, 50)}': '{woord}' is code in het sjabloon; alleen velden, herhalingen "
+    return None, (f"'{_short(tag, 50)}': '{woord}' is code in het sjabloon; alleen velden, herhalingen "
                   "(for) en voorwaarden (if) zijn toegestaan")
 
 
-def _woordschade(tekst: str) -> list[str]:
+def _word_damage(text: str) -> list[str]:
     """What Word does to tags: a tag split over paragraphs, curly quotes and hard spaces inside one."""
     out, open_ = [], None
-    for m in _TEKENS.finditer(tekst):
+    for m in _MARKERS.finditer(text):
         teken = m.group()
-        if teken in _SLUIT:
+        if teken in _CLOSING:
             if open_:
                 out.append(f"'{open_}' wordt niet gesloten voordat '{teken}' begint")
             open_ = teken
         elif open_ is None:
             out.append(f"'{teken}' zonder begin in deze alinea; de tag is gesplitst of beschadigd")
-        elif _SLUIT[open_] == teken:
+        elif _CLOSING[open_] == teken:
             open_ = None
     if open_:
         out.append(f"'{open_}' wordt niet gesloten in deze alinea; de tag is over meer alinea's verdeeld "
                    "of beschadigd (zet de hele tag op één regel)")
-    for tag in _TAG.findall(tekst):
-        if any(c in tag for c in _KRUL):
-            out.append(f"Word heeft in '{_kort(tag, 50)}' krullende aanhalingstekens gezet; gebruik rechte "
+    for tag in _TAG.findall(text):
+        if any(c in tag for c in _CURLY):
+            out.append(f"Word heeft in '{_short(tag, 50)}' krullende aanhalingstekens gezet; gebruik rechte "
                        "(' of \"), bijvoorbeeld door AutoCorrectie 'slimme aanhalingstekens' uit te zetten")
         if "\xa0" in tag:
-            out.append(f"in '{_kort(tag, 50)}' staat een vaste spatie; vervang die door een gewone spatie")
+            out.append(f"in '{_short(tag, 50)}' staat een vaste spatie; vervang die door een gewone spatie")
     return out
 
 
-def _blokken(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
+def _blocks(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
     """Every {% for %} and {% if %} closed by its own end tag; an unclosed block is named at the
     paragraph where it opens."""
     stapel: list[tuple[str, tuple[str, str]]] = []
     out = []
     for alinea in alineas:
-        for m in _BLOK.finditer(alinea[0]):
+        for m in _BLOCK.finditer(alinea[0]):
             woord = m.group(1)
             if not woord.startswith("end"):
                 stapel.append((woord, alinea))
@@ -243,69 +243,69 @@ def _blokken(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]
                 out.append((alinea, f"'{{% {woord} %}}' zonder bijbehorende '{{% {woord[3:]} %}}'"))
                 continue
             while stapel[-1][0] != woord[3:]:  # blocks opened inside this one and never closed
-                out.append(_niet_gesloten(*stapel.pop()))
+                out.append(_unclosed(*stapel.pop()))
             stapel.pop()
-    return out + [_niet_gesloten(w, t) for w, t in stapel]
+    return out + [_unclosed(w, t) for w, t in stapel]
 
 
-def _niet_gesloten(woord: str, alinea: tuple[str, str]) -> tuple[tuple[str, str], str]:
+def _unclosed(woord: str, alinea: tuple[str, str]) -> tuple[tuple[str, str], str]:
     return alinea, f"'{{% {woord} %}}' wordt niet afgesloten met '{{% end{woord} %}}'"
 
 
-def voorbeeld_context() -> dict:
+def sample_context() -> dict:
     """A context with one row in every list: its keys are the names a template may use."""
     nr, dag = "1", date(2026, 9, 1)
     opp = Opp(Leerling(nr, "A", "B", date(2013, 1, 1), "1A"), ouders=(Ouder(nr, "C"),),
               doelen=(Doel(nr, "D"),), ondersteuning=(Ondersteuning(nr, "E"),),
               documenten=(Document(nr, "IOP", "F"), Document(nr, "OKR", "G")),
               betrokkenen=(Betrokkene(nr, "H"),), factoren=(Factor(nr, "Medisch"),))
-    return bouw_context(opp, "2026-2027", dag)
+    return build_context(opp, "2026-2027", dag)
 
 
-def _suggestie(naam: str, bekende: list[str]) -> str:
+def _suggestion(naam: str, bekende: list[str]) -> str:
     hits = difflib.get_close_matches(naam, bekende, n=1, cutoff=0.6)
     return f"; bedoelt u '{hits[0]}'?" if hits else "; `opp velden` toont de bekende velden"
 
 
-def _rijsoorten() -> dict[str, str]:
+def _row_kinds() -> dict[str, str]:
     """List name -> row prefix: 'doelen' -> 'doel'."""
-    return {b.lijst: b.rij for b in BLADEN if b.lijst} | _AFGELEID
+    return {b.lijst: b.row for b in SHEET_KINDS if b.lijst} | _DERIVED
 
 
-def _namen(tree: nodes.Template, env, ctx: dict, lusvars: dict[str, str]) -> list[str]:
-    soorten = _rijsoorten()
+def _field_names(tree: nodes.Template, env, ctx: dict, lusvars: dict[str, str]) -> list[str]:
+    soorten = _row_kinds()
     out = []
     bekend_ = set(ctx) | set(env.globals) | set(lusvars) | {"loop"}
     for naam in sorted(meta.find_undeclared_variables(tree) - bekend_):
-        out.append(f"onbekende naam '{naam}'{_suggestie(naam, sorted(ctx))}")
+        out.append(f"onbekende naam '{naam}'{_suggestion(naam, sorted(ctx))}")
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        out += _attribuut(node, ctx, lusvars, soorten)
+        out += _attribute(node, ctx, lusvars, soorten)
     for node in tree.find_all(nodes.Call):
-        out += _aanroep(node, lusvars, soorten)
+        out += _call(node, lusvars, soorten)
     return out
 
 
-def _attribuut(node, ctx: dict, lusvars: dict, soorten: dict) -> list[str]:
+def _attribute(node, ctx: dict, lusvars: dict, soorten: dict) -> list[str]:
     attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
     if isinstance(attr, str) and attr.startswith("_"):
         return [f"'{attr}' is een interne Python-naam; de sandbox weigert dit (onveilige code)"]
     if not isinstance(node, nodes.Getattr) or not isinstance(node.node, nodes.Name):
         return []
-    basis = node.node.name
-    if basis in lusvars and lusvars[basis] in soorten and ctx.get(lusvars[basis]):
-        voorvoegsel, sleutels = soorten[lusvars[basis]], ctx[lusvars[basis]][0]
-    elif isinstance(ctx.get(basis), dict):
-        voorvoegsel, sleutels = basis, ctx[basis]
+    base = node.node.name
+    if base in lusvars and lusvars[base] in soorten and ctx.get(lusvars[base]):
+        voorvoegsel, sleutels = soorten[lusvars[base]], ctx[lusvars[base]][0]
+    elif isinstance(ctx.get(base), dict):
+        voorvoegsel, sleutels = base, ctx[base]
     else:
         return []
     if attr in sleutels:
         return []
     bekende = [f"{voorvoegsel}.{k}" for k in sleutels]
-    return [f"onbekend veld '{voorvoegsel}.{attr}'{_suggestie(f'{voorvoegsel}.{attr}', bekende)}"]
+    return [f"onbekend veld '{voorvoegsel}.{attr}'{_suggestion(f'{voorvoegsel}.{attr}', bekende)}"]
 
 
-def _aanroep(node: nodes.Call, lusvars: dict, soorten: dict) -> list[str]:
-    if not isinstance(node.node, nodes.Name) or node.node.name not in _FUNCTIES:
+def _call(node: nodes.Call, lusvars: dict, soorten: dict) -> list[str]:
+    if not isinstance(node.node, nodes.Name) or node.node.name not in _FUNCTIONS:
         return ["een aanroep van iets anders dan veld(), vinkje() of koppeling() is code in het "
                 "sjabloon; de sandbox weigert of beperkt dit (onveilige code)"]
     if node.node.name == "koppeling":
@@ -314,16 +314,16 @@ def _aanroep(node: nodes.Call, lusvars: dict, soorten: dict) -> list[str]:
     if not args or not isinstance(args[0], nodes.Const) or not isinstance(args[0].value, str):
         return [f"{node.node.name}() verwacht een veldnaam tussen aanhalingstekens"]
     pad = args[0].value
-    if not bekend(pad):
-        return [f"onbekend veld '{pad}'{_suggestie(pad, list(alle_namen()))}"]
-    rij = next((a for a in args[1:] if isinstance(a, nodes.Name)), None)
-    if rij is None and pad.split(".")[0] not in ("leerling", "opp"):
+    if not is_known(pad):
+        return [f"onbekend veld '{pad}'{_suggestion(pad, list(all_field_names()))}"]
+    row = next((a for a in args[1:] if isinstance(a, nodes.Name)), None)
+    if row is None and pad.split(".")[0] not in ("leerling", "opp"):
         return [f"veld '{pad}' hoort in een herhaalde rij; schrijf bijvoorbeeld "
                 f"veld('{pad}', {pad.split('.')[0]})"]
-    if rij is not None and rij.name in lusvars and soorten.get(lusvars[rij.name]) != pad.split(".")[0]:
-        return [f"veld '{pad}' hoort niet bij een rij '{rij.name}' uit '{lusvars[rij.name]}'"]
+    if row is not None and row.name in lusvars and soorten.get(lusvars[row.name]) != pad.split(".")[0]:
+        return [f"veld '{pad}' hoort niet bij een rij '{row.name}' uit '{lusvars[row.name]}'"]
     optie = next((a.value for a in args[1:] if isinstance(a, nodes.Const)), None)
-    if node.node.name == "vinkje" and optie is not None and optie not in veld(pad).keuzes:
+    if node.node.name == "vinkje" and optie is not None and optie not in get_field(pad).choices:
         return [f"'{optie}' is geen keuze van veld '{pad}'"
-                f"{_suggestie(optie, list(veld(pad).keuzes))}"]
+                f"{_suggestion(optie, list(get_field(pad).choices))}"]
     return []

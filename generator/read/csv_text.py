@@ -15,7 +15,7 @@ SEPARATORS = ";,\t"
 SNIFF_LINES = 20
 
 
-def decodeer(data: bytes) -> tuple[str, str]:
+def decode_csv(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and, when it was not plain UTF-8, a Dutch note saying how it was read."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
@@ -31,7 +31,7 @@ def decodeer(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "gelezen als Windows-1252 (ANSI), niet als UTF-8"
 
 
-def scheidingsteken(text: str) -> str:
+def separator(text: str) -> str:
     """';', ',' or tab: csv.Sniffer on the first lines, else the one that splits the most lines the
     same way, else ';' (Dutch Excel's list separator)."""
     sample = "\n".join(text.splitlines()[:SNIFF_LINES])
@@ -44,9 +44,9 @@ def scheidingsteken(text: str) -> str:
         return best if counts[best] else ";"
 
 
-def csv_rijen(text: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, values) per record; a quoted field may span lines, the record's first line counts."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=scheidingsteken(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     start = 1
     for record in reader:
         yield start, record

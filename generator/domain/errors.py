@@ -9,31 +9,31 @@ class OppError(Exception):
     exit_code = 1
 
 
-class InvoerError(OppError):
+class InputError(OppError):
     """An input file cannot be read at all (missing, not a workbook, unsafe container)."""
 
     exit_code = 66
 
 
-class SjabloonError(OppError):
+class TemplateError(OppError):
     """The Word template is unusable: syntax, unknown fields, unsafe content."""
 
     exit_code = 78
 
 
-class UitvoerError(OppError):
+class OutputError(OppError):
     """The output folder cannot be created or written; nothing was written."""
 
     exit_code = 73
 
 
-class SchrijfError(OppError):
+class WriteError(OppError):
     """Writing failed half-way through the run (disk full, I/O error)."""
 
     exit_code = 74
 
 
-class BezetError(SchrijfError):
+class FileBusyError(WriteError):
     """One file is held by another program (open in Word); that student is skipped, the run goes on."""
 
     exit_code = 75

@@ -1,0 +1,1 @@
+"""Business rules of the OPP: deadlines, who signs, document links, per-student signals."""

@@ -12,8 +12,9 @@ import click
 
 from . import pipeline
 from .domain.errors import OppError, TemplateError
-from .domain.fields import FIELDS, FieldType
+from .domain.fields import FieldType
 from .domain.findings import Severity
+from .domain.registry import FIELDS
 from .rules.opp_rules import is_school_year
 from .workers import default_workers
 from .write import report

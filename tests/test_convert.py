@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.domain.fields import FIELDS, FieldType, get_field
+from generator.domain.fields import FieldType
+from generator.domain.registry import FIELDS, get_field
 from generator.read import convert
 
 

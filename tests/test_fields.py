@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields as dc_fields
 from datetime import date
 
-from generator.domain import fields
+from generator.domain import fields, registry
 from generator.domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from generator.form.context import build_context
 from generator.read.validator import _RECORD_TYPES
@@ -18,7 +18,7 @@ RECORDS = {fields.LEERLINGEN: Leerling, fields.OUDERS: Ouder, fields.DOELEN: Doe
 def test_every_read_field_is_an_attribute_of_its_record():
     for blad, record in RECORDS.items():
         attrs = {f.name for f in dc_fields(record)}
-        for v in fields.fields_of(blad):
+        for v in registry.fields_of(blad):
             if v.type is not fields.FieldType.SECRET:
                 assert v.naam in attrs, f"{v.pad} has no attribute on {record.__name__}"
     assert _RECORD_TYPES == RECORDS
@@ -27,21 +27,21 @@ def test_every_read_field_is_an_attribute_of_its_record():
 def test_no_alias_names_two_fields_of_one_sheet():
     for blad in fields.SHEET_KINDS:
         seen: dict[str, str] = {}
-        for v in fields.fields_of(blad):
+        for v in registry.fields_of(blad):
             for alias in v.aliases:
-                key = fields.normalize_header(alias)
+                key = registry.normalize_header(alias)
                 assert seen.setdefault(key, v.pad) == v.pad, f"{alias!r}: {seen[key]} and {v.pad}"
 
 
 def test_header_normalisation_ignores_case_spaces_and_punctuation():
-    assert fields.normalize_header(" Stamnr.\xa0") == fields.normalize_header("STAMNR") == "stamnr"
-    assert fields.normalize_header("E-mail_adres") == "e mail adres"
+    assert registry.normalize_header(" Stamnr.\xa0") == registry.normalize_header("STAMNR") == "stamnr"
+    assert registry.normalize_header("E-mail_adres") == "e mail adres"
 
 
 def test_context_has_every_field_of_the_student_namespaces_and_nothing_but_plain_values():
     student = Leerling("1", "Aisha", "Bakker", date(2013, 1, 1), "1A", datum_inschrijving=date(2026, 8, 24))
     ctx = build_context(Opp(student, doelen=(Doel("1", "Leest"),)), "2026-2027", date(2026, 9, 1))
-    for v in fields.FIELDS:
+    for v in registry.FIELDS:
         owner, name = v.pad.split(".")
         if owner in ("leerling", "opp") and v.type is not fields.FieldType.SECRET:
             assert name in ctx[owner], v.pad

@@ -1,7 +1,7 @@
-"""The reader's own sheet XML parser (reader._xml_rijen) against openpyxl's read-only iter_rows
-(reader._xlsx_rijen): the same row numbers and the same cells, value types included, for every workbook
+"""The reader's own sheet XML parser (sheet_xml) against openpyxl's read-only iter_rows
+(sheet_xml): the same row numbers and the same cells, value types included, for every workbook
 the reader tests build, the example export, generated workbooks, and XML as other programs write it.
-Where the parser does not know the XML, openpyxl reads on (reader._snelle_rijen) and the result is the
+Where the parser does not know the XML, openpyxl reads on (sheet_xml) and the result is the
 same again."""
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from generator.read import reader
-from generator.read.reader import Cell
+from generator.read import sheet_xml
+from generator.read.tables import Cell
 
 from .conftest import EXAMPLE, ROOT
 
@@ -78,15 +78,15 @@ def _vergelijk(path: Path, snel: bool = True, onleesbaar: bool = False) -> int:
             return 0
         for ws in wb.worksheets:
             ws.reset_dimensions()
-            xml = reader._sheet_xml(wb, ws)
-            formules = reader._formulas_without_value(xml)
-            expected = _uitkomst(lambda: reader._openpyxl_rows(ws, formules))  # noqa: B023
-            inner = reader._sheet_data_text(xml)
+            xml = sheet_xml.raw_sheet_xml(wb, ws)
+            formules = sheet_xml.formulas_without_value(xml)
+            expected = _uitkomst(lambda: sheet_xml._openpyxl_rows(ws, formules))  # noqa: B023
+            inner = sheet_xml._sheet_data_text(xml)
             if snel:
                 assert inner is not None, f"{path.name}/{ws.title}: niet in de vorm die de parser kent"
-                assert _verschil(_uitkomst(lambda: reader._xml_rows(inner, wb, ws, formules)),  # noqa: B023
+                assert _verschil(_uitkomst(lambda: sheet_xml._xml_rows(inner, wb, ws, formules)),  # noqa: B023
                                  expected) == "", f"{path.name}/{ws.title}"
-            assert _verschil(_uitkomst(lambda: reader._fast_rows(wb, ws, xml, formules)),  # noqa: B023
+            assert _verschil(_uitkomst(lambda: sheet_xml.fast_rows(wb, ws, xml, formules)),  # noqa: B023
                              expected) == "", f"{path.name}/{ws.title}"
             count += len(expected[0])
     return count
@@ -126,7 +126,7 @@ def test_every_workbook_the_reader_tests_build_reads_alike(tmp_path):
 
 def _snel_leesbaar(path: Path) -> bool:
     with _werkmap(path) as wb:
-        return wb is not None and all(reader._sheet_data_text(reader._sheet_xml(wb, ws)) is not None
+        return wb is not None and all(sheet_xml._sheet_data_text(sheet_xml.raw_sheet_xml(wb, ws)) is not None
                                       for ws in wb.worksheets)
 
 
@@ -213,7 +213,7 @@ def test_the_comparison_sees_a_difference(tmp_path, monkeypatch):
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
         ws.reset_dimensions()
-        expected = _uitkomst(lambda: reader._openpyxl_rows(ws, set()))
+        expected = _uitkomst(lambda: sheet_xml._openpyxl_rows(ws, set()))
     rows, error = expected
     number, cells = rows[1]
     assert cells[0] == (int, 1, "General", False)
@@ -222,7 +222,7 @@ def test_the_comparison_sees_a_difference(tmp_path, monkeypatch):
     assert _verschil(altered, expected).startswith("rij 1")
     assert _verschil((rows[:1], error), expected) != ""
     assert _verschil((rows, "ValueError"), expected) != ""
-    monkeypatch.setattr(reader, "_xml_text", lambda text: text.upper())
+    monkeypatch.setattr(sheet_xml, "_xml_text", lambda text: text.upper())
     with pytest.raises(AssertionError):
         _vergelijk(book)
 
@@ -380,8 +380,8 @@ def test_unknown_xml_in_the_rows_is_read_on_by_openpyxl_alike(tmp_path, name):
     _vergelijk(book, snel=False)
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
-        inner = reader._sheet_data_text(reader._sheet_xml(wb, ws))
-        rows, error = _uitkomst(lambda: reader._xml_rows(inner, wb, ws, set()))
+        inner = sheet_xml._sheet_data_text(sheet_xml.raw_sheet_xml(wb, ws))
+        rows, error = _uitkomst(lambda: sheet_xml._xml_rows(inner, wb, ws, set()))
     assert error and len(rows) == 4  # the parser read the regular rows itself
 
 
@@ -390,24 +390,24 @@ def test_unknown_xml_around_the_rows_is_read_by_openpyxl(tmp_path, name):
     book = _xlsx(tmp_path / "in.xlsx", _OUTSIDE[name].encode("latin-1" if name == "latin1" else "utf-8"))
     _vergelijk(book, snel=False)
     with _werkmap(book) as wb:
-        assert reader._sheet_data_text(reader._sheet_xml(wb, wb.worksheets[0])) is None
+        assert sheet_xml._sheet_data_text(sheet_xml.raw_sheet_xml(wb, wb.worksheets[0])) is None
 
 
 def test_parser_hands_over_to_openpyxl_where_it_stopped(tmp_path, monkeypatch):
     """The rows the parser gave are not given again: openpyxl gives the rows from the unknown one on."""
     book = _xlsx(tmp_path / "in.xlsx", _write_sheet(_UNKNOWN["rich_text"]))
     by_openpyxl = set()
-    original = reader._openpyxl_rows
+    original = sheet_xml._openpyxl_rows
 
     def marked(ws, formules):
         for number, cells in original(ws, formules):
             by_openpyxl.add(id(cells))
             yield number, cells
-    monkeypatch.setattr(reader, "_openpyxl_rows", marked)
+    monkeypatch.setattr(sheet_xml, "_openpyxl_rows", marked)
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
         ws.reset_dimensions()
-        rows = list(reader._fast_rows(wb, ws, reader._sheet_xml(wb, ws), set()))
+        rows = list(sheet_xml.fast_rows(wb, ws, sheet_xml.raw_sheet_xml(wb, ws), set()))
     assert [n for n, _ in rows] == [1, 2, 3, 4, 5, 6]
     assert [id(cells) in by_openpyxl for _, cells in rows] == [False] * 4 + [True] * 2
 
@@ -416,7 +416,7 @@ def test_cells_are_the_readers_cells(tmp_path):
     book = _xlsx(tmp_path / "in.xlsx", _write_sheet(_EXCEL))
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
-        rows = list(reader._xml_rows(reader._sheet_data_text(reader._sheet_xml(wb, ws)), wb, ws, set()))
+        rows = list(sheet_xml._xml_rows(sheet_xml._sheet_data_text(sheet_xml.raw_sheet_xml(wb, ws)), wb, ws, set()))
     assert rows[1][1][:3] == (Cell(4512, "000000"), Cell(datetime(2023, 3, 15), "mm-dd-yy"),
                               Cell(datetime(2013, 3, 2, 12), "dd-mm-yyyy"))
     assert rows[2][1][2] == Cell(time(18), "h:mm:ss")

@@ -352,7 +352,7 @@ def test_row_with_empty_first_column_is_read_not_called_damaged(tmp_path, monkey
     """A title in B1 or a student without a number in column A: openpyxl starts such a row with an empty
     cell that has no row number. Both ways of reading (the sheet XML, openpyxl itself) give the row."""
     if not snel:
-        monkeypatch.setattr("generator.read.reader._sheet_data_text", lambda data: None)
+        monkeypatch.setattr("generator.read.sheet_xml._sheet_data_text", lambda data: None)
     wb = Workbook()
     ws = wb.active
     ws.title = "Leerlingen"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.domain.fields import FIELDS, FieldType
+from generator.domain.fields import FieldType
+from generator.domain.registry import FIELDS
 
 
 def _uitvoer() -> str:

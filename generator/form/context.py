@@ -11,8 +11,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from ..domain.fields import DOMEINEN, LEERLINGEN, FieldType, fields_of
+from ..domain.fields import DOMEINEN, LEERLINGEN, FieldType
 from ..domain.records import Opp
+from ..domain.registry import fields_of
 from ..rules import links, opp_rules
 
 _OWNERS = ("leerling", "opp")  # the context's dicts that student fields go into

@@ -23,7 +23,8 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..domain.errors import RenderError, TemplateError
-from ..domain.fields import FieldType, get_field, is_known
+from ..domain.fields import FieldType
+from ..domain.registry import get_field, is_known
 from ..read.convert import XML_ILLEGAL, date_text
 from . import controls
 from .docx_zip import TEMPLATE_LEVEL, ZipMember, compress, write_zip

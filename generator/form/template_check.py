@@ -21,8 +21,9 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
 from ..domain.errors import TemplateError
-from ..domain.fields import SHEET_KINDS, all_field_names, get_field, is_known
+from ..domain.fields import SHEET_KINDS
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
+from ..domain.registry import all_field_names, get_field, is_known
 from .context import build_context
 from .renderer import make_environment
 

@@ -17,17 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.errors import InputError
-from ..domain.fields import (
-    FIELDS,
-    SHEET_KINDS,
-    Field,
-    SheetKind,
-    column_index,
-    get_field,
-    is_known,
-    normalize_header,
-    sheet_index,
-)
+from ..domain.fields import SHEET_KINDS, Field, SheetKind
+from ..domain.registry import FIELDS, column_index, get_field, is_known, normalize_header, sheet_index
 
 
 @dataclass(frozen=True)

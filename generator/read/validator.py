@@ -23,12 +23,12 @@ from ..domain.fields import (
     Field,
     FieldType,
     SheetKind,
-    fields_of,
 )
 from ..domain.findings import Finding, Location, Severity
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
+from ..domain.registry import fields_of
 from . import convert
-from .reader import Column, ReadResult, Row, Table
+from .tables import Column, ReadResult, Row, Table
 
 _RECORD_TYPES: dict[SheetKind, type] = {
     LEERLINGEN: Leerling, OUDERS: Ouder, DOELEN: Doel, ONDERSTEUNING: Ondersteuning,

@@ -52,8 +52,8 @@ def voorgerenderd(export: Path, pad: Path) -> None:
     from generator import pipeline
     from generator.form.renderer import CompiledTemplate
 
-    checked = pipeline.check([export], _vandaag())
-    task = pipeline.plan(checked.opps, pad.parent, _inst(export, pad.parent))[0]
+    checked = pipeline.check(pipeline.Settings([export], TEMPLATE, Path("output"), SCHOOLJAAR, _vandaag()))
+    task = pipeline.plan(checked.validated.opps, pad.parent, _inst(export, pad.parent))[0]
     pad.write_bytes(CompiledTemplate(TEMPLATE).render(pipeline._context(task, SCHOOLJAAR, _vandaag())))
 
 
@@ -77,8 +77,8 @@ def naief(export: Path, uit: Path, n: int) -> None:
     from generator import pipeline
     from generator.form.renderer import make_environment
 
-    checked = pipeline.check([export], _vandaag())
-    for task in pipeline.plan(checked.opps, uit / SCHOOLJAAR, _inst(export, uit))[:n]:
+    checked = pipeline.check(pipeline.Settings([export], TEMPLATE, Path("output"), SCHOOLJAAR, _vandaag()))
+    for task in pipeline.plan(checked.validated.opps, uit / SCHOOLJAAR, _inst(export, uit))[:n]:
         ctx = pipeline._context(task, SCHOOLJAAR, _vandaag())
         tpl = DocxTemplate(str(TEMPLATE))
         tpl.render(ctx, jinja_env=make_environment())

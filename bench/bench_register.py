@@ -40,8 +40,8 @@ from generator.write import register, report
 
 def rijen_en_bevindingen(export: Path, base: Path):
     settings = bench_genereer._inst(export, base.parent)
-    checked = pipeline.check([export], settings.today)
-    tasks = pipeline.plan(checked.opps, base, settings)
+    checked = pipeline.check(settings)
+    tasks = pipeline.plan(checked.validated.opps, base, settings)
     findings = list(checked.findings)
     rows = []
     for task in tasks:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import pipeline
-from .domain.errors import OppError, TemplateError
+from .domain.errors import OppError
 from .domain.fields import FieldType
 from .domain.findings import Severity
 from .domain.registry import FIELDS
@@ -45,28 +45,36 @@ def main() -> None:
 
 
 def _check_options(command):
-    """The options genereer and controleer share."""
-    command = click.option("--streng", "strict", is_flag=True, default=False, show_default=True,
-                           help="Maak geen enkel OPP als de export een fout bevat; bij controleer geven ook "
-                                "waarschuwingen afsluitcode 65.")(command)
-    command = click.option("--rapport", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                           show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
-                           help="Schrijf de meldingen ook als Excel-bestand, één rij per melding, "
-                                "met filters.")(command)
-    return click.option("--kolommen", "columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="TOML-bestand met de eigen kolomnamen van de school, bijvoorbeeld "
-                             '"Lln ID" = "leerling.leerlingnummer" onder [kolommen].')(command)
+    """The options genereer and controleer share: controleer checks what genereer would check."""
+    options = [
+        click.option("--sjabloon", "template", type=click.Path(path_type=Path), default=None,
+                     show_default=str(DEFAULT_TEMPLATE), help="Het Word-sjabloon van het OPP."),
+        click.option("--schooljaar", callback=_school_year_option, default=None,
+                     show_default="het huidige schooljaar",
+                     help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw schooljaar."),
+        click.option("--documenten", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     show_default="de map van het eerste invoerbestand",
+                     help="Map met de documenten (IOP, plan van aanpak, verslagen) waarnaar de kolom "
+                          "Vindplaats verwijst. Paden buiten deze map worden geen link."),
+        click.option("--kolommen", "columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="TOML-bestand met de eigen kolomnamen van de school, bijvoorbeeld "
+                          '"Lln ID" = "leerling.leerlingnummer" onder [kolommen].'),
+        click.option("--rapport", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
+                     help="Schrijf de meldingen ook als Excel-bestand, één rij per melding, met filters."),
+        click.option("--streng", "strict", is_flag=True, default=False, show_default=True,
+                     help="Maak geen enkel OPP als de export een fout bevat; bij controleer geven ook "
+                          "waarschuwingen afsluitcode 65."),
+    ]
+    for option in reversed(options):  # click shows them in the order of the decorators
+        command = option(command)
+    return command
 
 
 @main.command("genereer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--sjabloon", "template", type=click.Path(path_type=Path), default=None,
-              show_default=str(DEFAULT_TEMPLATE),
-              help="Het Word-sjabloon van het OPP.")
 @click.option("--uitvoer", "output", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Map waarin de OPP's komen, per schooljaar en klas.")
-@click.option("--schooljaar", callback=_school_year_option, default=None, show_default="het huidige schooljaar",
-              help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw schooljaar.")
 @click.option("--namen-in-bestandsnaam", "names_in_file_name", is_flag=True, default=False, show_default=True,
               help="Zet achternaam en roepnaam in de bestandsnaam (standaard alleen het leerlingnummer).")
 @click.option("--overschrijf", "overwrite", is_flag=True, default=False, show_default=True,
@@ -75,10 +83,6 @@ def _check_options(command):
 @click.option("--werkers", "workers", type=click.IntRange(min=1), default=default_workers(),
               show_default="het aantal kernen",
               help="Aantal processen dat tegelijk OPP's maakt. De uitkomst is bij elk aantal dezelfde.")
-@click.option("--documenten", type=click.Path(file_okay=False, path_type=Path), default=None,
-              show_default="de map van het eerste invoerbestand",
-              help="Map met de documenten (IOP, plan van aanpak, verslagen) waarnaar de kolom Vindplaats "
-                   "verwijst. Paden buiten deze map worden geen link.")
 @_check_options
 def generate(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
              names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
@@ -194,29 +198,34 @@ def _summary(result: pipeline.RunResult) -> str:
 @main.command("controleer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_check_options
-def check(inputs: tuple[Path, ...], columns: Path | None, report_path: Path | None, strict: bool) -> None:
-    """Lees en controleer de export(s) zonder OPP's te maken; toon de meldingen per leerling.
+def check(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
+          columns: Path | None, report_path: Path | None, strict: bool) -> None:
+    """Controleer sjabloon en export(s) zoals genereer dat doet, zonder OPP's te maken; toon de meldingen
+    per leerling. Dezelfde meldingen als genereer, ook over links en termijnen.
 
-    Afsluitcode 0: geen fouten; 65: een of meer fouten; 66: een bestand is onleesbaar.
+    Afsluitcode 0: geen fouten; 65: een of meer fouten; 66: een bestand is onleesbaar; 78: het sjabloon
+    is niet bruikbaar.
 
     \b
     Voorbeeld:
       opp controleer input/voorbeeld-export.xlsx --rapport controle.xlsx
     """
+    settings = pipeline.Settings(list(inputs), template or _default_template(), Path("output"), schooljaar,
+                                 date.today(), columns=columns, documenten=documenten)
     try:
-        checked = pipeline.check(list(inputs), date.today(), columns)
+        checked = pipeline.check(settings)
         if report_path:
             pipeline.write_report(report_path, checked.findings)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
     _show_findings(checked.findings, with_info=True)
-    errors = len(checked.errors())
-    click.echo(f"{len(checked.opps)} leerlingen klaar voor een OPP, {len(checked.withheld)} met fouten "
-               f"({errors} fout{'en' if errors != 1 else ''}), {len(checked.findings) - errors} andere "
+    errors = sum(f.severity is Severity.ERROR for f in checked.findings)
+    click.echo(f"{len(checked.tasks)} leerlingen klaar voor een OPP, {len(checked.validated.withheld)} met "
+               f"fouten ({errors} fout{'en' if errors != 1 else ''}), {len(checked.findings) - errors} andere "
                "meldingen" + (f"; rapport in {report_path}" if report_path else ""))
-    strikt = strict and any(b.severity is Severity.WARNING for b in checked.findings)
-    sys.exit(EXIT_DATA if errors or strikt else EXIT_OK)
+    warned = strict and any(f.severity is Severity.WARNING for f in checked.findings)
+    sys.exit(EXIT_DATA if errors or warned else EXIT_OK)
 
 
 @main.command("velden")
@@ -244,7 +253,9 @@ def velden() -> None:
 @main.command("sjabloon")
 @click.argument("pad", type=click.Path(path_type=Path))
 def template(pad: Path) -> None:
-    """Controleer een (in Word bewerkt) sjabloon: sjablooncode, veldnamen en onveilige inhoud.
+    """Controleer een (in Word bewerkt) sjabloon met precies de controle die genereer en controleer
+    eerst doen: sjablooncode, veldnamen, onveilige inhoud, verwijzingen naar buiten en
+    documenteigenschappen.
 
     Afsluitcode 0 als het sjabloon bruikbaar is, 78 als er iets mis is.
 
@@ -253,17 +264,8 @@ def template(pad: Path) -> None:
       opp sjabloon templates/opp-swv-amsterdam-diemen.docx
     """
     try:
-        from .form.template_check import check as check_container  # docxtpl: only for this command
-
-        problemen = check_container(pad)
+        pipeline.check_template(pad)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
-    for problem in problemen:
-        click.echo(f"Fout: {problem}", err=True)
-    if problemen:
-        n = len(problemen)
-        woord = "probleem" if n == 1 else "problemen"
-        click.echo(f"{pad}: {n} {woord} gevonden; het sjabloon is niet bruikbaar.", err=True)
-        sys.exit(TemplateError.exit_code)
     click.echo(f"{pad}: het sjabloon is in orde.")

@@ -1,5 +1,6 @@
-"""generate(): read -> validate -> build context -> render -> write. The only module that imports
-every stage."""
+"""generate() and check(): read -> validate -> build context -> render -> write. The only module that
+imports every stage. check() is generate() without writing: both run the same functions, so `opp
+controleer` and `opp genereer` report the same findings."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from . import __version__
 from .domain.errors import OppError, RenderError
 from .domain.findings import Finding, Location, Severity
 from .domain.records import Opp
-from .form.container_check import check_container
 from .form.context import build_context
+from .form.template_check import ensure_usable
 from .read.mapping import read_column_mapping
 from .read.reader import read_exports
 from .read.validator import Validated, validate
-from .rules import links, opp_rules
+from .rules import opp_rules
+from .rules.signals import StudentSignals, student_signals
 from .workers import Placed, WorkerPool
 from .write import register
 from .write.manifest import input_hash, sha256_file
@@ -80,9 +82,39 @@ class RunResult:
     strict_stopped: bool = False  # --streng and the export had errors: no OPP was made
 
 
-def check(inputs: list[Path], today: date, columns: Path | None = None) -> Validated:
-    """Reading and validation only."""
-    return validate(read_exports(inputs, read_column_mapping(columns)), today)
+@dataclass
+class Checked:
+    """What `opp controleer` shows and `opp genereer` builds on: the validated export, every student's
+    planned file with the rules' signals about it, and all findings in the order they were found."""
+
+    validated: Validated
+    base: Path  # the school year's folder
+    tasks: list[Task]
+    signals: dict[str, StudentSignals]  # leerlingnummer -> what the rules say
+    findings: list[Finding]
+
+
+def check_template(path: Path) -> None:
+    """`opp sjabloon`: the template check that generate() and check() run first; raises TemplateError."""
+    ensure_usable(path)
+
+
+def check(settings: Settings) -> Checked:
+    """`opp controleer`: everything generate() checks (the template, the export, the per-student rules),
+    by the same functions, without writing anything."""
+    ensure_usable(settings.template)
+    return _check_export(settings)
+
+
+def _check_export(settings: Settings) -> Checked:
+    validated = validate(read_exports(settings.inputs, read_column_mapping(settings.columns)), settings.today)
+    base = settings.output / safe_name(settings.schooljaar)
+    tasks = plan(validated.opps, base, settings)
+    documents = documents_folder(settings)
+    signals = {task.opp.leerling.leerlingnummer: student_signals(task.opp, documents, task.target.parent,
+                                                                 settings.today) for task in tasks}
+    findings = validated.findings + [f for signal in signals.values() for f in signal.findings]
+    return Checked(validated, base, tasks, signals, findings)
 
 
 def write_report(pad: Path, findings: list[Finding]) -> Path:
@@ -97,7 +129,7 @@ def generate(settings: Settings, progress: Callable[[int, int], None] | None = N
     """Generate one OPP per valid student. One bad student never stops the batch. `progress(done,
     total)` follows the documents; `phase(tekst)` hears, in Dutch, what the run does before and after
     them (reading 10,000 students takes seconds, so does the register)."""
-    check_container(settings.template)  # zip bomb, macros, external relationships: before opening it
+    ensure_usable(settings.template)  # the rule set of `opp sjabloon`, before any process compiles it
     # the workers start now and compile the template (once each) while this process reads the export
     with WorkerPool(settings.template, settings.workers) as pool:
         return _generate(settings, pool, progress, phase or (lambda text: None))
@@ -106,18 +138,17 @@ def generate(settings: Settings, progress: Callable[[int, int], None] | None = N
 def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int], None] | None,
               phase: Callable[[str], None]) -> RunResult:
     phase("Export lezen en controleren")
-    checked = check(settings.inputs, settings.today, settings.columns)
+    checked = _check_export(settings)
     pool.ready()  # a template that does not compile stops the run here, before any file
-    base = settings.output / safe_name(settings.schooljaar)
-    result = RunResult(base, skipped=dict(checked.withheld), findings=checked.findings,
-                       not_selected=checked.not_selected)
+    base = checked.base
+    result = RunResult(base, skipped=dict(checked.validated.withheld), findings=checked.findings,
+                       not_selected=checked.validated.not_selected)
     template_hash = sha256_file(settings.template)
     writer = DocumentWriter.open(base, settings.overwrite)  # one run per folder; read-only stops it here
     try:
-        result.strict_stopped = settings.strict and bool(checked.errors())
-        tasks = plan([] if result.strict_stopped else checked.opps, base, settings)
-        links_per_student = _judge_student_links(tasks, settings, result)
-        inputs = _once_per_student(partial(_input_hash, settings=settings, links_per_student=links_per_student))
+        result.strict_stopped = settings.strict and bool(checked.validated.errors())
+        tasks = [] if result.strict_stopped else checked.tasks
+        inputs = _once_per_student(partial(_input_hash, settings=settings, signals=checked.signals))
         to_render = _settle_unchanged(tasks, inputs, template_hash, writer, result)
         for task, data in _render_all(pool, to_render, settings, result, progress):
             number = task.opp.leerling.leerlingnummer
@@ -133,7 +164,7 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
         raise
     writer.save()
     phase("Overzicht en controlerapport schrijven")
-    _write_register(tasks, settings, result, links_per_student)
+    _write_register(tasks, settings, result, checked.signals)
     _write_check_report(base, settings, result)
     return result
 
@@ -206,12 +237,11 @@ def _once_per_student(f: Callable[[Task], str]) -> Callable[[Task], str]:
     return eenmaal
 
 
-def _input_hash(task: Task, settings: Settings, links_per_student: dict[str, tuple[int, int, str]]) -> str:
+def _input_hash(task: Task, settings: Settings, signals: dict[str, StudentSignals]) -> str:
     """What the student's document is made of: the record, the school year and the targets its
     document links resolve to (a document that appears in, or moves within, the documents folder
     changes the OPP)."""
-    doelen = links_per_student.get(task.opp.leerling.leerlingnummer, (0, 0, ""))[2]
-    return input_hash(task.opp, settings.schooljaar, doelen)
+    return input_hash(task.opp, settings.schooljaar, "\n".join(signals[task.opp.leerling.leerlingnummer].link_targets))
 
 
 def _settle_unchanged(tasks: list[Task], inputs: Callable[[Task], str], template_hash: str, writer: DocumentWriter,
@@ -263,22 +293,8 @@ def documents_folder(settings: Settings) -> Path | None:
     return settings.inputs[0].parent if settings.inputs else None
 
 
-def _judge_student_links(tasks: list[Task], settings: Settings,
-                      result: RunResult) -> dict[str, tuple[int, int, str]]:
-    """Warn about refused or missing document links and what the rules signal (18 during the plan);
-    per student: (linked documents, warnings, the link targets as one text)."""
-    telling = {}
-    for task in tasks:
-        linked, found = links.judge_links(task.opp, documents_folder(settings), task.target.parent)
-        found += opp_rules.signals(task.opp, settings.today)
-        result.findings.extend(found)
-        telling[task.opp.leerling.leerlingnummer] = (len(linked), len(task.opp.waarschuwingen) + len(found),
-                                                     "\n".join(linked))
-    return telling
-
-
 def _write_register(tasks: list[Task], settings: Settings, result: RunResult,
-                      links_per_student: dict[str, tuple[int, int, str]]) -> None:
+                    signals: dict[str, StudentSignals]) -> None:
     """Rebuild overzicht.xlsx. A register that cannot be written (open in Excel) costs no OPP: it
     becomes a warning, and the next run writes it again."""
     rows = []
@@ -289,8 +305,9 @@ def _write_register(tasks: list[Task], settings: Settings, result: RunResult,
             continue  # not made this run (render error) and no older file: no OPP to list
         status = outcome.value if outcome is not None else register.SKIPPED_STATUS
         bestand = Path(os.path.relpath(task.target, result.map)).as_posix()
+        signal = signals[number]
         rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, bestand, status,
-                                  *links_per_student.get(number, (0, 0, ""))[:2]))
+                                          len(signal.link_targets), signal.warning_count(task.opp)))
     try:
         result.register_path = register.write(result.map, rows, settings.today, set(result.skipped))
     except OppError as exc:

@@ -243,9 +243,10 @@ _REL = ('<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeD
 @pytest.mark.parametrize("extra, rels, expected", [
     ({"word/media/bom.bin": bytes(8 * 2**20)}, "", "zipbom"),
     ({"word/vbaProject.bin": b"macro"}, "", "macro"),
-    ({}, _REL.format(kind="oleObject", target="http://aanvaller.example/x.html"), "extern bestand"),
-    ({}, _REL.format(kind="attachedTemplate", target="\\\\server\\share\\t.dotm"), "extern bestand"),
+    ({}, _REL.format(kind="oleObject", target="http://aanvaller.example/x.html"), "externe verwijzing"),
+    ({}, _REL.format(kind="attachedTemplate", target="\\\\server\\share\\t.dotm"), "externe verwijzing"),
     ({}, _REL.format(kind="hyperlink", target="javascript:alert(1)"), "geen http(s)- of mailto-link"),
+    ({}, _REL.format(kind="hyperlink", target="file:///C:/Windows/System32/calc.exe"), "geen http(s)- of mailto-link"),
 ])
 def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra, rels, expected):
     template = template_with(tmp_path, extra, rels.encode())
@@ -261,8 +262,8 @@ def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra,
 @pytest.mark.parametrize("leerlingen", [5, 0])
 def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothing(tmp_path, workers,
                                                                                   leerlingen):
-    """With workers the template is compiled in them, while the export is read: its error must still
-    stop the run before any file, with the template's own message, also when no student needs it."""
+    """The template check runs before any worker compiles the template: its error stops the run
+    before any file, with the check's message, also when no student needs the template."""
     template = tmp_path / "sjabloon.docx"
     with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -275,7 +276,8 @@ def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothi
                                        str(tmp_path / "uit"), "--schooljaar", JAAR, "--werkers", workers],
                                 catch_exceptions=False)
     assert result.exit_code == 78, result.output
-    assert "sjabloon.docx, word/document.xml" in result.output
+    assert "sjabloon.docx: het sjabloon is niet bruikbaar" in result.output
+    assert "'{% for x in %}'" in result.output
     assert not list((tmp_path / "uit").rglob("*.docx")) and not list((tmp_path / "uit").rglob("*.xlsx"))
 
 

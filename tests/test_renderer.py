@@ -6,6 +6,7 @@ import copy
 import io
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -38,8 +39,8 @@ def docxtpl_render(ctx: dict) -> bytes:
 
 @pytest.fixture(scope="module")
 def contexts() -> list[dict]:
-    checked = pipeline.check([EXAMPLE], VANDAAG)
-    return [build_context(opp, "2026-2027", VANDAAG) for opp in checked.opps]
+    checked = pipeline.check(pipeline.Settings([EXAMPLE], TEMPLATE, Path("output"), "2026-2027", VANDAAG))
+    return [build_context(opp, "2026-2027", VANDAAG) for opp in checked.validated.opps]
 
 
 @pytest.fixture(scope="module")

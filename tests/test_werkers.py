@@ -33,8 +33,8 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def _taken(tmp_path: Path) -> list[pipeline.Task]:
-    checked = pipeline.check([EXAMPLE], VANDAAG)
-    return pipeline.plan(checked.opps, tmp_path, _inst(tmp_path, 1))
+    checked = pipeline.check(pipeline.Settings([EXAMPLE], TEMPLATE, Path("output"), "2026-2027", VANDAAG))
+    return pipeline.plan(checked.validated.opps, tmp_path, _inst(tmp_path, 1))
 
 
 def test_output_is_the_same_for_one_two_and_three_workers(tmp_path):

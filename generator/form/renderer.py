@@ -30,8 +30,7 @@ from . import controls
 from .docx_zip import TEMPLATE_LEVEL, ZipMember, compress, write_zip
 
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_TEMPLATED_PARTS = re.compile(
-    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
+_TEMPLATED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")  # as the template check
 _SDT_ID = re.compile(r'<w:id w:val="-?\d+"/>')
 # a w:t whose text holds a tab, bell, newline or form feed: only those need docxtpl's resolve_listing
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")

@@ -1,0 +1,275 @@
+"""The template check, part by part: what Word does to Jinja tags (split over paragraphs, curly quotes),
+syntax errors and unclosed blocks, unknown field names (with the nearest known name) and code the
+sandbox would refuse. Each problem names the part of the document, the heading above it and the text
+around it, so that the user can find it in Word. template_check.py runs this for every templated part.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, meta, nodes
+from lxml import etree
+
+from ..domain.fields import SHEET_KINDS
+from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
+from ..domain.registry import all_field_names, get_field, is_known
+from .context import build_context
+from .renderer import make_environment
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_MARKERS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_CLOSING = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_LOOP = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*for\s+(\w+)\s+in\s+(\w+)")
+_BLOCK = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
+_CURLY = "‘’‚“”„"
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
+# Lists the context derives from another list, and the kind of row they hold.
+_DERIVED = {"uitwerkingen": "document", "bronnen": "document", "factoren_per_domein": "factor"}
+_FUNCTIONS = {"veld", "vinkje", "koppeling"}
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One problem in a template: where (part, surrounding text) and what."""
+
+    part: str
+    place: str
+    message: str
+    heading: str = ""  # the heading above the paragraph: the same tag text can stand in several places
+
+    def __str__(self) -> str:
+        waar = self.part + (f", onder kop '{self.heading}'" if self.heading else "")
+        waar += f", bij '{self.place}'" if self.place else ""
+        return f"{waar}: {self.message}"
+
+
+
+def part_label(naam: str) -> str:
+    kort = naam.rsplit("/", 1)[-1]
+    for started, woord in (("document", "hoofdtekst"), ("header", "koptekst"), ("footer", "voettekst"),
+                         ("footnotes", "voetnoten"), ("endnotes", "eindnoten")):
+        if kort.startswith(started):
+            return f"{woord} ({kort})"
+    return kort
+
+
+
+def _paragraphs(root: etree._Element) -> list[tuple[str, str]]:
+    """(text, heading above it) of every paragraph. Dutch Word names heading styles 'Kop1'."""
+    out, heading = [], ""
+    for p in root.iter(f"{_W}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
+        stijl = p.find(f"{_W}pPr/{_W}pStyle")
+        if stijl is not None and re.match(r"(Heading|Kop)\d", stijl.get(f"{_W}val", "")):
+            heading = _short(text, 40)
+        out.append((text, heading))
+    return out
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def check_part(naam: str, data: bytes, docxtpl: DocxTemplate) -> list[TemplateProblem]:
+    part = part_label(naam)
+    try:
+        root = etree.fromstring(data, _STRICT)
+    except etree.XMLSyntaxError as exc:
+        return [TemplateProblem(part, "", f"is geen geldige XML: {exc}")]
+    alineas = _paragraphs(root)
+    gevonden = [(a, m) for a in alineas for m in _word_damage(a[0])] + _blocks(alineas) + _tags(alineas)
+    if not gevonden:
+        gevonden = _compile_part(etree.tostring(root, encoding="unicode"), docxtpl)
+    uniek = dict.fromkeys((part, _short(text), m, heading) for (text, heading), m in gevonden)
+    return [TemplateProblem(*p) for p in uniek]
+
+
+def _compile_part(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str], str]]:
+    """The whole part through the renderer's compile path: what the tag-by-tag checks cannot see
+    (a {%tr %} outside a table row, for instance)."""
+    source = docxtpl.patch_xml(xml)
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)  # one paragraph per line, as the renderer does
+    try:
+        make_environment().from_string(source)
+    except TemplateSyntaxError as exc:
+        text_lines = source.split("\n")
+        regel = text_lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(text_lines) else ""
+        return [((re.sub(r"<[^>]+>", "", regel), ""), f"fout in de sjablooncode: {exc.message}")]
+    return []
+
+
+def _tags(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
+    """Each tag compiled on its own, then its names checked: this works even when a block is broken,
+    so one run reports every misspelled field and every piece of unsafe code."""
+    env, ctx = make_environment(), sample_context()
+    lusvars = {m.group(1): m.group(2) for t, _ in alineas for m in _LOOP.finditer(t)}
+    out = []
+    for alinea in alineas:
+        text = alinea[0]
+        for tag in _TAG.findall(text):
+            if tag.startswith("{#"):
+                continue
+            expressie, fout = _expression(tag)
+            if fout:
+                out.append((alinea, fout))
+                continue
+            if expressie is None:
+                continue
+            try:
+                env.from_string("{{ " + expressie + " }}")
+                tree = env.parse("{{ " + expressie + " }}")
+            except TemplateSyntaxError as exc:
+                out.append((alinea, f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"))
+                continue
+            out += [(alinea, m) for m in _field_names(tree, env, ctx, lusvars)]
+    return out
+
+
+def _expression(tag: str) -> tuple[str | None, str | None]:
+    """The expression inside a tag (None for else/end tags), or an error for statements we refuse."""
+    if tag.startswith("{{"):
+        return re.sub(r"^(?:r|p|tr|tc)\s", "", tag[2:-2].strip("-").strip()), None
+    binnen = re.sub(r"^(?:tr|tc|p|r)\s", "", tag[2:-2].strip("-").strip())
+    woord = binnen.split(maxsplit=1)[0] if binnen else ""
+    if woord in ("else", "endfor", "endif"):
+        return None, None
+    if woord == "for" and (m := re.match(r"for\s+\w+\s+in\s+(.+)$", binnen, re.DOTALL)):
+        return m.group(1), None
+    if woord in ("if", "elif"):
+        return binnen[len(woord):], None
+    return None, (f"'{_short(tag, 50)}': '{woord}' is code in het sjabloon; alleen velden, herhalingen "
+                  "(for) en voorwaarden (if) zijn toegestaan")
+
+
+def _word_damage(text: str) -> list[str]:
+    """What Word does to tags: a tag split over paragraphs, curly quotes and hard spaces inside one."""
+    out, open_ = [], None
+    for m in _MARKERS.finditer(text):
+        teken = m.group()
+        if teken in _CLOSING:
+            if open_:
+                out.append(f"'{open_}' wordt niet gesloten voordat '{teken}' begint")
+            open_ = teken
+        elif open_ is None:
+            out.append(f"'{teken}' zonder begin in deze alinea; de tag is gesplitst of beschadigd")
+        elif _CLOSING[open_] == teken:
+            open_ = None
+    if open_:
+        out.append(f"'{open_}' wordt niet gesloten in deze alinea; de tag is over meer alinea's verdeeld "
+                   "of beschadigd (zet de hele tag op één regel)")
+    for tag in _TAG.findall(text):
+        if any(c in tag for c in _CURLY):
+            out.append(f"Word heeft in '{_short(tag, 50)}' krullende aanhalingstekens gezet; gebruik rechte "
+                       "(' of \"), bijvoorbeeld door AutoCorrectie 'slimme aanhalingstekens' uit te zetten")
+        if "\xa0" in tag:
+            out.append(f"in '{_short(tag, 50)}' staat een vaste spatie; vervang die door een gewone spatie")
+    return out
+
+
+def _blocks(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
+    """Every {% for %} and {% if %} closed by its own end tag; an unclosed block is named at the
+    paragraph where it opens."""
+    stapel: list[tuple[str, tuple[str, str]]] = []
+    out = []
+    for alinea in alineas:
+        for m in _BLOCK.finditer(alinea[0]):
+            woord = m.group(1)
+            if not woord.startswith("end"):
+                stapel.append((woord, alinea))
+                continue
+            open_ = [w for w, _ in stapel]
+            if woord[3:] not in open_:
+                out.append((alinea, f"'{{% {woord} %}}' zonder bijbehorende '{{% {woord[3:]} %}}'"))
+                continue
+            while stapel[-1][0] != woord[3:]:  # blocks opened inside this one and never closed
+                out.append(_unclosed(*stapel.pop()))
+            stapel.pop()
+    return out + [_unclosed(w, t) for w, t in stapel]
+
+
+def _unclosed(woord: str, alinea: tuple[str, str]) -> tuple[tuple[str, str], str]:
+    return alinea, f"'{{% {woord} %}}' wordt niet afgesloten met '{{% end{woord} %}}'"
+
+
+def sample_context() -> dict:
+    """A context with one row in every list: its keys are the names a template may use."""
+    nr, dag = "1", date(2026, 9, 1)
+    opp = Opp(Leerling(nr, "A", "B", date(2013, 1, 1), "1A"), ouders=(Ouder(nr, "C"),),
+              doelen=(Doel(nr, "D"),), ondersteuning=(Ondersteuning(nr, "E"),),
+              documenten=(Document(nr, "IOP", "F"), Document(nr, "OKR", "G")),
+              betrokkenen=(Betrokkene(nr, "H"),), factoren=(Factor(nr, "Medisch"),))
+    return build_context(opp, "2026-2027", dag)
+
+
+def _suggestion(naam: str, bekende: list[str]) -> str:
+    hits = difflib.get_close_matches(naam, bekende, n=1, cutoff=0.6)
+    return f"; bedoelt u '{hits[0]}'?" if hits else "; `opp velden` toont de bekende velden"
+
+
+def _row_kinds() -> dict[str, str]:
+    """List name -> row prefix: 'doelen' -> 'doel'."""
+    return {b.lijst: b.row for b in SHEET_KINDS if b.lijst} | _DERIVED
+
+
+def _field_names(tree: nodes.Template, env, ctx: dict, lusvars: dict[str, str]) -> list[str]:
+    soorten = _row_kinds()
+    out = []
+    bekend_ = set(ctx) | set(env.globals) | set(lusvars) | {"loop"}
+    for naam in sorted(meta.find_undeclared_variables(tree) - bekend_):
+        out.append(f"onbekende naam '{naam}'{_suggestion(naam, sorted(ctx))}")
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        out += _attribute(node, ctx, lusvars, soorten)
+    for node in tree.find_all(nodes.Call):
+        out += _call(node, lusvars, soorten)
+    return out
+
+
+def _attribute(node, ctx: dict, lusvars: dict, soorten: dict) -> list[str]:
+    attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+    if isinstance(attr, str) and attr.startswith("_"):
+        return [f"'{attr}' is een interne Python-naam; de sandbox weigert dit (onveilige code)"]
+    if not isinstance(node, nodes.Getattr) or not isinstance(node.node, nodes.Name):
+        return []
+    base = node.node.name
+    if base in lusvars and lusvars[base] in soorten and ctx.get(lusvars[base]):
+        voorvoegsel, sleutels = soorten[lusvars[base]], ctx[lusvars[base]][0]
+    elif isinstance(ctx.get(base), dict):
+        voorvoegsel, sleutels = base, ctx[base]
+    else:
+        return []
+    if attr in sleutels:
+        return []
+    bekende = [f"{voorvoegsel}.{k}" for k in sleutels]
+    return [f"onbekend veld '{voorvoegsel}.{attr}'{_suggestion(f'{voorvoegsel}.{attr}', bekende)}"]
+
+
+def _call(node: nodes.Call, lusvars: dict, soorten: dict) -> list[str]:
+    if not isinstance(node.node, nodes.Name) or node.node.name not in _FUNCTIONS:
+        return ["een aanroep van iets anders dan veld(), vinkje() of koppeling() is code in het "
+                "sjabloon; de sandbox weigert of beperkt dit (onveilige code)"]
+    if node.node.name == "koppeling":
+        return []
+    args = node.args
+    if not args or not isinstance(args[0], nodes.Const) or not isinstance(args[0].value, str):
+        return [f"{node.node.name}() verwacht een veldnaam tussen aanhalingstekens"]
+    pad = args[0].value
+    if not is_known(pad):
+        return [f"onbekend veld '{pad}'{_suggestion(pad, list(all_field_names()))}"]
+    row = next((a for a in args[1:] if isinstance(a, nodes.Name)), None)
+    if row is None and pad.split(".")[0] not in ("leerling", "opp"):
+        return [f"veld '{pad}' hoort in een herhaalde rij; schrijf bijvoorbeeld "
+                f"veld('{pad}', {pad.split('.')[0]})"]
+    if row is not None and row.name in lusvars and soorten.get(lusvars[row.name]) != pad.split(".")[0]:
+        return [f"veld '{pad}' hoort niet bij een rij '{row.name}' uit '{lusvars[row.name]}'"]
+    optie = next((a.value for a in args[1:] if isinstance(a, nodes.Const)), None)
+    if node.node.name == "vinkje" and optie is not None and optie not in get_field(pad).choices:
+        return [f"'{optie}' is geen keuze van veld '{pad}'"
+                f"{_suggestion(optie, list(get_field(pad).choices))}"]
+    return []

@@ -89,3 +89,8 @@ def controls(path: Path) -> list[etree._Element]:
 @pytest.fixture
 def template() -> Path:
     return TEMPLATE
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="tests/test_golden.py: rewrite the golden files in tests/golden (review git diff)")

@@ -93,7 +93,7 @@ def test_any_cell_text_comes_out_exactly_or_is_reported(tmp_path_factory, goals)
     assert control_texts(path, "doel.omschrijving") == [normalised(g) for g in goals]
 
     reported = {f.location.row for f in result.findings
-                if f.leerlingnummer == "7" and f.location.blad == "Doelen" and f.location.kolom == "B"}
+                if f.leerlingnummer == "7" and f.location.sheet == "Doelen" and f.location.column == "B"}
     expected = {row for row, g in enumerate(goals, start=2) if any(is_control(c) for c in g)}
     assert reported == expected
     for finding in result.findings:  # the message names the cell, never its content

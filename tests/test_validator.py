@@ -106,7 +106,7 @@ def test_unusable_email_is_a_warning_and_left_out(tmp_path):
         ("1", _loc(2, "C", "E-mail", "Ouders"),
          "onbruikbaar e-mailadres, verwacht naam@domein.nl; deze waarde wordt niet gebruikt")]
     assert [(o.naam, o.email) for o in result.opps[0].ouders] == [("M. B", "")]
-    assert result.opps[0].waarschuwingen[0].location.kolom == "C"
+    assert result.opps[0].waarschuwingen[0].location.column == "C"
 
 
 def test_findings_never_quote_free_text(tmp_path):

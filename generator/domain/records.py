@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .findings import Finding, Location
+from .findings import Finding, Origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,7 @@ class Ouder:
     gezag: bool | None = None
     telefoon: str = ""
     email: str = ""
+    origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class Doel:
     startdatum: date | None = None
     streefdatum: date | None = None
     resultaat: str = ""
+    origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Ondersteuning:
     middelen: str = ""
     startdatum: date | None = None
     einddatum: date | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +56,7 @@ class Document:
     titel: str
     datum: date | None = None
     vindplaats: str = ""
-    # The Vindplaats cell, for findings about the link; links are judged per run (documents folder).
-    location: Location | None = field(default=None, compare=False)
+    origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class Betrokkene:
     functie: str = ""
     organisatie: str = ""
     rol: str = ""
+    origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class Factor:
     domein: str
     bevorderend: str = ""
     belemmerend: str = ""
+    origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +154,7 @@ class Leerling:
     geregistreerd_duo: bool | None = None
     gedeeld_met_swv: bool | None = None
     opslaglocatie: str = ""
-    # The student's row (birth date cell), for findings the rules raise later (18 during the plan).
-    location: Location | None = field(default=None, compare=False)
+    origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
     @property
     def naam(self) -> str:

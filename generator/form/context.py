@@ -26,7 +26,7 @@ def _row(record) -> dict:
 @lru_cache(maxsize=None)
 def _field_names(cls: type) -> tuple[str, ...]:
     # locatie (a Documenten cell) is for findings, not for the template: not a plain value
-    return tuple(f.name for f in dc_fields(cls) if f.name != "location")
+    return tuple(f.name for f in dc_fields(cls) if f.name != "origin")
 
 
 @lru_cache(maxsize=1)

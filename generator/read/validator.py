@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -24,7 +24,7 @@ from ..domain.fields import (
     FieldType,
     SheetKind,
 )
-from ..domain.findings import Finding, Location, Severity
+from ..domain.findings import Finding, Location, Origin, Severity
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from ..domain.registry import fields_of
 from . import convert
@@ -67,20 +67,20 @@ def validate(gelezen: ReadResult, today: date | None = None) -> Validated:
     """Convert and check every row, then assemble one Opp per student without errors."""
     today = today or date.today()
     result = Validated(findings=list(gelezen.findings))
-    text_lines: dict[SheetKind, list[ConvertedRow]] = defaultdict(list)
+    converted: dict[SheetKind, list[ConvertedRow]] = defaultdict(list)
     for tabel in gelezen.tables:
         _report_columns(tabel, result)
         plan = _TablePlan.of(tabel)
-        same_kind = text_lines[tabel.soort]  # looked up once: hashing a SheetKind per row adds up
+        same_kind = converted[tabel.soort]  # looked up once: hashing a SheetKind per row adds up
         for row in tabel.rows:
             for soort, regel in _convert_row(tabel, plan, row, result, today):
-                (same_kind if soort is tabel.soort else text_lines[soort]).append(regel)
-    if not text_lines[LEERLINGEN]:
+                (same_kind if soort is tabel.soort else converted[soort]).append(regel)
+    if not converted[LEERLINGEN]:
         result.findings.append(Finding(Severity.ERROR, _first_location(gelezen),
                                             "geen blad met leerlingen gevonden (verwacht kolommen als "
                                             "Stamnummer, Roepnaam, Achternaam)"))
         return result
-    _assemble(text_lines, result)
+    _assemble(converted, result)
     return result
 
 
@@ -134,8 +134,8 @@ class _TablePlan:
     conversions: tuple[_Conversion, ...]  # in column order; the first column of a field wins
     required: tuple[tuple[str, str, Column | None, str], ...]  # field name, its letter, column, message
     consistency: bool  # the row can hold a field _check_consistency looks at
-    anchor: str | None  # the field a later finding about the row points at
-    anchor_column: Column | None
+    columns: Mapping[int, Mapping[str, tuple[str, str]]]  # guardian number (0: the row's own record) ->
+    # field name -> (column letter, header): the Origin of every record made from this table
     record: type
 
     @classmethod
@@ -158,10 +158,12 @@ class _TablePlan:
             required.append((v.naam, _letter_of(tabel, v), kolom,
                               f"verplichte waarde ontbreekt ({wat}){hint}"))
         consistency = any(o.naam in _CONSISTENCY_FIELDS for o in conversions if not o.ouder)
-        anchor = {DOCUMENTEN: "vindplaats", LEERLINGEN: "geboortedatum"}.get(tabel.soort)
-        anchor_column = next((k for k in tabel.columns if k.field and anchor and k.field.naam == anchor), None)
-        return cls(tuple(conversions), tuple(required), consistency, anchor, anchor_column,
-                   _RECORD_TYPES[tabel.soort])
+        columns: dict[int, dict[str, tuple[str, str]]] = {}
+        for o in conversions:
+            columns.setdefault(o.ouder, {})[o.naam] = (o.kolom.letter, o.kolom.heading)
+        for n in columns.keys() - {0}:  # a guardian's record is linked by the student's own number
+            columns[n].update({k: v for k, v in columns.get(0, {}).items() if k == "leerlingnummer"})
+        return cls(tuple(conversions), tuple(required), consistency, columns, _RECORD_TYPES[tabel.soort])
 
 
 def _convert_row(tabel: Table, plan: _TablePlan, row: Row, result: Validated,
@@ -169,21 +171,20 @@ def _convert_row(tabel: Table, plan: _TablePlan, row: Row, result: Validated,
     per_ouder, errors, warnings = _convert_cells(tabel, plan, row)
     values = per_ouder[0]
     for naam, letter, kolom, message in plan.required:
-        if naam not in values and not any(b.location.kolom == letter for b in errors):
+        if naam not in values and not any(b.location.column == letter for b in errors):
             errors.append(Finding(Severity.ERROR, tabel.location(row.number, kolom), message))
     if plan.consistency:
         errors += _check_consistency(tabel, row, values, today)
     number = str(values.get("leerlingnummer", ""))
     for b in errors + warnings:
         result.findings.append(dataclasses.replace(b, leerlingnummer=number))
-    if plan.anchor:  # where a later finding about this row (a link, the 18th birthday) will point
-        values["location"] = tabel.location(row.number, plan.anchor_column)
+    values["origin"] = Origin(tabel.bestand, tabel.blad, row.number, plan.columns.get(0, {}))
     record = None if errors else plan.record(**values)
-    text_lines = [(tabel.soort, ConvertedRow(k, _for_child(record, k, number), row.number, tabel))
-              for k in _keys(number)]
+    converted = [(tabel.soort, ConvertedRow(k, _for_child(record, k, number), row.number, tabel))
+                 for k in _keys(number)]
     if tabel.soort is LEERLINGEN and number:
-        text_lines += _wide_guardians(tabel, row, per_ouder, number, result)
-    return text_lines
+        converted += _wide_guardians(tabel, plan, row, per_ouder, number, result)
+    return converted
 
 
 def _convert_cells(tabel: Table, plan: _TablePlan,
@@ -195,7 +196,7 @@ def _convert_cells(tabel: Table, plan: _TablePlan,
     warnings: list[Finding] = []
     cells = row.cells
     width = len(cells)
-    for index, kolom, ouder, field, naam, converter, soft, formula_is_error, remark_on in plan.conversions:
+    for index, kolom, ouder, spec, naam, converter, soft, formula_is_error, remark_on in plan.conversions:
         if index >= width:  # a row may be shorter than its header
             break
         cel = cells[index]
@@ -218,7 +219,7 @@ def _convert_cells(tabel: Table, plan: _TablePlan,
             continue
         if (remark_on and isinstance(raw, remark_on)) or value.__class__ is convert.Cleaned:
             warnings += [Finding(Severity.WARNING, tabel.location(row.number, kolom), message)
-                         for message in _remarks(field, raw, value)]
+                         for message in _remarks(spec, raw, value)]
         (per_ouder[ouder] if ouder else values)[naam] = value
     return per_ouder, errors, warnings
 
@@ -266,10 +267,10 @@ def _for_child(record, match_key: str, number: str):
     return dataclasses.replace(record, leerlingnummer=child)
 
 
-def _wide_guardians(tabel: Table, row: Row, values: dict[int, dict], number: str,
-                  result: Validated) -> list[tuple[SheetKind, ConvertedRow]]:
+def _wide_guardians(tabel: Table, plan: _TablePlan, row: Row, values: dict[int, dict], number: str,
+                    result: Validated) -> list[tuple[SheetKind, ConvertedRow]]:
     """Guardians from numbered columns on the students sheet ('Ouder 1 naam', 'E-mail ouder 2')."""
-    text_lines = []
+    converted = []
     for n in sorted(k for k in values if k):
         if "naam" not in values[n]:
             kolom = next(k for k in tabel.columns if k.ouder == n)
@@ -278,9 +279,10 @@ def _wide_guardians(tabel: Table, row: Row, values: dict[int, dict], number: str
                 f"gegevens van ouder/verzorger {n} zonder naam; deze ouder wordt niet gebruikt "
                 f"(verwacht een kolom als 'Naam ouder {n}')", number))
             continue
-        ouder = Ouder(**{**values[n], "leerlingnummer": number})
-        text_lines.append((OUDERS, ConvertedRow(convert.match_key(number), ouder, row.number, tabel)))
-    return text_lines
+        origin = Origin(tabel.bestand, tabel.blad, row.number, plan.columns[n])
+        ouder = Ouder(**{**values[n], "leerlingnummer": number, "origin": origin})
+        converted.append((OUDERS, ConvertedRow(convert.match_key(number), ouder, row.number, tabel)))
+    return converted
 
 
 @cache
@@ -308,8 +310,8 @@ def _check_consistency(tabel: Table, row: Row, values: dict, today: date) -> lis
     return found
 
 
-def _assemble(text_lines: dict[SheetKind, list[ConvertedRow]], result: Validated) -> None:
-    students = text_lines[LEERLINGEN]
+def _assemble(converted: dict[SheetKind, list[ConvertedRow]], result: Validated) -> None:
+    students = converted[LEERLINGEN]
     by_key: dict[str, list[ConvertedRow]] = defaultdict(list)
     for r in students:
         if r.match_key:
@@ -327,7 +329,7 @@ def _assemble(text_lines: dict[SheetKind, list[ConvertedRow]], result: Validated
                     r.record.leerlingnummer if r.record else key))
             bad_keys.add(key)
     selective = any(k.field and k.field.pad == "opp.nodig" for r in students[:1] for k in r.tabel.columns)
-    related = {blad: _group(text_lines[blad], by_key, result)
+    related = {blad: _group(converted[blad], by_key, result)
                for blad in _RECORD_TYPES if blad is not LEERLINGEN}
     per_key = _per_student(result.findings)  # once, not per student: 5,000 students x findings adds up
     for key, rows in by_key.items():

@@ -118,6 +118,6 @@ def judge_links(opp: Opp, documenten: Path | None, vanuit: Path | None) -> tuple
         if hyperlink.target:
             linked.append(hyperlink.target)
         if hyperlink.problem:
-            where = doc.location or Location("Documenten")
+            where = doc.origin.location("vindplaats") if doc.origin else Location("Documenten")
             found.append(Finding(Severity.WARNING, where, hyperlink.problem, doc.leerlingnummer))
     return linked, found

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..domain.findings import Finding, Location, Severity
-from ..domain.records import Leerling, Opp, Ouder
+from ..domain.records import Leerling, Ouder
 
 VASTSTELLING_TERMIJN = timedelta(weeks=6)  # BR-2: calendar weeks
 AGE_OF_MAJORITY = 18
@@ -100,16 +99,6 @@ def achttien_tijdens_plan(leerling: Leerling, today: date) -> bool:
     einde = end_of_plan(leerling)
     verjaardag = eighteenth_birthday(leerling)
     return einde is not None and reference_date(leerling, today) < verjaardag <= einde
-
-
-def signals(opp: Opp, today: date) -> list[Finding]:
-    """BR-8 as a warning on the student's row: who must agree changes from the 18th birthday on."""
-    lln = opp.leerling
-    if not achttien_tijdens_plan(lln, today):
-        return []
-    message = (f"leerling wordt 18 tijdens de looptijd van het OPP (tot {end_of_plan(lln):%d-%m-%Y}); vanaf "
-               "dan stemt de leerling zelf in met het handelingsdeel en met wijzigingen")
-    return [Finding(Severity.WARNING, lln.location or Location("Leerlingen"), message, lln.leerlingnummer)]
 
 
 def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], today: date) -> tuple[str, ...]:

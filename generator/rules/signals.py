@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..domain.findings import Finding
+from ..domain.findings import Finding, Location, Origin, Severity
 from ..domain.records import Opp
 from . import links, opp_rules
 
@@ -29,5 +29,22 @@ def student_signals(opp: Opp, documents: Path | None, opp_folder: Path | None, t
     """The signals of one student whose OPP goes into `opp_folder`; `documents` is the folder relative
     document paths resolve against."""
     targets, found = links.judge_links(opp, documents, opp_folder)
-    found += opp_rules.signals(opp, today)
+    found += _turning_18(opp, today)
     return StudentSignals(tuple(targets), tuple(found))
+
+
+def _turning_18(opp: Opp, today: date) -> list[Finding]:
+    """BR-8 as a warning on the student's birth date: who must agree to changes from the 18th birthday
+    on."""
+    lln = opp.leerling
+    if not opp_rules.achttien_tijdens_plan(lln, today):
+        return []
+    message = (f"leerling wordt 18 tijdens de looptijd van het OPP (tot {opp_rules.end_of_plan(lln):%d-%m-%Y}); "
+               "vanaf dan stemt de leerling zelf in met het handelingsdeel en met wijzigingen")
+    return [Finding(Severity.WARNING, _where(opp.leerling.origin, "geboortedatum", "Leerlingen"), message,
+                    lln.leerlingnummer)]
+
+
+def _where(origin: Origin | None, name: str, sheet: str) -> Location:
+    """The cell of the value a finding is about; the sheet when the record has no origin (made in code)."""
+    return origin.location(name) if origin else Location(sheet)

@@ -53,7 +53,7 @@ def build_report(findings: Iterable[Finding]) -> bytes:
             ws.set_column_pixels(col, col, breedte * 7)  # XlsxWriter counts 7 pixels per character
         for row, b in enumerate(rows, start=1):
             loc = b.location
-            values = (b.leerlingnummer, b.severity.value, loc.bestand, loc.blad, loc.row, loc.kolom, loc.heading,
+            values = (b.leerlingnummer, b.severity.value, loc.file, loc.sheet, loc.row, loc.column, loc.header,
                       b.message)
             for col, value in enumerate(values):
                 _put_cell(ws, row, col, value, formula)

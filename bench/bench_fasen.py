@@ -73,9 +73,9 @@ def _mediaan_van_3(stap) -> float:
 def _vloer(work: Path, n: int) -> float:
     """Seconds to write n copies of one real OPP the way the tool writes them, in this process; median
     of 3 (the floor is mostly fsync, and the shared disk varies more than the CPU)."""
-    bron = work / "voorgerenderd.docx"
-    voorgerenderd(work / "export.xlsx", bron)
-    floor = _mediaan_van_3(lambda i: vloer(bron, work / f"vloer{i}", n))
+    source_text = work / "voorgerenderd.docx"
+    voorgerenderd(work / "export.xlsx", source_text)
+    floor = _mediaan_van_3(lambda i: vloer(source_text, work / f"vloer{i}", n))
     for i in range(3):
         shutil.rmtree(work / f"vloer{i}")
     return floor

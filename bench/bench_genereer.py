@@ -38,23 +38,23 @@ SCHOOLJAAR = "2026-2027"
 KINDS = ("genereer", "naief", "vloer")
 
 
-def bouw_export(n: int, pad: Path) -> None:
+def bouw_export(n: int, path: Path) -> None:
     """The example's generator with N students instead of 45: same sheets, columns and kinds of data."""
     spec = importlib.util.spec_from_file_location("maak_voorbeeld", ROOT / "input" / "maak_voorbeeld.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.AANTAL = n
-    module.bouw().save(pad)
+    module.bouw().save(path)
 
 
-def voorgerenderd(export: Path, pad: Path) -> None:
+def voorgerenderd(export: Path, path: Path) -> None:
     """One real OPP from the export, for the floor to copy."""
     from generator import pipeline
     from generator.form.renderer import CompiledTemplate
 
     checked = pipeline.check(pipeline.Settings([export], TEMPLATE, Path("output"), SCHOOLJAAR, _vandaag()))
-    task = pipeline.plan(checked.validated.opps, pad.parent, _inst(export, pad.parent))[0]
-    pad.write_bytes(CompiledTemplate(TEMPLATE).render(pipeline._context(task, SCHOOLJAAR, _vandaag())))
+    task = pipeline.plan(checked.validated.opps, path.parent, _inst(export, path.parent))[0]
+    path.write_bytes(CompiledTemplate(TEMPLATE).render(pipeline._context(task, SCHOOLJAAR, _vandaag())))
 
 
 def _vandaag():
@@ -88,9 +88,9 @@ def naief(export: Path, uit: Path, n: int) -> None:
         tpl.save(str(task.target))
 
 
-def vloer(bron: Path, uit: Path, n: int) -> None:
+def vloer(source_text: Path, uit: Path, n: int) -> None:
     """Write n copies of one document, the way the tool writes a file; nothing else."""
-    data = bron.read_bytes()
+    data = source_text.read_bytes()
     for i in range(n):
         folder = uit / SCHOOLJAAR / f"klas{i % 8}"  # as many folders as the export has classes
         folder.mkdir(parents=True, exist_ok=True)

@@ -61,7 +61,7 @@ def row(i: int) -> list:
             "123456782"] + [f"x{i}"] * (40 - 29)
 
 
-def bouw_xlsx(n: int, pad: Path) -> None:
+def bouw_xlsx(n: int, path: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Leerlingen")
     ws.append(HEADERS)
@@ -72,8 +72,8 @@ def bouw_xlsx(n: int, pad: Path) -> None:
         born = WriteOnlyCell(ws, values[4])
         born.number_format = "dd-mm-yyyy"
         ws.append([first, *values[1:4], born, *values[5:]])
-    wb.save(pad)
-    gedeelde_teksten(pad)
+    wb.save(path)
+    gedeelde_teksten(path)
 
 
 _INLINE = re.compile(rb'<c([^>]*?) t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', re.S)
@@ -85,12 +85,12 @@ _SST_REL = (b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/
             b'sharedStrings" Target="sharedStrings.xml"/>')
 
 
-def gedeelde_teksten(pad: Path) -> None:
+def gedeelde_teksten(path: Path) -> None:
     """Rewrite openpyxl's inline strings as Excel writes text: one shared-strings table. Parsing inline
     strings costs openpyxl about ten times more, so a benchmark on them would measure the wrong file.
     Also add the <dimension> Excel always writes and openpyxl's write-only mode leaves out: without it,
     openpyxl's load_workbook reads the whole sheet once just to learn its size."""
-    with zipfile.ZipFile(pad) as zf:
+    with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
     index: dict[bytes, int] = {}
 
@@ -106,13 +106,13 @@ def gedeelde_teksten(pad: Path) -> None:
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", _SST_TYPE + b"</Types>")
     rels = "xl/_rels/workbook.xml.rels"
     parts[rels] = parts[rels].replace(b"</Relationships>", _SST_REL + b"</Relationships>")
-    with zipfile.ZipFile(pad, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
 
 
-def bouw_csv(n: int, pad: Path) -> None:
-    with pad.open("w", encoding="utf-8-sig", newline="") as fh:
+def bouw_csv(n: int, path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh, delimiter=";")
         out.writerow(HEADERS)
         for i in range(n):
@@ -120,13 +120,13 @@ def bouw_csv(n: int, pad: Path) -> None:
                           for v in row(i)])
 
 
-def meet(pad: Path, runs: int) -> dict:
-    cmd = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "generator", "controleer", str(pad)]
+def meet(path: Path, runs: int) -> dict:
+    cmd = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "generator", "controleer", str(path)]
     subprocess.run(cmd, check=True, capture_output=True)  # warm-up: file cache, .pyc
     results = [json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
                for _ in range(runs)]
     if any(r["code"] not in (0, 65) for r in results):
-        raise SystemExit(f"opp controleer faalde op {pad}: {results}")
+        raise SystemExit(f"opp controleer faalde op {path}: {results}")
     times = [r["s"] for r in results]
     return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
             "cpu_s": statistics.median(r["cpu"] for r in results),
@@ -142,16 +142,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-lezen-") as tmp:
         cases = []
         for n in sorted({1000, args.n, 4 * args.n}):
-            pad = Path(tmp) / f"export-{n}.xlsx"
-            bouw_xlsx(n, pad)
-            cases.append((f"xlsx {n:>6} x 40", pad))
-        pad = Path(tmp) / f"leerlingen-{args.n}.csv"
-        bouw_csv(args.n, pad)
-        cases.append((f"csv  {args.n:>6} x 40", pad))
+            path = Path(tmp) / f"export-{n}.xlsx"
+            bouw_xlsx(n, path)
+            cases.append((f"xlsx {n:>6} x 40", path))
+        path = Path(tmp) / f"leerlingen-{args.n}.csv"
+        bouw_csv(args.n, path)
+        cases.append((f"csv  {args.n:>6} x 40", path))
         t = time.perf_counter()
-        for label, pad in cases:
-            r = meet(pad, args.runs)
-            print(f"{label}  {pad.stat().st_size / 2**20:6.1f} MB  median {r['median_s']:.2f} s "
+        for label, path in cases:
+            r = meet(path, args.runs)
+            print(f"{label}  {path.stat().st_size / 2**20:6.1f} MB  median {r['median_s']:.2f} s "
                   f"(min {r['min_s']:.2f}, max {r['max_s']:.2f})  cpu {r['cpu_s']:.2f} s  "
                   f"peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
         print(f"python {sys.version.split()[0]}, {args.runs} runs per size, "

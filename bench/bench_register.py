@@ -50,8 +50,8 @@ def rijen_en_bevindingen(export: Path, base: Path):
         findings += found
         task.target.parent.mkdir(parents=True, exist_ok=True)
         task.target.write_bytes(b"")
-        bestand = Path(os.path.relpath(task.target, base)).as_posix()
-        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, bestand, "nieuw", len(linked),
+        file = Path(os.path.relpath(task.target, base)).as_posix()
+        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, file, "nieuw", len(linked),
                                   len(task.opp.waarschuwingen) + len(found)))
     return rows, findings, settings.today
 
@@ -75,10 +75,10 @@ def main() -> None:
         bench_genereer.bouw_export(args.n, export)
         base = Path(tmp) / "uit" / bench_genereer.SCHOOLJAAR
         rows, findings, today = rijen_en_bevindingen(export, base)
-        pad = base / register.FILE_NAME
+        path = base / register.FILE_NAME
 
         def eerste():
-            pad.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
             register.write(base, rows, today)
 
         register.write(base, rows, today)  # warm-up, and the previous register for the re-run
@@ -86,10 +86,10 @@ def main() -> None:
             "eerste": meet(eerste, args.runs),
             "opnieuw": meet(lambda: register.write(base, rows, today), args.runs),
             "vertrokken": meet(lambda: register.write(base, rows[1:], today), args.runs),
-            "vorige": meet(lambda: register._previous_rows(pad), args.runs),
+            "vorige": meet(lambda: register._previous_rows(path), args.runs),
             "rapport": meet(lambda: report.build_report(findings), args.runs),
         }
-        assert len(register._previous_rows(pad)) == len(rows)
+        assert len(register._previous_rows(path)) == len(rows)
     for naam, (mediaan, snelste) in uitslagen.items():
         print(f"{naam:10} mediaan {mediaan * 1000:7.1f} ms   snelste {snelste * 1000:7.1f} ms")
     print(f"{args.n} leerlingen, {len(findings)} bevindingen, {args.runs} runs; piekgeheugen "

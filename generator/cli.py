@@ -145,13 +145,13 @@ class ProgressBar:
         click.echo(f"{text} ...", file=self.file)
 
     def _rate(self, done: int, total: int) -> str:
-        verstreken = self.clock() - self.started  # since the first student
+        elapsed = self.clock() - self.started  # since the first student
         # results arrive per batch of students: a rate over less than a second means nothing yet
-        if done == 1 or verstreken < 1.0:
+        if done == 1 or elapsed < 1.0:
             return ""
-        per_seconde = (done - 1) / verstreken
-        minuten, seconden = divmod(round((total - done) / per_seconde), 60)
-        return f"{per_seconde:.0f} per seconde, nog {minuten}:{seconden:02d}"
+        per_second = (done - 1) / elapsed
+        minutes, seconds = divmod(round((total - done) / per_second), 60)
+        return f"{per_second:.0f} per seconde, nog {minutes}:{seconds:02d}"
 
     def close(self) -> None:
         """Finish the bar's line; a later student would start a new bar."""
@@ -240,19 +240,19 @@ def velden() -> None:
     for v in FIELDS:
         if v.type is FieldType.SECRET:
             continue  # the BSN: recognised in an export only to be ignored, never a template field
-        bron = ", ".join(v.aliases) if v.blad else "berekend door opp-generator"
-        blad = f" (blad {v.blad.naam})" if v.blad else ""
-        click.echo(f"{v.pad}  [{v.type.value}]  {v.omschrijving}")
+        source_text = ", ".join(v.aliases) if v.sheet else "berekend door opp-generator"
+        sheet = f" (blad {v.sheet.name})" if v.sheet else ""
+        click.echo(f"{v.path}  [{v.type.value}]  {v.description}")
         if v.example:
             click.echo(f"    voorbeeld: {v.example}")
         if v.choices:
             click.echo(f"    keuzes: {'; '.join(v.choices)}")
-        click.echo(f"    kolommen{blad}: {bron}")
+        click.echo(f"    kolommen{sheet}: {source_text}")
 
 
 @main.command("sjabloon")
-@click.argument("pad", type=click.Path(path_type=Path))
-def template(pad: Path) -> None:
+@click.argument("path", metavar="PAD", type=click.Path(path_type=Path))
+def template(path: Path) -> None:
     """Controleer een (in Word bewerkt) sjabloon met precies de controle die genereer en controleer
     eerst doen: sjablooncode, veldnamen, onveilige inhoud, verwijzingen naar buiten en
     documenteigenschappen.
@@ -264,8 +264,8 @@ def template(pad: Path) -> None:
       opp sjabloon templates/opp-swv-amsterdam-diemen.docx
     """
     try:
-        pipeline.check_template(pad)
+        pipeline.check_template(path)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
-    click.echo(f"{pad}: het sjabloon is in orde.")
+    click.echo(f"{path}: het sjabloon is in orde.")

@@ -72,7 +72,7 @@ class RunResult:
     map: Path
     written: dict[str, Path] = field(default_factory=dict)  # leerlingnummer -> file
     outcomes: Counter = field(default_factory=Counter)
-    per_leerling: dict[str, Outcome] = field(default_factory=dict)
+    per_student: dict[str, Outcome] = field(default_factory=dict)
     extra: dict[str, Path] = field(default_factory=dict)  # leerlingnummer -> backup or '(nieuw)' file
     skipped: dict[str, str] = field(default_factory=dict)  # leerlingnummer -> reason
     findings: list[Finding] = field(default_factory=list)
@@ -117,11 +117,11 @@ def _check_export(settings: Settings) -> Checked:
     return Checked(validated, base, tasks, signals, findings)
 
 
-def write_report(pad: Path, findings: list[Finding]) -> Path:
+def write_report(path: Path, findings: list[Finding]) -> Path:
     """The findings as a filterable .xlsx, written atomically."""
-    make_folder(pad.parent)
-    write_atomic(pad, build_report(findings))
-    return pad
+    make_folder(path.parent)
+    write_atomic(path, build_report(findings))
+    return path
 
 
 def generate(settings: Settings, progress: Callable[[int, int], None] | None = None,
@@ -171,11 +171,11 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
 
 def _write_check_report(base: Path, settings: Settings, result: RunResult) -> None:
     """The check report beside the OPPs. Like the register, a report open in Excel costs no OPP."""
-    pad = settings.report_path or base / f"controle-{safe_name(settings.schooljaar)}.xlsx"
+    path = settings.report_path or base / f"controle-{safe_name(settings.schooljaar)}.xlsx"
     try:
-        result.report_path = write_report(pad, result.findings)
+        result.report_path = write_report(path, result.findings)
     except OppError as exc:
-        result.findings.append(Finding(Severity.WARNING, Location(str(pad)),
+        result.findings.append(Finding(Severity.WARNING, Location(str(path)),
                                             f"controlerapport niet geschreven: {exc}"))
 
 
@@ -202,9 +202,9 @@ def _render_all(pool: WorkerPool, tasks: list[Task], settings: Settings, result:
                  ) -> Iterator[tuple[Task, bytes | Placed]]:
     """Each student's document bytes in plan order, whatever the number of workers; a student whose
     document cannot be made is skipped. `progress(done, total)` runs after each student is handled."""
-    context_van = partial(_context, schooljaar=settings.schooljaar, today=settings.today,
+    context_of = partial(_context, schooljaar=settings.schooljaar, today=settings.today,
                           documenten=documents_folder(settings))
-    for done, (task, data) in enumerate(pool.render(tasks, context_van, _place_new), 1):
+    for done, (task, data) in enumerate(pool.render(tasks, context_of, _place_new), 1):
         if isinstance(data, RenderError):
             result.skipped[task.opp.leerling.leerlingnummer] = str(data)
         elif isinstance(data, OppError):
@@ -227,14 +227,14 @@ def _context(task: Task, schooljaar: str, today: date, documenten: Path | None =
 
 def _once_per_student(f: Callable[[Task], str]) -> Callable[[Task], str]:
     """f once per student: _settle_unchanged and the write loop may both ask for a student's input hash."""
-    gezien: dict[str, str] = {}
+    seen: dict[str, str] = {}
 
-    def eenmaal(task: Task) -> str:
+    def once(task: Task) -> str:
         number = task.opp.leerling.leerlingnummer
-        if number not in gezien:
-            gezien[number] = f(task)
-        return gezien[number]
-    return eenmaal
+        if number not in seen:
+            seen[number] = f(task)
+        return seen[number]
+    return once
 
 
 def _input_hash(task: Task, settings: Settings, signals: dict[str, StudentSignals]) -> str:
@@ -269,12 +269,12 @@ def _write_one(task: Task, version: Version, writer: DocumentWriter, result: Run
     _count(result, task.opp.leerling.leerlingnummer, task.target, writer.write(task.target, version))
 
 
-def _count(result: RunResult, number: str, target: Path, gedaan: Written) -> None:
-    result.outcomes[gedaan.outcome] += 1
-    result.per_leerling[number] = gedaan.outcome
+def _count(result: RunResult, number: str, target: Path, done: Written) -> None:
+    result.outcomes[done.outcome] += 1
+    result.per_student[number] = done.outcome
     result.written[number] = target
-    if gedaan.extra is not None:
-        result.extra[number] = gedaan.extra
+    if done.extra is not None:
+        result.extra[number] = done.extra
 
 
 def _save_manifest_after_failure(writer: DocumentWriter) -> None:
@@ -300,13 +300,13 @@ def _write_register(tasks: list[Task], settings: Settings, result: RunResult,
     rows = []
     for task in tasks:
         number = task.opp.leerling.leerlingnummer
-        outcome = result.per_leerling.get(number)
+        outcome = result.per_student.get(number)
         if outcome is None and not task.target.exists():
             continue  # not made this run (render error) and no older file: no OPP to list
         status = outcome.value if outcome is not None else register.SKIPPED_STATUS
-        bestand = Path(os.path.relpath(task.target, result.map)).as_posix()
+        file = Path(os.path.relpath(task.target, result.map)).as_posix()
         signal = signals[number]
-        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, bestand, status,
+        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, file, status,
                                           len(signal.link_targets), signal.warning_count(task.opp)))
     try:
         result.register_path = register.write(result.map, rows, settings.today, set(result.skipped))

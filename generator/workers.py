@@ -61,8 +61,8 @@ class WorkerPool:
     With one worker no process is started and the main process compiles and renders; a template that
     does not compile then stops the run on entry, else at `ready()`."""
 
-    def __init__(self, pad: Path, workers: int = 1, method: str | None = None):
-        self.pad = pad
+    def __init__(self, path: Path, workers: int = 1, method: str | None = None):
+        self.path = path
         self.workers = max(1, workers)
         self.method = method or start_method()
         self._pool = None
@@ -72,9 +72,9 @@ class WorkerPool:
             ctx = multiprocessing.get_context(self.method)
             if self.method == "forkserver":  # the server imports the package once; workers fork from it
                 ctx.set_forkserver_preload(["generator.form.renderer"])
-            self._pool = ctx.Pool(self.workers, initializer=_start_worker, initargs=(self.pad,))
+            self._pool = ctx.Pool(self.workers, initializer=_start_worker, initargs=(self.path,))
         else:
-            _compile_once(self.pad)
+            _compile_once(self.path)
             self.ready()
         return self
 
@@ -94,33 +94,33 @@ class WorkerPool:
         else:
             self._pool.apply(_raise_start_error)
 
-    def render(self, tasks: list[T], context_van: Callable[[T], dict], place: PlaceFn | None = None,
-             reeks: int = BATCH) -> Iterator[tuple[T, bytes | Placed | OppError]]:
+    def render(self, tasks: list[T], context_of: Callable[[T], dict], place: PlaceFn | None = None,
+             batch_size: int = BATCH) -> Iterator[tuple[T, bytes | Placed | OppError]]:
         """Each task with its document's bytes, or the RenderError that skips that student, in task
         order; any other OppError in the results stops the run there. With `place` (only where
         workers run), the worker that rendered a document first offers it to `place`, which may
         write it itself (then: Placed). `context_van` and `place` must be picklable (module-level
         functions or partials of them)."""
-        batches = [tasks[i:i + reeks] for i in range(0, len(tasks), reeks)]
+        batches = [tasks[i:i + batch_size] for i in range(0, len(tasks), batch_size)]
         if self._pool is None:  # one worker: this process renders, and writes each document itself
             for batch in batches:
-                yield from zip(batch, _render_batch(batch, context_van), strict=True)
+                yield from zip(batch, _render_batch(batch, context_of), strict=True)
             return
         # with workers, even a single batch goes to them: only they hold the compiled template
         pending: deque = deque()
         todo = iter(batches)
-        self._top_up(todo, pending, (context_van, place), self.workers * IN_FLIGHT)
+        self._top_up(todo, pending, (context_of, place), self.workers * IN_FLIGHT)
         while pending:
             batch, result = pending.popleft()
             # .get() re-raises a worker's error here, e.g. a TemplateError that stops the run; a batch
             # that `place` could not finish ends early, with the error in the place where it occurred
             yield from zip(batch, result.get(), strict=False)
-            self._top_up(todo, pending, (context_van, place), 1)
+            self._top_up(todo, pending, (context_of, place), 1)
 
-    def _top_up(self, todo: Iterator[list], pending: deque, functies: tuple, n: int) -> None:
+    def _top_up(self, todo: Iterator[list], pending: deque, functions: tuple, n: int) -> None:
         """Hand up to n more batches to the pool."""
         for _, batch in zip(range(n), todo, strict=False):  # at most n
-            pending.append((batch, self._pool.apply_async(_render_batch, (batch, *functies))))
+            pending.append((batch, self._pool.apply_async(_render_batch, (batch, *functions))))
 
 
 @dataclass(frozen=True)
@@ -130,37 +130,37 @@ class Placed:
     sha256: str
 
 
-def render_documents(template: CompiledTemplate, tasks: list[T], context_van: Callable[[T], dict],
+def render_documents(template: CompiledTemplate, tasks: list[T], context_of: Callable[[T], dict],
                     workers: int = 1, method: str | None = None,
-                    reeks: int = BATCH) -> Iterator[tuple[T, bytes | RenderError]]:
+                    batch_size: int = BATCH) -> Iterator[tuple[T, bytes | RenderError]]:
     """WorkerPool in one call, for when there is nothing to overlap with the start of the workers.
     This process renders with `template`; workers compile their own from its file (a `fork` worker
     inherits this one)."""
     global _template, _start_error
     _template, _start_error = template, None
-    with WorkerPool(template.pad, workers, method) as pool:
-        yield from pool.render(tasks, context_van, reeks=reeks)
+    with WorkerPool(template.path, workers, method) as pool:
+        yield from pool.render(tasks, context_of, batch_size=batch_size)
 
 
-def _compile_once(pad: Path) -> None:
+def _compile_once(path: Path) -> None:
     """Compile the template, unless this process holds it already (a `fork` of a process that had it).
     An error is kept, not raised: a Pool restarts a worker whose start fails, for ever."""
     global _template, _start_error
-    if _template is not None and _template.pad == pad:
+    if _template is not None and _template.path == path:
         return
     from .form.renderer import CompiledTemplate
     try:
-        _template, _start_error = CompiledTemplate(pad), None
+        _template, _start_error = CompiledTemplate(path), None
     except Exception as exc:  # noqa: BLE001 (reported by _raise_start_error, in the main process)
         _template, _start_error = None, exc
 
 
-def _start_worker(pad: Path) -> None:
+def _start_worker(path: Path) -> None:
     """A worker's start. Ctrl-C reaches every process of the run: the main process reports it
     ("Afgebroken"), a worker stops quietly. SystemExit still unwinds (a half-written temp file is
     removed), but multiprocessing prints no traceback for it, as it does for KeyboardInterrupt."""
     signal.signal(signal.SIGINT, _stop_quietly)
-    _compile_once(pad)
+    _compile_once(path)
 
 
 def _stop_quietly(signum, frame) -> None:
@@ -172,14 +172,14 @@ def _raise_start_error() -> None:
         raise _start_error
 
 
-def _render_batch(batch: Iterable[T], context_van: Callable[[T], dict],
+def _render_batch(batch: Iterable[T], context_of: Callable[[T], dict],
                 place: PlaceFn | None = None) -> list[bytes | Placed | OppError]:
     _raise_start_error()
     assert _template is not None, "_start runs before any batch"
     out: list[bytes | Placed | OppError] = []
     for task in batch:
         try:
-            data = _template.render(context_van(task))
+            data = _template.render(context_of(task))
         except RenderError as exc:  # this student only; any other error stops the run
             out.append(exc)
             continue

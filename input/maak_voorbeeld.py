@@ -84,8 +84,8 @@ def _add_goals(doelen, i: int, nr: str) -> None:
 
 def _add_support(steun, i: int, nr: str) -> None:
     for k in range(1 + (i + 1) % 3):
-        wat, wie, vaak, waar = STEUN[(i + 2 * k) % len(STEUN)]
-        steun.append([nr, wat, wie, vaak, waar, date(2026, 9, 7), date(2027, 7, 9)])
+        what, wie, vaak, waar = STEUN[(i + 2 * k) % len(STEUN)]
+        steun.append([nr, what, wie, vaak, waar, date(2026, 9, 7), date(2027, 7, 9)])
 
 
 def _add_documents(docs, i: int, nr: str, roepnaam: str) -> None:

@@ -31,12 +31,12 @@ from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, INSTEMMING  # noq
 DOEL = Path(__file__).with_name("opp-swv-amsterdam-diemen.docx")
 
 
-def _field_global(pad: str, row: str = "") -> str:
-    return f"{{{{r veld('{pad}', {row}) }}}}" if row else f"{{{{r veld('{pad}') }}}}"
+def _field_global(path: str, row: str = "") -> str:
+    return f"{{{{r veld('{path}', {row}) }}}}" if row else f"{{{{r veld('{path}') }}}}"
 
 
-def _vinkjes(pad: str, opties: tuple[str, ...]) -> list[str]:
-    return [f"{{{{r vinkje('{pad}', '{o}') }}}} {o}" for o in opties]
+def _vinkjes(path: str, opties: tuple[str, ...]) -> list[str]:
+    return [f"{{{{r vinkje('{path}', '{o}') }}}} {o}" for o in opties]
 
 
 # --- the form ---------------------------------------------------------------------------------
@@ -89,8 +89,8 @@ def _netwerk(doc) -> None:
                [_field_global(f"betrokkene.{n}", "betrokkene") for n in ("naam", "functie", "organisatie", "rol")],
                "Geen betrokkenen geregistreerd.")
     doc.add_heading("6. Aanleiding voor het OPP", 1)
-    for regel in _vinkjes("opp.aanleiding", AANLEIDINGEN):
-        doc.add_paragraph(regel)
+    for line in _vinkjes("opp.aanleiding", AANLEIDINGEN):
+        doc.add_paragraph(line)
     doc.add_paragraph("Anders, namelijk: " + _field_global("opp.aanleiding_anders"))
     doc.add_heading("7. Bronnen", 1)
     # The link text already holds the document's date (links.linktekst): no separate date column.
@@ -142,8 +142,8 @@ def _handelingsdeel(doc) -> None:
                "Geen ondersteuning geregistreerd.")
     doc.add_heading("Afwijkingen van het onderwijsprogramma", 2)
     doc.add_paragraph(_field_global("opp.geen_afwijkingen") + " Er zijn geen afwijkingen van het onderwijsprogramma.")
-    for regel in _vinkjes("opp.afwijkingen", AFWIJKINGEN):
-        doc.add_paragraph(regel)
+    for line in _vinkjes("opp.afwijkingen", AFWIJKINGEN):
+        doc.add_paragraph(line)
     doc.add_paragraph("Toelichting: " + _field_global("opp.afwijkingen_toelichting"))
     doc.add_heading("Afspraken", 2)
     gegevenstabel(doc, [("Afspraken met ouders", _field_global("opp.afspraken_ouders")),

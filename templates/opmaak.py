@@ -37,18 +37,18 @@ def stijlen(doc) -> None:
     text.paragraph_format.space_after = Pt(2)
     # The borders live in a table style, not in each table: every table's copy of them was 10% of the
     # document XML that is rendered, checked and compressed for every student.
-    tabel = styles.add_style("OPP-tabel", WD_STYLE_TYPE.TABLE)
-    tabel.base_style = styles["Normal Table"]
-    _tbl_pr(tabel).append(_randen())
-    lijst = styles.add_style("OPP-lijst", WD_STYLE_TYPE.TABLE)
-    lijst.base_style = tabel
+    table = styles.add_style("OPP-tabel", WD_STYLE_TYPE.TABLE)
+    table.base_style = styles["Normal Table"]
+    _tbl_pr(table).append(_randen())
+    list_name = styles.add_style("OPP-lijst", WD_STYLE_TYPE.TABLE)
+    list_name.base_style = table
     marges = OxmlElement("w:tblCellMar")
-    for kant in ("left", "right"):
-        el = OxmlElement(f"w:{kant}")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), "70")
         el.set(qn("w:type"), "dxa")
         marges.append(el)
-    _tbl_pr(lijst).append(marges)
+    _tbl_pr(list_name).append(marges)
     titel = styles["Title"]
     titel.font.name, titel.font.size, titel.font.color.rgb = "Calibri", Pt(24), ACCENT
     # Word's built-in 'Placeholder Text' (styleId PlaceholderText): grey, hidden from the gallery.
@@ -139,8 +139,8 @@ def _randen():
     """Thin blue-grey lines around and between all cells. In a style's w:tblPr, tblBorders comes
     before tblCellMar (schema order): this is appended first."""
     borders = OxmlElement("w:tblBorders")
-    for kant in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{kant}")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
         for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", RAND_KLEUR)):
             el.set(qn(f"w:{k}"), v)
         borders.append(el)
@@ -164,11 +164,11 @@ def _kleur(cell, fill: str) -> None:
     _set(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=fill)
 
 
-def _vul(cell, entries: str | list[str], vet: bool = False) -> None:
+def _vul(cell, entries: str | list[str], bold: bool = False) -> None:
     """Cell text; a list gives one paragraph per item."""
     text_lines = entries if isinstance(entries, list) else [entries]
     runs = [cell.paragraphs[0].add_run(text_lines[0])] + [cell.add_paragraph().add_run(r) for r in text_lines[1:]]
-    if vet:  # not bold is the default: an explicit w:b="0" would be copied around every form field
+    if bold:  # not bold is the default: an explicit w:b="0" would be copied around every form field
         for run in runs:
             run.bold = True
 
@@ -177,7 +177,7 @@ def gegevenstabel(doc, rows: list[tuple[str, str | list[str]]], label: float = L
     """Labels in a shaded left column, values (mostly form fields) on the right; kept on one page."""
     table = _tabel(doc, [label, BREEDTE - label], len(rows))
     for row, (text, entries) in zip(table.rows, rows, strict=True):
-        _vul(row.cells[0], text, vet=True)
+        _vul(row.cells[0], text, bold=True)
         _kleur(row.cells[0], LABEL_KLEUR)
         _vul(row.cells[1], entries)
     _bij_elkaar(table)
@@ -207,18 +207,18 @@ def _herhaal_kop(row) -> None:
     _set(row._tr.get_or_add_trPr(), "w:tblHeader")
 
 
-def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, lijst: str, cells: list[str],
+def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, list_name: str, cells: list[str],
            leeg: str | None) -> None:
     """A header row and one row per item (`{%tr for %}`); a clear sentence when the list is empty."""
     if leeg:
-        doc.add_paragraph(f"{{%p if {lijst} %}}")
+        doc.add_paragraph(f"{{%p if {list_name} %}}")
     table = _tabel(doc, breedtes, 4)
     table.style = doc.styles["OPP-lijst"]
     for cell, heading in zip(table.rows[0].cells, koppen, strict=True):
-        _vul(cell, heading, vet=True)
+        _vul(cell, heading, bold=True)
         _kleur(cell, KOP_KLEUR)
     _herhaal_kop(table.rows[0])
-    table.rows[1].cells[0].paragraphs[0].text = f"{{%tr for {lus} in {lijst} %}}"
+    table.rows[1].cells[0].paragraphs[0].text = f"{{%tr for {lus} in {list_name} %}}"
     for cell, entries in zip(table.rows[2].cells, cells, strict=True):
         _vul(cell, entries)
     for row in (table.rows[0], table.rows[2]):
@@ -249,7 +249,7 @@ def tekenblok(doc, titel: str, rows: list[tuple[str, str | list[str]]]) -> None:
     rows = rows + [("Handtekening", "")]
     table = _tabel(doc, [LABEL, BREEDTE - LABEL], len(rows))
     for row, (text, entries) in zip(table.rows, rows, strict=True):
-        _vul(row.cells[0], text, vet=True)
+        _vul(row.cells[0], text, bold=True)
         _kleur(row.cells[0], LABEL_KLEUR)
         _vul(row.cells[1], entries)
     _hoogte(table.rows[-1], 1.8)

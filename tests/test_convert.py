@@ -203,4 +203,4 @@ def test_converter_per_type_converts_as_before(raw):
     for v in FIELDS:
         for fmt in ("", "000000"):
             assert _uitkomst(lambda: convert.converter(v.type)(raw, fmt)) == _uitkomst(  # noqa: B023
-                lambda: _per_cel(v, raw, fmt)), v.pad  # noqa: B023
+                lambda: _per_cel(v, raw, fmt)), v.path  # noqa: B023

@@ -81,7 +81,7 @@ def test_disk_full_mid_run_stops_with_74_keeps_what_was_written_and_the_rerun_co
 
     other_day = pipeline.Settings([book], TEMPLATE, uit, JAAR, date(2027, 1, 5), workers=1)
     rerun = pipeline.generate(other_day)
-    assert rerun.per_leerling == {"1": Outcome.UNCHANGED, "2": Outcome.UNCHANGED,
+    assert rerun.per_student == {"1": Outcome.UNCHANGED, "2": Outcome.UNCHANGED,
                                   "3": Outcome.NEW, "4": Outcome.NEW, "5": Outcome.NEW}
     assert not (uit / JAAR / JOURNAL).exists() and (uit / JAAR / MANIFEST).exists()
 
@@ -144,12 +144,12 @@ def test_permission_error_on_replace_skips_that_file_only(tmp_path, monkeypatch)
     monkeypatch.setattr(os, "replace", held_by_word)
     book2 = export(tmp_path / "in2.xlsx", target="Rekent tot 1000")
     result = pipeline.generate(pipeline.Settings([book2], TEMPLATE, uit, JAAR, date.today(), workers=1))
-    assert result.per_leerling["3"] is Outcome.OPEN
-    assert {result.per_leerling[n] for n in "1245"} == {Outcome.UPDATED}
+    assert result.per_student["3"] is Outcome.OPEN
+    assert {result.per_student[n] for n in "1245"} == {Outcome.UPDATED}
     assert opps(uit)["OPP_3.docx"] == before["OPP_3.docx"] and not temps(uit)
     monkeypatch.undo()
     again = pipeline.generate(pipeline.Settings([book2], TEMPLATE, uit, JAAR, date.today(), workers=1))
-    assert again.per_leerling["3"] is Outcome.UPDATED
+    assert again.per_student["3"] is Outcome.UPDATED
 
 
 def test_stale_temps_of_a_killed_run_are_swept_and_others_files_are_not(tmp_path):

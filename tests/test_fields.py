@@ -16,21 +16,21 @@ RECORDS = {fields.LEERLINGEN: Leerling, fields.OUDERS: Ouder, fields.DOELEN: Doe
 
 
 def test_every_read_field_is_an_attribute_of_its_record():
-    for blad, record in RECORDS.items():
+    for sheet, record in RECORDS.items():
         attrs = {f.name for f in dc_fields(record)}
-        for v in registry.fields_of(blad):
+        for v in registry.fields_of(sheet):
             if v.type is not fields.FieldType.SECRET:
-                assert v.naam in attrs, f"{v.pad} has no attribute on {record.__name__}"
+                assert v.name in attrs, f"{v.path} has no attribute on {record.__name__}"
     assert _RECORD_TYPES == RECORDS
 
 
 def test_no_alias_names_two_fields_of_one_sheet():
-    for blad in fields.SHEET_KINDS:
+    for sheet in fields.SHEET_KINDS:
         seen: dict[str, str] = {}
-        for v in registry.fields_of(blad):
+        for v in registry.fields_of(sheet):
             for alias in v.aliases:
                 key = registry.normalize_header(alias)
-                assert seen.setdefault(key, v.pad) == v.pad, f"{alias!r}: {seen[key]} and {v.pad}"
+                assert seen.setdefault(key, v.path) == v.path, f"{alias!r}: {seen[key]} and {v.path}"
 
 
 def test_header_normalisation_ignores_case_spaces_and_punctuation():
@@ -42,9 +42,9 @@ def test_context_has_every_field_of_the_student_namespaces_and_nothing_but_plain
     student = Leerling("1", "Aisha", "Bakker", date(2013, 1, 1), "1A", datum_inschrijving=date(2026, 8, 24))
     ctx = build_context(Opp(student, doelen=(Doel("1", "Leest"),)), "2026-2027", date(2026, 9, 1))
     for v in registry.FIELDS:
-        owner, name = v.pad.split(".")
+        owner, name = v.path.split(".")
         if owner in ("leerling", "opp") and v.type is not fields.FieldType.SECRET:
-            assert name in ctx[owner], v.pad
+            assert name in ctx[owner], v.path
     assert "bsn" not in ctx["leerling"]
 
     def plain(value):

@@ -112,11 +112,11 @@ def _calls(code: str) -> list[tuple[str, str]]:
     """(kind, tag) of each control the code makes, in order; a field's control kind follows its type
     (a multiple-choice field through veld() is a text control, through vinkje() a box per option)."""
     out = []
-    for func, pad, optie in _CALL.findall(code):
+    for func, path, optie in _CALL.findall(code):
         if func == "vinkje":
-            out.append(("vinkje", f"{pad}={optie}" if optie else pad))
+            out.append(("vinkje", f"{path}={optie}" if optie else path))
         else:
-            out.append((_KIND.get(get_field(pad).type, "tekst"), pad))
+            out.append((_KIND.get(get_field(path).type, "tekst"), path))
     return out
 
 
@@ -125,8 +125,8 @@ def _expected_controls(rows: dict[str, int]) -> tuple[Counter, Counter]:
     plus, per list, its number of rows times the controls of one row, both read from the template."""
     code = _template_code()
     calls = _calls(_ROWS.sub("", code))
-    for lijst, body in _ROWS.findall(code):
-        calls += _calls(body) * rows[lijst]
+    for list_name, body in _ROWS.findall(code):
+        calls += _calls(body) * rows[list_name]
     return Counter(kind for kind, _ in calls), Counter(tag for _, tag in calls)
 
 
@@ -137,7 +137,7 @@ def _tags(path: Path) -> Counter:
 # The rows of the two students in `twee`; the factors always have a row per domain.
 ROWS_VOL = {"ouders": 2, "betrokkenen": 1, "bronnen": 0, "factoren_per_domein": len(DOMEINEN), "doelen": 3,
             "ondersteuning": 1, "uitwerkingen": 0}
-ROWS_LEEG = {**{lijst: 0 for lijst in ROWS_VOL}, "factoren_per_domein": len(DOMEINEN)}
+ROWS_LEEG = {**{list_name: 0 for list_name in ROWS_VOL}, "factoren_per_domein": len(DOMEINEN)}
 
 
 def test_control_counts_per_kind_follow_the_form_and_the_rows(twee):
@@ -155,7 +155,7 @@ def test_control_counts_per_kind_follow_the_form_and_the_rows(twee):
     assert verschil["ouder.gezag"] == ROWS_VOL["ouders"]
     assert verschil["steun.einddatum"] == ROWS_VOL["ondersteuning"]
     assert not any(tag.startswith("factor.") for tag in verschil)
-    assert {lijst for lijst, _ in _ROWS.findall(_template_code())} == set(ROWS_VOL)
+    assert {list_name for list_name, _ in _ROWS.findall(_template_code())} == set(ROWS_VOL)
 
 
 def test_every_tag_is_a_known_field_or_a_known_option(twee):
@@ -163,9 +163,9 @@ def test_every_tag_is_a_known_field_or_a_known_option(twee):
         tags = [t.get(f"{W}val") for t in docx_xml(path).iter(f"{W}tag")]
         assert tags and len(tags) == sum(_soorten(path).values())  # every control has a tag
         for tag in tags:
-            pad, _, optie = tag.partition("=")
-            assert is_known(pad), tag
-            assert not optie or optie in get_field(pad).choices, tag
+            path, _, optie = tag.partition("=")
+            assert is_known(path), tag
+            assert not optie or optie in get_field(path).choices, tag
 
 
 def test_checkbox_state_follows_the_data(twee):

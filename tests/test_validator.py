@@ -23,8 +23,8 @@ def _findings(result, severity=None) -> list[tuple[str, Location, str]]:
             if severity is None or b.severity is severity]
 
 
-def _loc(row, kolom="", heading="", blad="Leerlingen") -> Location:
-    return Location("in.xlsx", blad, row, kolom, heading)
+def _loc(row, column="", heading="", sheet="Leerlingen") -> Location:
+    return Location("in.xlsx", sheet, row, column, heading)
 
 
 def _nummers(result) -> list[str]:

@@ -15,12 +15,12 @@ def _uitvoer() -> str:
     return result.output
 
 
-def _blok(output: str, pad: str) -> str:
+def _blok(output: str, path: str) -> str:
     """The lines of one field: its own line and the indented lines under it."""
     text_lines = output.splitlines()
-    start = next(i for i, r in enumerate(text_lines) if r.startswith(f"{pad}  ["))
-    einde = next((i for i in range(start + 1, len(text_lines)) if not text_lines[i].startswith(" ")), len(text_lines))
-    return "\n".join(text_lines[start:einde])
+    start = next(i for i, r in enumerate(text_lines) if r.startswith(f"{path}  ["))
+    end = next((i for i in range(start + 1, len(text_lines)) if not text_lines[i].startswith(" ")), len(text_lines))
+    return "\n".join(text_lines[start:end])
 
 
 def test_every_usable_field_with_type_description_and_source():
@@ -28,16 +28,16 @@ def test_every_usable_field_with_type_description_and_source():
     for v in FIELDS:
         if v.type is FieldType.SECRET:
             continue
-        block = _blok(output, v.pad)
-        assert f"[{v.type.value}]" in block and v.omschrijving in block, v.pad
-        if v.blad:
-            assert f"kolommen (blad {v.blad.naam}): {', '.join(v.aliases)}" in block, v.pad
+        block = _blok(output, v.path)
+        assert f"[{v.type.value}]" in block and v.description in block, v.path
+        if v.sheet:
+            assert f"kolommen (blad {v.sheet.name}): {', '.join(v.aliases)}" in block, v.path
         else:
-            assert "berekend door opp-generator" in block, v.pad
+            assert "berekend door opp-generator" in block, v.path
         if v.example:
-            assert f"voorbeeld: {v.example}" in block, v.pad
+            assert f"voorbeeld: {v.example}" in block, v.path
         if v.choices:
-            assert f"keuzes: {'; '.join(v.choices)}" in block, v.pad
+            assert f"keuzes: {'; '.join(v.choices)}" in block, v.path
 
 
 def test_the_bsn_is_not_offered_to_templates():

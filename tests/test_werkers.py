@@ -43,8 +43,8 @@ def test_output_is_the_same_for_one_two_and_three_workers(tmp_path):
     assert len(files[1]) >= 40
     assert files[1] == files[2] == files[3]
     assert list(results[1].written) == list(results[2].written) == list(results[3].written)
-    number, pad = next(iter(results[3].written.items()))
-    assert number in pad.name and number in docx_text(pad)
+    number, path = next(iter(results[3].written.items()))
+    assert number in path.name and number in docx_text(path)
 
 
 @pytest.mark.parametrize("method", ["forkserver", "fork", "spawn"])
@@ -53,9 +53,9 @@ def test_each_start_method_gives_the_documents_in_task_order(tmp_path, method):
     its own template; fork inherits the main process's."""
     tasks = _taken(tmp_path)[:12]
     template = CompiledTemplate(TEMPLATE)
-    context_van = partial(pipeline._context, schooljaar="2026-2027", today=VANDAAG)
-    alone = list(workers.render_documents(template, tasks, context_van, workers=1))
-    spread = list(workers.render_documents(template, tasks, context_van, workers=2, method=method, reeks=2))
+    context_of = partial(pipeline._context, schooljaar="2026-2027", today=VANDAAG)
+    alone = list(workers.render_documents(template, tasks, context_of, workers=1))
+    spread = list(workers.render_documents(template, tasks, context_of, workers=2, method=method, batch_size=2))
     assert [t for t, _ in spread] == tasks
     assert [d for _, d in spread] == [d for _, d in alone]
     assert len({d for _, d in spread}) == len(tasks)
@@ -75,7 +75,7 @@ def test_a_render_error_in_a_worker_skips_that_student_only(tmp_path):
     tasks = _taken(tmp_path)[:6]
     number = tasks[1].opp.leerling.leerlingnummer
     out = list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, partial(_weigert_tweede, number=number),
-                                        workers=2, reeks=2))
+                                        workers=2, batch_size=2))
     assert [t for t, _ in out] == tasks
     assert isinstance(out[1][1], RenderError) and number in str(out[1][1])
     assert all(isinstance(d, bytes) for i, (_, d) in enumerate(out) if i != 1)
@@ -84,11 +84,11 @@ def test_a_render_error_in_a_worker_skips_that_student_only(tmp_path):
 def test_a_template_error_in_a_worker_stops_the_run_with_its_message(tmp_path):
     tasks = _taken(tmp_path)[:6]
     with pytest.raises(TemplateError, match="leerling.schoenmaat"):
-        list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, _sjabloonfout, workers=2, reeks=2))
+        list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, _sjabloonfout, workers=2, batch_size=2))
 
 
 def _manifest(map: Path) -> dict[str, str]:
-    return {pad: item.sha256 for pad, item in Manifest(map)._items.items()}
+    return {path: item.sha256 for path, item in Manifest(map)._items.items()}
 
 
 def test_workers_write_new_files_themselves_and_the_manifest_knows_each_one(tmp_path, monkeypatch):

@@ -26,11 +26,11 @@ class FieldType(str, Enum):
 class SheetKind:
     """A kind of sheet (or CSV file) in an export, and the template names of its rows."""
 
-    naam: str
+    name: str
     aliases: tuple[str, ...]
     row: str  # template variable of one row, e.g. 'doel'
-    lijst: str  # template variable of all rows of a student, e.g. 'doelen'
-    omschrijving: str
+    list_name: str  # template variable of all rows of a student, e.g. 'doelen'
+    description: str
 
 
 LEERLINGEN = SheetKind("Leerlingen", ("leerlingen", "leerling", "lln", "studenten", "deelnemers"),
@@ -95,10 +95,10 @@ INSTEMMING = ("Ik stem in met het handelingsdeel", "Ik stem niet in met het hand
 class Field:
     """One field: where it comes from, what it is, how a template names it."""
 
-    pad: str  # template name, e.g. 'leerling.roepnaam'; the w:tag of its form control
+    path: str  # template name, e.g. 'leerling.roepnaam'; the w:tag of its form control
     type: FieldType
-    omschrijving: str
-    blad: SheetKind | None = None  # None: computed by the tool, never read from a column
+    description: str
+    sheet: SheetKind | None = None  # None: computed by the tool, never read from a column
     aliases: tuple[str, ...] = ()
     required: bool = False
     example: str = ""
@@ -106,9 +106,9 @@ class Field:
     placeholder: str = ""  # Dutch placeholder shown in an empty form control
 
     @property
-    def naam(self) -> str:
+    def name(self) -> str:
         """The attribute name on its record: the last part of the template name."""
-        return self.pad.rsplit(".", 1)[-1]
+        return self.path.rsplit(".", 1)[-1]
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -32,10 +32,10 @@ from .fields import (
 )
 
 
-def _field(pad: str, type: FieldType, omschrijving: str, blad: SheetKind | None = None, aliases: str = "",
+def _field(path: str, type: FieldType, description: str, sheet: SheetKind | None = None, aliases: str = "",
        **kwargs) -> Field:
     names = tuple(a.strip() for a in aliases.split("|") if a.strip())
-    return Field(pad, type, omschrijving, blad, names, **kwargs)
+    return Field(path, type, description, sheet, names, **kwargs)
 
 
 T, LT, D, JN, K, KS, ID = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.DATE, FieldType.YES_NO,
@@ -319,25 +319,25 @@ FIELDS: tuple[Field, ...] = (
        "Belemmerend|Belemmerende factoren", placeholder="Beschrijf de belemmerende factoren."),
 )
 
-_BY_PATH = {v.pad: v for v in FIELDS}
+_BY_PATH = {v.path: v for v in FIELDS}
 
 
-def get_field(pad: str) -> Field:
+def get_field(path: str) -> Field:
     """The field named `pad`; KeyError when no field has that name."""
-    return _BY_PATH[pad]
+    return _BY_PATH[path]
 
 
-def is_known(pad: str) -> bool:
-    return pad in _BY_PATH
+def is_known(path: str) -> bool:
+    return path in _BY_PATH
 
 
 def all_field_names() -> tuple[str, ...]:
     return tuple(_BY_PATH)
 
 
-def fields_of(blad: SheetKind) -> tuple[Field, ...]:
+def fields_of(sheet: SheetKind) -> tuple[Field, ...]:
     """The fields read from columns of this kind of sheet, in registry order."""
-    return tuple(v for v in FIELDS if v.blad is blad)
+    return tuple(v for v in FIELDS if v.sheet is sheet)
 
 
 _SEPARATORS = re.compile(r"[\s\-_/.:;,()]+")
@@ -351,10 +351,10 @@ def normalize_header(text: object) -> str:
 
 
 @cache
-def column_index(blad: SheetKind) -> dict[str, Field]:
+def column_index(sheet: SheetKind) -> dict[str, Field]:
     """Normalised alias -> field, for the columns of one kind of sheet."""
     index: dict[str, Field] = {}
-    for v in fields_of(blad):
+    for v in fields_of(sheet):
         for alias in v.aliases:
             index.setdefault(normalize_header(alias), v)
     return index
@@ -363,7 +363,7 @@ def column_index(blad: SheetKind) -> dict[str, Field]:
 @cache
 def sheet_index() -> dict[str, SheetKind]:
     """Normalised sheet-name alias -> kind of sheet."""
-    return {normalize_header(a): b for b in SHEET_KINDS for a in (b.naam, *b.aliases)}
+    return {normalize_header(a): b for b in SHEET_KINDS for a in (b.name, *b.aliases)}
 
 
 # Wide layout: guardians as numbered columns on the students sheet ('Ouder 1 naam', 'Naam
@@ -372,14 +372,14 @@ def sheet_index() -> dict[str, SheetKind]:
 GUARDIAN_NUMBER = re.compile(r"\b(?:ouders verzorgers|ouder verzorger|ouders?|verzorgers?|lpv)\s*([1-9])\b")
 
 
-def guardian_column(heading: object) -> tuple[int, Field] | None:
+def guardian_column(header: object) -> tuple[int, Field] | None:
     """(guardian number, Ouders field) for a wide guardian column, else None."""
-    norm = normalize_header(heading)
+    norm = normalize_header(header)
     m = GUARDIAN_NUMBER.search(norm)
     if not m:
         return None
     rest = " ".join((norm[:m.start()] + " " + norm[m.end():]).split())
     v = column_index(OUDERS).get(rest or "naam")
-    if v is None or v.naam == "leerlingnummer":
+    if v is None or v.name == "leerlingnummer":
         return None
     return int(m.group(1)), v

@@ -33,12 +33,12 @@ def _field_names(cls: type) -> tuple[str, ...]:
 def _student_fields() -> tuple[tuple[str, str], ...]:
     """(owner, attribute) of every student field the template sees; the BSN is recognised only to be
     ignored. Worked out once, not per student."""
-    return tuple(tuple(v.pad.split(".")) for v in fields_of(LEERLINGEN)
-                 if v.pad.split(".")[0] in _OWNERS and v.type is not FieldType.SECRET)
+    return tuple(tuple(v.path.split(".")) for v in fields_of(LEERLINGEN)
+                 if v.path.split(".")[0] in _OWNERS and v.type is not FieldType.SECRET)
 
 
 def build_context(opp: Opp, schooljaar: str, today: date, documenten: Path | None = None,
-                 vanuit: Path | None = None) -> dict:
+                 opp_folder: Path | None = None) -> dict:
     """The template context of one student's OPP. `documenten` is the folder relative document paths
     resolve against, `vanuit` the folder the OPP is written to (links.koppel)."""
     leerling = opp.leerling
@@ -57,9 +57,9 @@ def build_context(opp: Opp, schooljaar: str, today: date, documenten: Path | Non
         achttien_tijdens_plan=opp_rules.achttien_tijdens_plan(leerling, today),
         ondertekenaars=", ".join(opp_rules.ondertekenaars(leerling, opp.ouders, today)),
     )
-    for lijst in ("ouders", "doelen", "ondersteuning", "documenten", "betrokkenen", "factoren"):
-        ctx[lijst] = [_row(r) for r in getattr(opp, lijst)]
-    ctx["relaties"] = _link_documents(ctx["documenten"], documenten, vanuit)
+    for list_name in ("ouders", "doelen", "ondersteuning", "documenten", "betrokkenen", "factoren"):
+        ctx[list_name] = [_row(r) for r in getattr(opp, list_name)]
+    ctx["relaties"] = _link_documents(ctx["documenten"], documenten, opp_folder)
     ctx["uitwerkingen"] = [d for d in ctx["documenten"] if opp_rules.is_uitwerking(d["soort"])]
     # The form lists each document once: IOP and plan van aanpak under the handelingsdeel, the rest here
     ctx["bronnen"] = [d for d in ctx["documenten"] if not opp_rules.is_uitwerking(d["soort"])]
@@ -73,17 +73,17 @@ def _per_domain(factoren: list[dict]) -> list[dict]:
     rows = {d: {"domein": d, "bevorderend": "", "belemmerend": ""} for d in DOMEINEN}
     for f in factoren:
         row = rows.setdefault(f["domein"], {"domein": f["domein"], "bevorderend": "", "belemmerend": ""})
-        for kant in ("bevorderend", "belemmerend"):
-            row[kant] = "\n".join(t for t in (row[kant], f[kant]) if t)
+        for side in ("bevorderend", "belemmerend"):
+            row[side] = "\n".join(t for t in (row[side], f[side]) if t)
     return list(rows.values())
 
 
-def _link_documents(rows: list[dict], documenten: Path | None, vanuit: Path | None) -> list[dict]:
+def _link_documents(rows: list[dict], documenten: Path | None, opp_folder: Path | None) -> list[dict]:
     """Give each document a `link` (text, relationship id, target) and return the relationships to
     write. links.koppel decides which targets are safe; a refused one keeps its text only."""
     relaties: list[dict] = []
     for d in rows:
-        target = links.judge_link(d["vindplaats"], documenten, vanuit).target
+        target = links.judge_link(d["vindplaats"], documenten, opp_folder).target
         rid = ""
         if target:
             rid = f"rIdOpp{len(relaties) + 1}"

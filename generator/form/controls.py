@@ -32,7 +32,7 @@ def _runs(text: str) -> str:
 
 
 def _sdt(v: Field, tag: str, kind: str, content: str, empty: bool, alias: str | None = None) -> Markup:
-    label = _x(alias or v.omschrijving.rstrip("."))[:250]
+    label = _x(alias or v.description.rstrip("."))[:250]
     plc = "<w:showingPlcHdr/>" if empty else ""
     return Markup(
         f'<w:sdt><w:sdtPr><w:alias w:val="{label}"/><w:tag w:val="{_x(tag)}"/><w:id w:val="0"/>'
@@ -47,16 +47,16 @@ def text_control(v: Field, value: object, tag: str | None = None) -> Markup:
     text = "" if value is None else str(value)
     multi = ' w:multiLine="1"' if v.type is FieldType.LONG_TEXT else ""
     content = _runs(text) if text else _placeholder(v, "Vul hier in.")
-    return _sdt(v, tag or v.pad, f"<w:text{multi}/>", content, not text)
+    return _sdt(v, tag or v.path, f"<w:text{multi}/>", content, not text)
 
 
 def date_control(v: Field, value: date | None, tag: str | None = None) -> Markup:
     props = ('<w:dateFormat w:val="d MMMM yyyy"/><w:lid w:val="nl-NL"/>'
              '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/>')
     if value is None:
-        return _sdt(v, tag or v.pad, f"<w:date>{props}</w:date>", _placeholder(v, "Kies een datum."), True)
+        return _sdt(v, tag or v.path, f"<w:date>{props}</w:date>", _placeholder(v, "Kies een datum."), True)
     kind = f'<w:date w:fullDate="{value.isoformat()}T00:00:00Z">{props}</w:date>'
-    return _sdt(v, tag or v.pad, kind, _runs(date_text(value)), False)
+    return _sdt(v, tag or v.path, kind, _runs(date_text(value)), False)
 
 
 def dropdown_control(v: Field, value: object, tag: str | None = None) -> Markup:
@@ -68,7 +68,7 @@ def dropdown_control(v: Field, value: object, tag: str | None = None) -> Markup:
     items = f'<w:listItem w:displayText="{_x(prompt)}" w:value=""/>' + "".join(
         f'<w:listItem w:displayText="{_x(o)}" w:value="{_x(o)}"/>' for o in options)
     content = _runs(text) if text else _placeholder(v, prompt)
-    return _sdt(v, tag or v.pad, f"<w:dropDownList>{items}</w:dropDownList>", content, not text)
+    return _sdt(v, tag or v.path, f"<w:dropDownList>{items}</w:dropDownList>", content, not text)
 
 
 def checkbox(v: Field, checked: bool, tag: str | None = None, alias: str | None = None) -> Markup:
@@ -79,7 +79,7 @@ def checkbox(v: Field, checked: bool, tag: str | None = None, alias: str | None 
     # Python hold each student's whole document as two bytes per character (slower to join and encode).
     glyph = f"&#x{ord(CHECKED if checked else UNCHECKED):X};"
     content = f'<w:r><w:rPr>{_FONT}</w:rPr><w:t>{glyph}</w:t></w:r>'
-    return _sdt(v, tag or v.pad, kind, content, False, alias)
+    return _sdt(v, tag or v.path, kind, content, False, alias)
 
 
 def control(v: Field, value: object, tag: str | None = None) -> Markup:

@@ -13,9 +13,9 @@ import zlib
 from dataclasses import dataclass
 
 try:  # ISA-L's deflate: 6x faster than zlib's level 1 on a 130 kB body, and a little smaller
-    from isal import isal_zlib as _snel
+    from isal import isal_zlib as _fast_zlib
 except ImportError:  # a platform without its wheel: zlib, same format, slower
-    _snel = zlib
+    _fast_zlib = zlib
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -34,7 +34,7 @@ TEMPLATE_LEVEL = 9  # once per run: size first
 class ZipMember:
     """One zip member, compressed: its local header plus data, and what the central directory needs."""
 
-    naam: bytes
+    name: bytes
     flags: int
     crc: int
     compressed_size: int
@@ -45,26 +45,26 @@ class ZipMember:
 def compress(naam: str, data: bytes, level: int = PER_STUDENT_LEVEL) -> ZipMember:
     """A member from its uncompressed bytes (raw deflate, as zip wants it). Per-student levels go to
     ISA-L where it is installed; the template's members, compressed once, to zlib's best level."""
-    lib = _snel if level <= PER_STUDENT_LEVEL else zlib
+    lib = _fast_zlib if level <= PER_STUDENT_LEVEL else zlib
     packer = lib.compressobj(level, lib.DEFLATED, -15)
     compressed = packer.compress(data) + packer.flush()
     encoded = naam.encode("utf-8")
     flags = 0 if naam.isascii() else _UTF8_NAME
-    crc = _snel.crc32(data)
+    crc = _fast_zlib.crc32(data)
     header = _LOCAL.pack(0x04034B50, _VERSION, flags, _DEFLATED, _DOS_TIME, _DOS_DATE, crc,
                          len(compressed), len(data), len(encoded), 0)
     return ZipMember(encoded, flags, crc, len(compressed), len(data), header + encoded + compressed)
 
 
-def write_zip(leden: list[ZipMember]) -> bytes:
+def write_zip(members: list[ZipMember]) -> bytes:
     """The whole zip: every member's block in order, then the central directory."""
     blocks, central, offset = [], [], 0
-    for lid in leden:
-        central.append(_CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, lid.flags, _DEFLATED, _DOS_TIME,
-                                     _DOS_DATE, lid.crc, lid.compressed_size, lid.size, len(lid.naam),
-                                     0, 0, 0, 0, _MODE, offset) + lid.naam)
-        blocks.append(lid.block)
-        offset += len(lid.block)
+    for member in members:
+        central.append(_CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, member.flags, _DEFLATED, _DOS_TIME,
+                                     _DOS_DATE, member.crc, member.compressed_size, member.size, len(member.name),
+                                     0, 0, 0, 0, _MODE, offset) + member.name)
+        blocks.append(member.block)
+        offset += len(member.block)
     directory = b"".join(central)
-    end = _END.pack(0x06054B50, 0, 0, len(leden), len(leden), len(directory), offset, 0)
+    end = _END.pack(0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0)
     return b"".join(blocks) + directory + end

@@ -91,53 +91,53 @@ def _finalize(value: object) -> object:
 
 
 @lru_cache(maxsize=1024)
-def _split_path(pad: str) -> tuple[str, str]:
+def _split_path(path: str) -> tuple[str, str]:
     """'doel.omschrijving' -> ('doel', 'omschrijving'), for a field the registry knows."""
-    if not is_known(pad):
-        raise TemplateError(f"onbekend veld '{pad}' in het sjabloon; `opp velden` toont de bekende velden")
-    owner, name = pad.rsplit(".", 1)
+    if not is_known(path):
+        raise TemplateError(f"onbekend veld '{path}' in het sjabloon; `opp velden` toont de bekende velden")
+    owner, name = path.rsplit(".", 1)
     return owner, name
 
 
-def _lookup(context, pad: str, row: dict | None):
-    owner, name = _split_path(pad)
+def _lookup(context, path: str, row: dict | None):
+    owner, name = _split_path(path)
     source = row if row is not None else context.resolve(owner)
     if not isinstance(source, dict) or name not in source:
-        raise TemplateError(f"veld '{pad}' is hier niet beschikbaar in het sjabloon")
+        raise TemplateError(f"veld '{path}' is hier niet beschikbaar in het sjabloon")
     return source[name]
 
 
 @pass_context
-def _field_global(context, pad: str, row: dict | None = None) -> Markup:
+def _field_global(context, path: str, row: dict | None = None) -> Markup:
     """{{r field('leerling.roepnaam') }}, or in a repeated row {{r field('doel.omschrijving', doel) }}."""
-    value = _lookup(context, pad, row)
+    value = _lookup(context, path, row)
     if isinstance(value, (list, dict, set)):  # unhashable: not worth caching
-        return controls.control(get_field(pad), value, pad)
-    return _control(pad, value)
+        return controls.control(get_field(path), value, path)
+    return _control(path, value)
 
 
 # Many controls are the same for many students (empty fields, the same choice, a class's mentor);
 # building each once per process saves a third of the render time. Markup is immutable.
 @lru_cache(maxsize=4096, typed=True)
-def _control(pad: str, value: object) -> Markup:
-    return controls.control(get_field(pad), value, pad)
+def _control(path: str, value: object) -> Markup:
+    return controls.control(get_field(path), value, path)
 
 
 @lru_cache(maxsize=4096, typed=True)
-def _checkbox_xml(pad: str, checked: bool, tag: str, optie: str | None) -> Markup:
-    return controls.checkbox(get_field(pad), checked, tag, optie)
+def _checkbox_xml(path: str, checked: bool, tag: str, optie: str | None) -> Markup:
+    return controls.checkbox(get_field(path), checked, tag, optie)
 
 
 @pass_context
-def _checkbox_global(context, pad: str, optie: str | None = None, row: dict | None = None) -> Markup:
+def _checkbox_global(context, path: str, optie: str | None = None, row: dict | None = None) -> Markup:
     """A checkbox: for a ja/nee field, or for one option of a multiple-choice field."""
-    v = get_field(pad)
-    value = _lookup(context, pad, row)
+    v = get_field(path)
+    value = _lookup(context, path, row)
     if optie is None:
-        return _checkbox_xml(pad, bool(value), pad, None)
+        return _checkbox_xml(path, bool(value), path, None)
     if v.type is not FieldType.CHOICES or optie not in v.choices:
-        raise TemplateError(f"'{optie}' is geen keuze van veld '{pad}'")
-    return _checkbox_xml(pad, optie in (value or ()), f"{pad}={optie}", optie)
+        raise TemplateError(f"'{optie}' is geen keuze van veld '{path}'")
+    return _checkbox_xml(path, optie in (value or ()), f"{path}={optie}", optie)
 
 
 def _hyperlink_global(link: dict) -> Markup:
@@ -155,8 +155,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     (Jinja then derives a context holding them), takes the sandbox's own path."""
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-        eigen = __obj is _field_global or __obj is _checkbox_global or __obj is _hyperlink_global
-        if eigen and not kwargs.get("_loop_vars") and not kwargs.get("_block_vars"):
+        own = __obj is _field_global or __obj is _checkbox_global or __obj is _hyperlink_global
+        if own and not kwargs.get("_loop_vars") and not kwargs.get("_block_vars"):
             kwargs.pop("_loop_vars", None)
             kwargs.pop("_block_vars", None)
             if __obj is _hyperlink_global:
@@ -182,18 +182,18 @@ class _Part:
 class CompiledTemplate:
     """A Word template compiled once; `render(context)` gives one student's .docx bytes."""
 
-    def __init__(self, pad: Path):
-        self.pad = pad
+    def __init__(self, path: Path):
+        self.path = path
         self.env = make_environment()
         try:
-            with zipfile.ZipFile(pad) as zf:
+            with zipfile.ZipFile(path) as zf:
                 self._members = [(i, zf.read(i)) for i in zf.infolist()]
         except (OSError, zipfile.BadZipFile) as exc:
-            raise TemplateError(f"{pad}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
+            raise TemplateError(f"{path}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
         # every member compressed once per process; per student only the rendered parts are
-        self._leden: list[ZipMember] = [compress(i.filename, data, TEMPLATE_LEVEL) for i, data in self._members]
+        self._zip_members: list[ZipMember] = [compress(i.filename, data, TEMPLATE_LEVEL) for i, data in self._members]
         self._field_names = [i.filename for i, _ in self._members]
-        self._docxtpl = DocxTemplate(str(pad))
+        self._docxtpl = DocxTemplate(str(path))
         self._parts = {info.filename: self._compile(info.filename, data)
                        for info, data in self._members if _TEMPLATED_PARTS.match(info.filename)
                        and b"{" in data}
@@ -209,7 +209,7 @@ class CompiledTemplate:
         try:
             return _Part(name, self.env.from_string(source), name.startswith("word/"))
         except JinjaError as exc:
-            raise TemplateError(f"{self.pad.name}, {name}{_line_hint(self.env, source)}: {exc}") from exc
+            raise TemplateError(f"{self.path.name}, {name}{_line_hint(self.env, source)}: {exc}") from exc
 
     def render_parts(self, context: dict) -> dict[str, bytes]:
         """The templated parts of one student's document, each checked by a strict XML parser."""
@@ -220,7 +220,7 @@ class CompiledTemplate:
             except TemplateError:
                 raise
             except JinjaError as exc:
-                raise TemplateError(f"{self.pad.name}, {name}: {exc}") from exc
+                raise TemplateError(f"{self.path.name}, {name}: {exc}") from exc
             if part.is_xml_body:
                 xml = self._finish(xml)
             data = (_XML_DECL + xml).encode("utf-8")
@@ -261,8 +261,8 @@ class CompiledTemplate:
         if relaties:
             rels = self._rels_with_links(relaties)
             rendered[_DOCUMENT_RELS] = rels
-        return write_zip([compress(lid.naam.decode(), rendered[naam]) if naam in rendered else lid
-                            for naam, lid in zip(self._field_names, self._leden, strict=True)])
+        return write_zip([compress(member.name.decode(), rendered[naam]) if naam in rendered else member
+                            for naam, member in zip(self._field_names, self._zip_members, strict=True)])
 
     def _rels_with_links(self, relaties) -> bytes:
         """The document's relationships plus one external hyperlink per link of this student."""

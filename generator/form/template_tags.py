@@ -51,12 +51,12 @@ class TemplateProblem:
 
 
 def part_label(naam: str) -> str:
-    kort = naam.rsplit("/", 1)[-1]
-    for started, woord in (("document", "hoofdtekst"), ("header", "koptekst"), ("footer", "voettekst"),
+    short_name = naam.rsplit("/", 1)[-1]
+    for started, word in (("document", "hoofdtekst"), ("header", "koptekst"), ("footer", "voettekst"),
                          ("footnotes", "voetnoten"), ("endnotes", "eindnoten")):
-        if kort.startswith(started):
-            return f"{woord} ({kort})"
-    return kort
+        if short_name.startswith(started):
+            return f"{word} ({short_name})"
+    return short_name
 
 
 
@@ -65,8 +65,8 @@ def _paragraphs(root: etree._Element) -> list[tuple[str, str]]:
     out, heading = [], ""
     for p in root.iter(f"{_W}p"):
         text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
-        stijl = p.find(f"{_W}pPr/{_W}pStyle")
-        if stijl is not None and re.match(r"(Heading|Kop)\d", stijl.get(f"{_W}val", "")):
+        styles = p.find(f"{_W}pPr/{_W}pStyle")
+        if styles is not None and re.match(r"(Heading|Kop)\d", styles.get(f"{_W}val", "")):
             heading = _short(text, 40)
         out.append((text, heading))
     return out
@@ -83,12 +83,12 @@ def check_part(naam: str, data: bytes, docxtpl: DocxTemplate) -> list[TemplatePr
         root = etree.fromstring(data, _STRICT)
     except etree.XMLSyntaxError as exc:
         return [TemplateProblem(part, "", f"is geen geldige XML: {exc}")]
-    alineas = _paragraphs(root)
-    gevonden = [(a, m) for a in alineas for m in _word_damage(a[0])] + _blocks(alineas) + _tags(alineas)
-    if not gevonden:
-        gevonden = _compile_part(etree.tostring(root, encoding="unicode"), docxtpl)
-    uniek = dict.fromkeys((part, _short(text), m, heading) for (text, heading), m in gevonden)
-    return [TemplateProblem(*p) for p in uniek]
+    paragraphs = _paragraphs(root)
+    found = [(a, m) for a in paragraphs for m in _word_damage(a[0])] + _blocks(paragraphs) + _tags(paragraphs)
+    if not found:
+        found = _compile_part(etree.tostring(root, encoding="unicode"), docxtpl)
+    unique = dict.fromkeys((part, _short(text), m, heading) for (text, heading), m in found)
+    return [TemplateProblem(*p) for p in unique]
 
 
 def _compile_part(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str], str]]:
@@ -100,35 +100,35 @@ def _compile_part(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str]
         make_environment().from_string(source)
     except TemplateSyntaxError as exc:
         text_lines = source.split("\n")
-        regel = text_lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(text_lines) else ""
-        return [((re.sub(r"<[^>]+>", "", regel), ""), f"fout in de sjablooncode: {exc.message}")]
+        line = text_lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(text_lines) else ""
+        return [((re.sub(r"<[^>]+>", "", line), ""), f"fout in de sjablooncode: {exc.message}")]
     return []
 
 
-def _tags(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
+def _tags(paragraphs: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
     """Each tag compiled on its own, then its names checked: this works even when a block is broken,
     so one run reports every misspelled field and every piece of unsafe code."""
     env, ctx = make_environment(), sample_context()
-    lusvars = {m.group(1): m.group(2) for t, _ in alineas for m in _LOOP.finditer(t)}
+    loop_vars = {m.group(1): m.group(2) for t, _ in paragraphs for m in _LOOP.finditer(t)}
     out = []
-    for alinea in alineas:
-        text = alinea[0]
+    for paragraph in paragraphs:
+        text = paragraph[0]
         for tag in _TAG.findall(text):
             if tag.startswith("{#"):
                 continue
-            expressie, fout = _expression(tag)
+            expression, fout = _expression(tag)
             if fout:
-                out.append((alinea, fout))
+                out.append((paragraph, fout))
                 continue
-            if expressie is None:
+            if expression is None:
                 continue
             try:
-                env.from_string("{{ " + expressie + " }}")
-                tree = env.parse("{{ " + expressie + " }}")
+                env.from_string("{{ " + expression + " }}")
+                tree = env.parse("{{ " + expression + " }}")
             except TemplateSyntaxError as exc:
-                out.append((alinea, f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"))
+                out.append((paragraph, f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"))
                 continue
-            out += [(alinea, m) for m in _field_names(tree, env, ctx, lusvars)]
+            out += [(paragraph, m) for m in _field_names(tree, env, ctx, loop_vars)]
     return out
 
 
@@ -136,15 +136,15 @@ def _expression(tag: str) -> tuple[str | None, str | None]:
     """The expression inside a tag (None for else/end tags), or an error for statements we refuse."""
     if tag.startswith("{{"):
         return re.sub(r"^(?:r|p|tr|tc)\s", "", tag[2:-2].strip("-").strip()), None
-    binnen = re.sub(r"^(?:tr|tc|p|r)\s", "", tag[2:-2].strip("-").strip())
-    woord = binnen.split(maxsplit=1)[0] if binnen else ""
-    if woord in ("else", "endfor", "endif"):
+    inner = re.sub(r"^(?:tr|tc|p|r)\s", "", tag[2:-2].strip("-").strip())
+    word = inner.split(maxsplit=1)[0] if inner else ""
+    if word in ("else", "endfor", "endif"):
         return None, None
-    if woord == "for" and (m := re.match(r"for\s+\w+\s+in\s+(.+)$", binnen, re.DOTALL)):
+    if word == "for" and (m := re.match(r"for\s+\w+\s+in\s+(.+)$", inner, re.DOTALL)):
         return m.group(1), None
-    if woord in ("if", "elif"):
-        return binnen[len(woord):], None
-    return None, (f"'{_short(tag, 50)}': '{woord}' is code in het sjabloon; alleen velden, herhalingen "
+    if word in ("if", "elif"):
+        return inner[len(word):], None
+    return None, (f"'{_short(tag, 50)}': '{word}' is code in het sjabloon; alleen velden, herhalingen "
                   "(for) en voorwaarden (if) zijn toegestaan")
 
 
@@ -152,14 +152,14 @@ def _word_damage(text: str) -> list[str]:
     """What Word does to tags: a tag split over paragraphs, curly quotes and hard spaces inside one."""
     out, open_ = [], None
     for m in _MARKERS.finditer(text):
-        teken = m.group()
-        if teken in _CLOSING:
+        marker = m.group()
+        if marker in _CLOSING:
             if open_:
-                out.append(f"'{open_}' wordt niet gesloten voordat '{teken}' begint")
-            open_ = teken
+                out.append(f"'{open_}' wordt niet gesloten voordat '{marker}' begint")
+            open_ = marker
         elif open_ is None:
-            out.append(f"'{teken}' zonder begin in deze alinea; de tag is gesplitst of beschadigd")
-        elif _CLOSING[open_] == teken:
+            out.append(f"'{marker}' zonder begin in deze alinea; de tag is gesplitst of beschadigd")
+        elif _CLOSING[open_] == marker:
             open_ = None
     if open_:
         out.append(f"'{open_}' wordt niet gesloten in deze alinea; de tag is over meer alinea's verdeeld "
@@ -173,84 +173,84 @@ def _word_damage(text: str) -> list[str]:
     return out
 
 
-def _blocks(alineas: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
+def _blocks(paragraphs: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
     """Every {% for %} and {% if %} closed by its own end tag; an unclosed block is named at the
     paragraph where it opens."""
-    stapel: list[tuple[str, tuple[str, str]]] = []
+    stack: list[tuple[str, tuple[str, str]]] = []
     out = []
-    for alinea in alineas:
-        for m in _BLOCK.finditer(alinea[0]):
-            woord = m.group(1)
-            if not woord.startswith("end"):
-                stapel.append((woord, alinea))
+    for paragraph in paragraphs:
+        for m in _BLOCK.finditer(paragraph[0]):
+            word = m.group(1)
+            if not word.startswith("end"):
+                stack.append((word, paragraph))
                 continue
-            open_ = [w for w, _ in stapel]
-            if woord[3:] not in open_:
-                out.append((alinea, f"'{{% {woord} %}}' zonder bijbehorende '{{% {woord[3:]} %}}'"))
+            open_ = [w for w, _ in stack]
+            if word[3:] not in open_:
+                out.append((paragraph, f"'{{% {word} %}}' zonder bijbehorende '{{% {word[3:]} %}}'"))
                 continue
-            while stapel[-1][0] != woord[3:]:  # blocks opened inside this one and never closed
-                out.append(_unclosed(*stapel.pop()))
-            stapel.pop()
-    return out + [_unclosed(w, t) for w, t in stapel]
+            while stack[-1][0] != word[3:]:  # blocks opened inside this one and never closed
+                out.append(_unclosed(*stack.pop()))
+            stack.pop()
+    return out + [_unclosed(w, t) for w, t in stack]
 
 
-def _unclosed(woord: str, alinea: tuple[str, str]) -> tuple[tuple[str, str], str]:
-    return alinea, f"'{{% {woord} %}}' wordt niet afgesloten met '{{% end{woord} %}}'"
+def _unclosed(word: str, paragraph: tuple[str, str]) -> tuple[tuple[str, str], str]:
+    return paragraph, f"'{{% {word} %}}' wordt niet afgesloten met '{{% end{word} %}}'"
 
 
 def sample_context() -> dict:
     """A context with one row in every list: its keys are the names a template may use."""
-    nr, dag = "1", date(2026, 9, 1)
+    nr, day = "1", date(2026, 9, 1)
     opp = Opp(Leerling(nr, "A", "B", date(2013, 1, 1), "1A"), ouders=(Ouder(nr, "C"),),
               doelen=(Doel(nr, "D"),), ondersteuning=(Ondersteuning(nr, "E"),),
               documenten=(Document(nr, "IOP", "F"), Document(nr, "OKR", "G")),
               betrokkenen=(Betrokkene(nr, "H"),), factoren=(Factor(nr, "Medisch"),))
-    return build_context(opp, "2026-2027", dag)
+    return build_context(opp, "2026-2027", day)
 
 
-def _suggestion(naam: str, bekende: list[str]) -> str:
-    hits = difflib.get_close_matches(naam, bekende, n=1, cutoff=0.6)
+def _suggestion(naam: str, known_names: list[str]) -> str:
+    hits = difflib.get_close_matches(naam, known_names, n=1, cutoff=0.6)
     return f"; bedoelt u '{hits[0]}'?" if hits else "; `opp velden` toont de bekende velden"
 
 
 def _row_kinds() -> dict[str, str]:
     """List name -> row prefix: 'doelen' -> 'doel'."""
-    return {b.lijst: b.row for b in SHEET_KINDS if b.lijst} | _DERIVED
+    return {b.list_name: b.row for b in SHEET_KINDS if b.list_name} | _DERIVED
 
 
-def _field_names(tree: nodes.Template, env, ctx: dict, lusvars: dict[str, str]) -> list[str]:
-    soorten = _row_kinds()
+def _field_names(tree: nodes.Template, env, ctx: dict, loop_vars: dict[str, str]) -> list[str]:
+    kinds = _row_kinds()
     out = []
-    bekend_ = set(ctx) | set(env.globals) | set(lusvars) | {"loop"}
-    for naam in sorted(meta.find_undeclared_variables(tree) - bekend_):
+    known = set(ctx) | set(env.globals) | set(loop_vars) | {"loop"}
+    for naam in sorted(meta.find_undeclared_variables(tree) - known):
         out.append(f"onbekende naam '{naam}'{_suggestion(naam, sorted(ctx))}")
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        out += _attribute(node, ctx, lusvars, soorten)
+        out += _attribute(node, ctx, loop_vars, kinds)
     for node in tree.find_all(nodes.Call):
-        out += _call(node, lusvars, soorten)
+        out += _call(node, loop_vars, kinds)
     return out
 
 
-def _attribute(node, ctx: dict, lusvars: dict, soorten: dict) -> list[str]:
+def _attribute(node, ctx: dict, loop_vars: dict, kinds: dict) -> list[str]:
     attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
     if isinstance(attr, str) and attr.startswith("_"):
         return [f"'{attr}' is een interne Python-naam; de sandbox weigert dit (onveilige code)"]
     if not isinstance(node, nodes.Getattr) or not isinstance(node.node, nodes.Name):
         return []
     base = node.node.name
-    if base in lusvars and lusvars[base] in soorten and ctx.get(lusvars[base]):
-        voorvoegsel, sleutels = soorten[lusvars[base]], ctx[lusvars[base]][0]
+    if base in loop_vars and loop_vars[base] in kinds and ctx.get(loop_vars[base]):
+        prefix, key_names = kinds[loop_vars[base]], ctx[loop_vars[base]][0]
     elif isinstance(ctx.get(base), dict):
-        voorvoegsel, sleutels = base, ctx[base]
+        prefix, key_names = base, ctx[base]
     else:
         return []
-    if attr in sleutels:
+    if attr in key_names:
         return []
-    bekende = [f"{voorvoegsel}.{k}" for k in sleutels]
-    return [f"onbekend veld '{voorvoegsel}.{attr}'{_suggestion(f'{voorvoegsel}.{attr}', bekende)}"]
+    known_names = [f"{prefix}.{k}" for k in key_names]
+    return [f"onbekend veld '{prefix}.{attr}'{_suggestion(f'{prefix}.{attr}', known_names)}"]
 
 
-def _call(node: nodes.Call, lusvars: dict, soorten: dict) -> list[str]:
+def _call(node: nodes.Call, loop_vars: dict, kinds: dict) -> list[str]:
     if not isinstance(node.node, nodes.Name) or node.node.name not in _FUNCTIONS:
         return ["een aanroep van iets anders dan veld(), vinkje() of koppeling() is code in het "
                 "sjabloon; de sandbox weigert of beperkt dit (onveilige code)"]
@@ -259,17 +259,17 @@ def _call(node: nodes.Call, lusvars: dict, soorten: dict) -> list[str]:
     args = node.args
     if not args or not isinstance(args[0], nodes.Const) or not isinstance(args[0].value, str):
         return [f"{node.node.name}() verwacht een veldnaam tussen aanhalingstekens"]
-    pad = args[0].value
-    if not is_known(pad):
-        return [f"onbekend veld '{pad}'{_suggestion(pad, list(all_field_names()))}"]
+    path = args[0].value
+    if not is_known(path):
+        return [f"onbekend veld '{path}'{_suggestion(path, list(all_field_names()))}"]
     row = next((a for a in args[1:] if isinstance(a, nodes.Name)), None)
-    if row is None and pad.split(".")[0] not in ("leerling", "opp"):
-        return [f"veld '{pad}' hoort in een herhaalde rij; schrijf bijvoorbeeld "
-                f"veld('{pad}', {pad.split('.')[0]})"]
-    if row is not None and row.name in lusvars and soorten.get(lusvars[row.name]) != pad.split(".")[0]:
-        return [f"veld '{pad}' hoort niet bij een rij '{row.name}' uit '{lusvars[row.name]}'"]
+    if row is None and path.split(".")[0] not in ("leerling", "opp"):
+        return [f"veld '{path}' hoort in een herhaalde rij; schrijf bijvoorbeeld "
+                f"veld('{path}', {path.split('.')[0]})"]
+    if row is not None and row.name in loop_vars and kinds.get(loop_vars[row.name]) != path.split(".")[0]:
+        return [f"veld '{path}' hoort niet bij een rij '{row.name}' uit '{loop_vars[row.name]}'"]
     optie = next((a.value for a in args[1:] if isinstance(a, nodes.Const)), None)
-    if node.node.name == "vinkje" and optie is not None and optie not in get_field(pad).choices:
-        return [f"'{optie}' is geen keuze van veld '{pad}'"
-                f"{_suggestion(optie, list(get_field(pad).choices))}"]
+    if node.node.name == "vinkje" and optie is not None and optie not in get_field(path).choices:
+        return [f"'{optie}' is geen keuze van veld '{path}'"
+                f"{_suggestion(optie, list(get_field(path).choices))}"]
     return []

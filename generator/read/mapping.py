@@ -26,65 +26,65 @@ class ColumnMapping:
     """Extra header -> field and sheet name -> kind entries; the school's names win over the defaults."""
 
     columns: dict[SheetKind, dict[str, Field]] = field(default_factory=dict)
-    bladen: dict[str, SheetKind] = field(default_factory=dict)
+    sheets: dict[str, SheetKind] = field(default_factory=dict)
     _cache: dict[SheetKind, dict[str, Field]] = field(default_factory=dict, compare=False, repr=False)
 
-    def column_index(self, blad: SheetKind) -> dict[str, Field]:
+    def column_index(self, sheet: SheetKind) -> dict[str, Field]:
         """Normalised header -> field for one kind of sheet: the registry's aliases plus the school's."""
-        if blad not in self._cache:
-            self._cache[blad] = {**column_index(blad), **self.columns.get(blad, {})}
-        return self._cache[blad]
+        if sheet not in self._cache:
+            self._cache[sheet] = {**column_index(sheet), **self.columns.get(sheet, {})}
+        return self._cache[sheet]
 
-    def blad(self, naam: str) -> SheetKind | None:
+    def sheet(self, naam: str) -> SheetKind | None:
         key = normalize_header(naam)
-        return self.bladen.get(key) or sheet_index().get(key)
+        return self.sheets.get(key) or sheet_index().get(key)
 
 
 NO_MAPPING = ColumnMapping()
 
 
-def read_column_mapping(pad: Path | None) -> ColumnMapping:
+def read_column_mapping(path: Path | None) -> ColumnMapping:
     """Read a mapping file; a missing or wrong file raises InputError naming the problem."""
-    if pad is None:
+    if path is None:
         return NO_MAPPING
     try:
-        data = tomllib.loads(pad.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
-        raise InputError(f"{pad}: kolommenbestand niet gevonden") from exc
+        raise InputError(f"{path}: kolommenbestand niet gevonden") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{pad}: kolommenbestand kan niet worden gelezen") from exc
+        raise InputError(f"{path}: kolommenbestand kan niet worden gelezen") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{pad}: kolommenbestand is geen geldige TOML ({exc}); "
+        raise InputError(f"{path}: kolommenbestand is geen geldige TOML ({exc}); "
                           'verwacht regels als "Lln ID" = "leerling.leerlingnummer"') from exc
     unknown = set(data) - {"kolommen", "bladen"}
     if unknown:
-        raise InputError(f"{pad}: onbekende sectie(s) {', '.join(sorted(unknown))}; "
+        raise InputError(f"{path}: onbekende sectie(s) {', '.join(sorted(unknown))}; "
                           "verwacht [kolommen] en [bladen]")
-    return ColumnMapping(_columns(pad, data.get("kolommen", {})), _bladen(pad, data.get("bladen", {})))
+    return ColumnMapping(_columns(path, data.get("kolommen", {})), _sheets(path, data.get("bladen", {})))
 
 
-def _columns(pad: Path, table: dict) -> dict[SheetKind, dict[str, Field]]:
+def _columns(path: Path, table: dict) -> dict[SheetKind, dict[str, Field]]:
     result: dict[SheetKind, dict[str, Field]] = {}
-    for heading, pad_veld in table.items():
-        if not isinstance(pad_veld, str) or not is_known(pad_veld) or get_field(pad_veld).blad is None:
-            raise InputError(f"{pad}: kolom '{heading}' verwijst naar '{pad_veld}', dat is geen veld uit een "
+    for header, field_path in table.items():
+        if not isinstance(field_path, str) or not is_known(field_path) or get_field(field_path).sheet is None:
+            raise InputError(f"{path}: kolom '{header}' verwijst naar '{field_path}', dat is geen veld uit een "
                               "kolom; `opp velden` toont de veldnamen (bijvoorbeeld leerling.roepnaam)")
-        v = get_field(pad_veld)
+        v = get_field(field_path)
         # the student number links every sheet: one name for it holds on each kind of sheet
-        key = v.naam == "leerlingnummer"
-        targets = [w for w in FIELDS if w.blad and w.naam == "leerlingnummer"] if key else [v]
+        key = v.name == "leerlingnummer"
+        targets = [w for w in FIELDS if w.sheet and w.name == "leerlingnummer"] if key else [v]
         for w in targets:
-            result.setdefault(w.blad, {})[normalize_header(heading)] = w
+            result.setdefault(w.sheet, {})[normalize_header(header)] = w
     return result
 
 
-def _bladen(pad: Path, table: dict) -> dict[str, SheetKind]:
-    by_name = {normalize_header(b.naam): b for b in SHEET_KINDS}
+def _sheets(path: Path, table: dict) -> dict[str, SheetKind]:
+    by_name = {normalize_header(b.name): b for b in SHEET_KINDS}
     result = {}
     for naam, soort in table.items():
-        blad = by_name.get(normalize_header(str(soort)))
-        if blad is None:
-            names = ", ".join(b.naam for b in SHEET_KINDS)
-            raise InputError(f"{pad}: blad '{naam}' verwijst naar '{soort}'; verwacht een van: {names}")
-        result[normalize_header(naam)] = blad
+        sheet = by_name.get(normalize_header(str(soort)))
+        if sheet is None:
+            names = ", ".join(b.name for b in SHEET_KINDS)
+            raise InputError(f"{path}: blad '{naam}' verwijst naar '{soort}'; verwacht een van: {names}")
+        result[normalize_header(naam)] = sheet
     return result

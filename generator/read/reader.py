@@ -34,78 +34,78 @@ MAX_ENTRIES = 10_000
 CSV_SUFFIXES = (".csv", ".txt")
 
 
-def read_exports(paden: Iterable[Path], mapping: ColumnMapping = NO_MAPPING) -> ReadResult:
+def read_exports(paths: Iterable[Path], mapping: ColumnMapping = NO_MAPPING) -> ReadResult:
     """Read every input file; a file that cannot be read at all raises InputError."""
     result = ReadResult()
-    for pad in paden:
-        _read_file(Path(pad), result, mapping)
+    for path in paths:
+        _read_file(Path(path), result, mapping)
     return result
 
 
-def _read_file(pad: Path, result: ReadResult, mapping: ColumnMapping) -> None:
-    if not pad.is_file():
-        raise InputError(f"{pad}: bestand niet gevonden")
-    if pad.stat().st_size > MAX_FILE_BYTES:
-        raise InputError(f"{pad.name}: bestand is groter dan {MAX_FILE_BYTES // 2**20} MB")
-    with pad.open("rb") as fh:
+def _read_file(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
+    if not path.is_file():
+        raise InputError(f"{path}: bestand niet gevonden")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(f"{path.name}: bestand is groter dan {MAX_FILE_BYTES // 2**20} MB")
+    with path.open("rb") as fh:
         magic = fh.read(8)
-    if not magic.startswith(b"PK") and pad.suffix.casefold() in CSV_SUFFIXES:
-        text, message = decode_csv(pad.read_bytes())
+    if not magic.startswith(b"PK") and path.suffix.casefold() in CSV_SUFFIXES:
+        text, message = decode_csv(path.read_bytes())
         if message:
-            result.findings.append(Finding(Severity.INFO, Location(pad.name), message))
+            result.findings.append(Finding(Severity.INFO, Location(path.name), message))
         rows = ((n, tuple(Cell(v) for v in values)) for n, values in csv_rows(text))
         try:
-            read_table(pad.name, "", pad.stem, rows, result, mapping)
+            read_table(path.name, "", path.stem, rows, result, mapping)
         except csv.Error as exc:  # e.g. a field longer than csv's limit: not a list a school exports
-            raise InputError(f"{pad.name}: geen bruikbaar CSV-bestand ({exc}); sla de lijst in Excel op als "
+            raise InputError(f"{path.name}: geen bruikbaar CSV-bestand ({exc}); sla de lijst in Excel op als "
                               "CSV of als Excel-werkmap (.xlsx)") from exc
         return
-    _check_container(pad, magic)
-    _read_xlsx(pad, result, mapping)
+    _check_container(path, magic)
+    _read_xlsx(path, result, mapping)
 
 
-def _check_container(pad: Path, magic: bytes) -> None:
+def _check_container(path: Path, magic: bytes) -> None:
     """Refuse what is not an .xlsx, and zip bombs, before any XML is parsed."""
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"{pad.name}: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
+        raise InputError(f"{path.name}: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
                           "bestand. Open het in Excel en sla het op als Excel-werkmap (.xlsx).")
     if not magic.startswith(b"PK"):
-        raise InputError(f"{pad.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). "
+        raise InputError(f"{path.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). "
                           "Sla het bestand in Excel op als Excel-werkmap (.xlsx).")
     try:
-        with zipfile.ZipFile(pad) as zf:
+        with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except zipfile.BadZipFile as exc:
-        raise InputError(f"{pad.name}: het bestand is beschadigd (geen geldige .xlsx)") from exc
+        raise InputError(f"{path.name}: het bestand is beschadigd (geen geldige .xlsx)") from exc
     total = sum(i.file_size for i in infos)
     worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
     if total > MAX_UNPACKED_BYTES or worst > MAX_RATIO or len(infos) > MAX_ENTRIES:
-        raise InputError(f"{pad.name}: het bestand pakt uit tot een onredelijke grootte; "
+        raise InputError(f"{path.name}: het bestand pakt uit tot een onredelijke grootte; "
                           "het wordt niet geopend")
 
 
-def _read_xlsx(pad: Path, result: ReadResult, mapping: ColumnMapping) -> None:
+def _read_xlsx(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
     # a file object, not the path: openpyxl refuses a real workbook that was saved as 'export.csv'
-    with warnings.catch_warnings(), pad.open("rb") as fh:
+    with warnings.catch_warnings(), path.open("rb") as fh:
         warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing to a school
         try:
             wb = load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for one cause: an unreadable file
-            raise InputError(f"{pad.name}: kan het bestand niet lezen als Excel-werkmap (.xlsx)") from exc
+            raise InputError(f"{path.name}: kan het bestand niet lezen als Excel-werkmap (.xlsx)") from exc
         with closing(wb):
             for ws in wb.worksheets:
                 if ws.sheet_state != "visible":
-                    result.findings.append(Finding(Severity.INFO, Location(pad.name, ws.title),
+                    result.findings.append(Finding(Severity.INFO, Location(path.name, ws.title),
                                                         "verborgen blad overgeslagen"))
                     continue
                 ws.reset_dimensions()  # the file's own <dimension> may be wrong (P2)
                 try:
                     xml = raw_sheet_xml(wb, ws)
                     rows = fast_rows(wb, ws, xml, formulas_without_value(xml))
-                    read_table(pad.name, ws.title, ws.title, rows, result, mapping)
-                    report_hidden_rows(pad.name, ws.title, xml, result)
+                    read_table(path.name, ws.title, ws.title, rows, result, mapping)
+                    report_hidden_rows(path.name, ws.title, xml, result)
                 except Exception as exc:  # broken sheet XML surfaces only while iterating
-                    raise InputError(f"{pad.name}, blad '{ws.title}': het blad is beschadigd en kan niet "
+                    raise InputError(f"{path.name}, blad '{ws.title}': het blad is beschadigd en kan niet "
                                       "worden gelezen; open het in Excel en sla het opnieuw op") from exc
 
 

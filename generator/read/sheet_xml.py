@@ -20,7 +20,7 @@ from .tables import EMPTY_CELL, Cell, ReadResult, column_letter
 log = logging.getLogger(__name__)
 
 
-def _openpyxl_rows(ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+def _openpyxl_rows(ws, formulas: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     """openpyxl's own reading: the reference fast_rows must equal, and its fallback."""
     for cells in ws.iter_rows():
         if not cells:
@@ -28,7 +28,7 @@ def _openpyxl_rows(ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cell, ..
         # the first cell may be a gap (EmptyCell, no row number) when the row's column A is empty
         row = next(c.row for c in cells if isinstance(c, ReadOnlyCell))
         yield row, tuple(Cell(c.value, _number_format(c),
-                             bool(formules) and c.value is None and f"{column_letter(i)}{row}" in formules)
+                             bool(formulas) and c.value is None and f"{column_letter(i)}{row}" in formulas)
                          for i, c in enumerate(cells, start=1))
 
 
@@ -74,13 +74,13 @@ class _Unfamiliar(Exception):
     """The sheet XML leaves the regular form this parser knows; openpyxl takes over."""
 
 
-def fast_rows(wb, ws, data: bytes, formules: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+def fast_rows(wb, ws, data: bytes, formulas: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     """The rows _openpyxl_rows gives, read from the sheet XML; openpyxl continues where this cannot."""
     inner = _sheet_data_text(data) if data else None
     if inner is None or getattr(ws, "_shared_strings", None) is None:
-        yield from _openpyxl_rows(ws, formules)
+        yield from _openpyxl_rows(ws, formulas)
         return
-    rows = _xml_rows(inner, wb, ws, formules)
+    rows = _xml_rows(inner, wb, ws, formulas)
     done = 0
     while True:
         try:
@@ -92,7 +92,7 @@ def fast_rows(wb, ws, data: bytes, formules: set[str]) -> Iterator[tuple[int, tu
             break
         yield row
         done += 1
-    yield from islice(_openpyxl_rows(ws, formules), done, None)
+    yield from islice(_openpyxl_rows(ws, formulas), done, None)
 
 
 def _sheet_data_text(data: bytes) -> str | None:
@@ -162,11 +162,11 @@ def _ref(m: re.Match) -> str:
     return chr(int(m.group(2))) if m.group(2) else chr(int(m.group(3), 16))
 
 
-def _xml_rows(text: str, wb, ws, formules: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+def _xml_rows(text: str, wb, ws, formulas: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     """openpyxl's WorkSheetParser.parse_row/parse_cell, ReadOnlyWorksheet._cells_by_row/_get_row and
     ReadOnlyCell.number_format (openpyxl 3.1), for the regular form; raises _Unfamiliar outside it."""
     cells = _CellParser(wb, ws)
-    known, cel = cells.made.get, cells.cel
+    known, cell = cells.made.get, cells.cell
     pos, end = 0, len(text)
     row_counter = 0
     counter = 1  # _cells_by_row's: a row numbered below it (out of order, repeated) is never yielded
@@ -180,14 +180,14 @@ def _xml_rows(text: str, wb, ws, formules: set[str]) -> Iterator[tuple[int, tupl
         counter = max(counter, row_counter + 1)
         found, pos = ([], m.end()) if closed else _row_cells(text, m.end())
         # every cell's value, also in a row that is not yielded: openpyxl refuses a bad one there too
-        cells = [known(rest) or cel(rest) for _, _, rest in found]
+        cells = [known(rest) or cell(rest) for _, _, rest in found]
         if not wanted or not found:
             continue
         if [letters for letters, _, _ in found] == _LETTER_RUN[:len(found)]:  # A, B, C, ...: no gaps
             result, number = tuple(cells), int(found[0][1])
         else:
             result, number = _place(cells, found, row_counter)
-        yield number, _with_formulas(result, number, formules) if formules else result
+        yield number, _with_formulas(result, number, formulas) if formulas else result
 
 
 def _row_cells(text: str, pos: int) -> tuple[list[tuple[str | None, str | None, str]], int]:
@@ -202,8 +202,8 @@ def _row_cells(text: str, pos: int) -> tuple[list[tuple[str | None, str | None, 
     return found, pos + len(_ROW_CLOSE)
 
 
-def _with_formulas(cells: tuple[Cell, ...], row: int, formules: set[str]) -> tuple[Cell, ...]:
-    return tuple(Cell(None, c.number_format, True) if c.value is None and f"{column_letter(i)}{row}" in formules else c
+def _with_formulas(cells: tuple[Cell, ...], row: int, formulas: set[str]) -> tuple[Cell, ...]:
+    return tuple(Cell(None, c.number_format, True) if c.value is None and f"{column_letter(i)}{row}" in formulas else c
                  for i, c in enumerate(cells, start=1))
 
 
@@ -226,9 +226,9 @@ def _place(cells: list[Cell], found: list[tuple], row_counter: int) -> tuple[tup
     width = places[-1]
     slots = [EMPTY_CELL] * width
     rows: list = [None] * width
-    for cel, column, number in zip(cells, places, numbers, strict=True):
+    for cell, column, number in zip(cells, places, numbers, strict=True):
         if column <= width:
-            slots[column - 1], rows[column - 1] = cel, number
+            slots[column - 1], rows[column - 1] = cell, number
     return tuple(slots), int(next(n for n in rows if n is not None))
 
 
@@ -248,7 +248,7 @@ class _CellParser:
         self.styles: dict[str | None, tuple[str, bool, bool]] = {}
         self.made: dict[str, Cell] = {}  # a cell's XML after its coordinate -> its Cell: most cells repeat one
 
-    def cel(self, rest: str) -> Cell:
+    def cell(self, rest: str) -> Cell:
         found = self.made.get(rest)
         if found is None:
             if len(self.made) > 50_000:  # a sheet of unique texts must not double its memory
@@ -308,16 +308,16 @@ def raw_sheet_xml(wb, ws) -> bytes:
     return archive.read(path)
 
 
-def report_hidden_rows(bestand: str, blad: str, data: bytes, result: ReadResult) -> None:
+def report_hidden_rows(file: str, sheet: str, data: bytes, result: ReadResult) -> None:
     """Hidden rows are read like any other (P11), but the user may not know they are there."""
-    tabel = result.tables[-1] if result.tables and result.tables[-1].blad == blad else None
-    if tabel is None or tabel.bestand != bestand or b"hidden" not in data:
+    table = result.tables[-1] if result.tables and result.tables[-1].sheet == sheet else None
+    if table is None or table.file != file or b"hidden" not in data:
         return
-    read = {r.number for r in tabel.rows}
+    read = {r.number for r in table.rows}
     hidden = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data) if int(m.group(1)) in read]
     if hidden:
         shown = ", ".join(map(str, hidden[:20])) + (" ..." if len(hidden) > 20 else "")
-        result.findings.append(Finding(Severity.INFO, Location(bestand, blad),
+        result.findings.append(Finding(Severity.INFO, Location(file, sheet),
                                             f"verborgen rijen in Excel, wel gelezen: {shown}"))
 
 

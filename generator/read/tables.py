@@ -20,9 +20,9 @@ BLANK_ROWS_STOP = 50
 @dataclass(frozen=True)
 class Column:
     letter: str
-    heading: str
+    header: str
     field: Field | None
-    ouder: int = 0  # guardian number of a wide guardian column on the students sheet, else 0
+    guardian: int = 0  # guardian number of a wide guardian column on the students sheet, else 0
 
 
 @dataclass(frozen=True, slots=True)  # slots: 200,000 cells of a school export stay small
@@ -45,16 +45,16 @@ class Row:
 class Table:
     """One recognised sheet or CSV file: its kind, its columns and its data rows."""
 
-    bestand: str
-    blad: str  # empty for a CSV file
-    soort: SheetKind
+    file: str
+    sheet: str  # empty for a CSV file
+    kind: SheetKind
     header_row: int
     columns: tuple[Column, ...]
     rows: list[Row] = field(default_factory=list)
 
-    def location(self, row: int | None = None, kolom: Column | None = None) -> Location:
-        letter, heading = (kolom.letter, kolom.heading) if kolom else ("", "")
-        return Location(self.bestand, self.blad, row, letter, heading)
+    def location(self, row: int | None = None, column: Column | None = None) -> Location:
+        letter, header = (column.letter, column.header) if column else ("", "")
+        return Location(self.file, self.sheet, row, letter, header)
 
 
 @dataclass
@@ -72,7 +72,7 @@ def column_letter(i: int) -> str:
     return _LETTER_CACHE[i]
 
 
-def read_table(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tuple[Cell, ...]]],
+def read_table(file: str, sheet: str, naam: str, rows: Iterator[tuple[int, tuple[Cell, ...]]],
                 result: ReadResult, mapping: ColumnMapping) -> None:
     """Find the header row among the first rows, then collect the data rows up to a run of blanks."""
     head: list[tuple[int, tuple[Cell, ...]]] = []
@@ -82,14 +82,14 @@ def read_table(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tup
             break
     found = _find_header(naam, head, mapping)
     if found is None:
-        result.findings.append(Finding(Severity.INFO, Location(bestand, blad),
+        result.findings.append(Finding(Severity.INFO, Location(file, sheet),
                                             "niet herkend (geen bekende kolomkoppen); overgeslagen"))
         return
     soort, header_row, columns = found
-    tabel = Table(bestand, blad, soort, header_row, columns)
+    table = Table(file, sheet, soort, header_row, columns)
     if header_row != head[0][0]:
         result.findings.append(Finding(
-            Severity.INFO, tabel.location(header_row),
+            Severity.INFO, table.location(header_row),
             f"kolomkoppen gevonden in rij {header_row}; rijen erboven overgeslagen"))
     width = len(columns)
     used = [i for i, k in enumerate(columns) if k.field is not None]
@@ -102,8 +102,8 @@ def read_table(bestand: str, blad: str, naam: str, rows: Iterator[tuple[int, tup
                 break  # a formatted cell at row 1,048,576 must not cost a million iterations (P1)
             continue
         blank_run = 0
-        tabel.rows.append(Row(number, values))
-    result.tables.append(tabel)
+        table.rows.append(Row(number, values))
+    result.tables.append(table)
 
 
 def _used_cells(cells: tuple[Cell, ...], used: list[int], width: int) -> tuple[Cell, ...]:
@@ -129,7 +129,7 @@ def _find_header(naam: str, head: list[tuple[int, tuple[Cell, ...]]],
               mapping: ColumnMapping) -> tuple[SheetKind, int, tuple[Column, ...]] | None:
     """The header row: the first of the top rows whose cells name at least two known columns of one
     kind of sheet. The sheet's (or file's) name decides between kinds that fit equally well."""
-    by_name = mapping.blad(naam)
+    by_name = mapping.sheet(naam)
     for number, cells in head:
         keys = [normalize_header(c.value) for c in cells if isinstance(c.value, str) and c.value.strip()]
         best: tuple[int, SheetKind] | None = None
@@ -151,15 +151,15 @@ def _columns(cells: tuple[Cell, ...], soort: SheetKind, mapping: ColumnMapping) 
     index = mapping.column_index(soort)
     columns = []
     for i, c in enumerate(cells, start=1):
-        heading = " ".join(str(c.value).split()) if c.value is not None else ""
-        field = index.get(normalize_header(heading)) if heading else None
-        ouder = 0
-        if field is None and heading and soort is LEERLINGEN:
-            wide = guardian_column(heading)
+        header = " ".join(str(c.value).split()) if c.value is not None else ""
+        field = index.get(normalize_header(header)) if header else None
+        guardian = 0
+        if field is None and header and soort is LEERLINGEN:
+            wide = guardian_column(header)
             if wide:
-                ouder, field = wide
-        columns.append(Column(column_letter(i), heading, field, ouder))
-    while columns and not columns[-1].heading:
+                guardian, field = wide
+        columns.append(Column(column_letter(i), header, field, guardian))
+    while columns and not columns[-1].header:
         columns.pop()
     return tuple(columns)
 

@@ -49,7 +49,7 @@ class ConvertedRow(NamedTuple):  # a tuple, not a frozen dataclass: one per row,
     match_key: str
     record: object | None
     row: int
-    tabel: Table
+    table: Table
 
 
 @dataclass
@@ -63,20 +63,20 @@ class Validated:
         return [b for b in self.findings if b.severity is Severity.ERROR]
 
 
-def validate(gelezen: ReadResult, today: date | None = None) -> Validated:
+def validate(read_result: ReadResult, today: date | None = None) -> Validated:
     """Convert and check every row, then assemble one Opp per student without errors."""
     today = today or date.today()
-    result = Validated(findings=list(gelezen.findings))
+    result = Validated(findings=list(read_result.findings))
     converted: dict[SheetKind, list[ConvertedRow]] = defaultdict(list)
-    for tabel in gelezen.tables:
-        _report_columns(tabel, result)
-        plan = _TablePlan.of(tabel)
-        same_kind = converted[tabel.soort]  # looked up once: hashing a SheetKind per row adds up
-        for row in tabel.rows:
-            for soort, regel in _convert_row(tabel, plan, row, result, today):
-                (same_kind if soort is tabel.soort else converted[soort]).append(regel)
+    for table in read_result.tables:
+        _report_columns(table, result)
+        plan = _TablePlan.of(table)
+        same_kind = converted[table.kind]  # looked up once: hashing a SheetKind per row adds up
+        for row in table.rows:
+            for soort, line in _convert_row(table, plan, row, result, today):
+                (same_kind if soort is table.kind else converted[soort]).append(line)
     if not converted[LEERLINGEN]:
-        result.findings.append(Finding(Severity.ERROR, _first_location(gelezen),
+        result.findings.append(Finding(Severity.ERROR, _first_location(read_result),
                                             "geen blad met leerlingen gevonden (verwacht kolommen als "
                                             "Stamnummer, Roepnaam, Achternaam)"))
         return result
@@ -84,30 +84,30 @@ def validate(gelezen: ReadResult, today: date | None = None) -> Validated:
     return result
 
 
-def _first_location(gelezen: ReadResult) -> Location:
-    return gelezen.tables[0].location() if gelezen.tables else Location("invoer")
+def _first_location(read_result: ReadResult) -> Location:
+    return read_result.tables[0].location() if read_result.tables else Location("invoer")
 
 
-def _report_columns(tabel: Table, result: Validated) -> None:
+def _report_columns(table: Table, result: Validated) -> None:
     seen: dict[tuple[str, int], str] = {}
-    for kolom in tabel.columns:
-        if kolom.field is None:
+    for column in table.columns:
+        if column.field is None:
             continue
-        key = (kolom.field.pad, kolom.ouder)
-        if kolom.field.type is FieldType.SECRET:
+        key = (column.field.path, column.guardian)
+        if column.field.type is FieldType.SECRET:
             result.findings.append(Finding(
-                Severity.INFO, tabel.location(tabel.header_row, kolom),
+                Severity.INFO, table.location(table.header_row, column),
                 "deze kolom wordt niet gelezen en komt nergens in een OPP; hij kan uit de export weg"))
         elif key in seen:
             result.findings.append(Finding(
-                Severity.WARNING, tabel.location(tabel.header_row, kolom),
-                f"dubbele kolom voor {kolom.field.pad}; alleen kolom {seen[key]} wordt gebruikt"))
+                Severity.WARNING, table.location(table.header_row, column),
+                f"dubbele kolom voor {column.field.path}; alleen kolom {seen[key]} wordt gebruikt"))
         else:
-            seen[key] = kolom.letter
-    unknown = [k for k in tabel.columns if k.field is None and k.heading]
+            seen[key] = column.letter
+    unknown = [k for k in table.columns if k.field is None and k.header]
     if unknown:
-        names = ", ".join(f"{k.letter} '{k.heading}'" for k in unknown)
-        result.findings.append(Finding(Severity.INFO, tabel.location(tabel.header_row),
+        names = ", ".join(f"{k.letter} '{k.header}'" for k in unknown)
+        result.findings.append(Finding(Severity.INFO, table.location(table.header_row),
                                             f"kolommen niet gebruikt: {names}"))
 
 
@@ -116,8 +116,8 @@ class _Conversion(NamedTuple):
     loop unpacks it, cheaper than reading attributes 60,000 times."""
 
     index: int
-    kolom: Column
-    ouder: int
+    column: Column
+    guardian: int
     field: Field
     naam: str
     converter: Callable[[object, str], object]
@@ -139,97 +139,97 @@ class _TablePlan:
     record: type
 
     @classmethod
-    def of(cls, tabel: Table) -> _TablePlan:
+    def of(cls, table: Table) -> _TablePlan:
         conversions, used = [], set()
-        for index, kolom in enumerate(tabel.columns):
-            v = kolom.field
-            if v is None or v.type is FieldType.SECRET or (v.pad, kolom.ouder) in used:
+        for index, column in enumerate(table.columns):
+            v = column.field
+            if v is None or v.type is FieldType.SECRET or (v.path, column.guardian) in used:
                 continue
-            used.add((v.pad, kolom.ouder))
+            used.add((v.path, column.guardian))
             conversions.append(_Conversion(
-                index, kolom, kolom.ouder, v, v.naam, convert.converter(v.type),
-                v.type in _SOFT_TYPES and v.pad not in _DECISIVE, v.required and not kolom.ouder,
+                index, column, column.guardian, v, v.name, convert.converter(v.type),
+                v.type in _SOFT_TYPES and v.path not in _DECISIVE, v.required and not column.guardian,
                 _REMARK_ON.get(v.type, ())))
         required = []
-        for v in _required_fields(tabel.soort):
-            kolom = next((k for k in tabel.columns if k.field is v and not k.ouder), None)
-            hint = f"; de kolom ontbreekt, verwacht bijvoorbeeld '{v.aliases[0]}'" if kolom is None else ""
-            wat = v.omschrijving.rstrip(".")
-            required.append((v.naam, _letter_of(tabel, v), kolom,
-                              f"verplichte waarde ontbreekt ({wat}){hint}"))
-        consistency = any(o.naam in _CONSISTENCY_FIELDS for o in conversions if not o.ouder)
+        for v in _required_fields(table.kind):
+            column = next((k for k in table.columns if k.field is v and not k.guardian), None)
+            hint = f"; de kolom ontbreekt, verwacht bijvoorbeeld '{v.aliases[0]}'" if column is None else ""
+            what = v.description.rstrip(".")
+            required.append((v.name, _letter_of(table, v), column,
+                              f"verplichte waarde ontbreekt ({what}){hint}"))
+        consistency = any(o.naam in _CONSISTENCY_FIELDS for o in conversions if not o.guardian)
         columns: dict[int, dict[str, tuple[str, str]]] = {}
         for o in conversions:
-            columns.setdefault(o.ouder, {})[o.naam] = (o.kolom.letter, o.kolom.heading)
+            columns.setdefault(o.guardian, {})[o.naam] = (o.column.letter, o.column.header)
         for n in columns.keys() - {0}:  # a guardian's record is linked by the student's own number
             columns[n].update({k: v for k, v in columns.get(0, {}).items() if k == "leerlingnummer"})
-        return cls(tuple(conversions), tuple(required), consistency, columns, _RECORD_TYPES[tabel.soort])
+        return cls(tuple(conversions), tuple(required), consistency, columns, _RECORD_TYPES[table.kind])
 
 
-def _convert_row(tabel: Table, plan: _TablePlan, row: Row, result: Validated,
+def _convert_row(table: Table, plan: _TablePlan, row: Row, result: Validated,
                     today: date) -> list[tuple[SheetKind, ConvertedRow]]:
-    per_ouder, errors, warnings = _convert_cells(tabel, plan, row)
-    values = per_ouder[0]
-    for naam, letter, kolom, message in plan.required:
+    per_guardian, errors, warnings = _convert_cells(table, plan, row)
+    values = per_guardian[0]
+    for naam, letter, column, message in plan.required:
         if naam not in values and not any(b.location.column == letter for b in errors):
-            errors.append(Finding(Severity.ERROR, tabel.location(row.number, kolom), message))
+            errors.append(Finding(Severity.ERROR, table.location(row.number, column), message))
     if plan.consistency:
-        errors += _check_consistency(tabel, row, values, today)
+        errors += _check_consistency(table, row, values, today)
     number = str(values.get("leerlingnummer", ""))
     for b in errors + warnings:
         result.findings.append(dataclasses.replace(b, leerlingnummer=number))
-    values["origin"] = Origin(tabel.bestand, tabel.blad, row.number, plan.columns.get(0, {}))
+    values["origin"] = Origin(table.file, table.sheet, row.number, plan.columns.get(0, {}))
     record = None if errors else plan.record(**values)
-    converted = [(tabel.soort, ConvertedRow(k, _for_child(record, k, number), row.number, tabel))
+    converted = [(table.kind, ConvertedRow(k, _for_child(record, k, number), row.number, table))
                  for k in _keys(number)]
-    if tabel.soort is LEERLINGEN and number:
-        converted += _wide_guardians(tabel, plan, row, per_ouder, number, result)
+    if table.kind is LEERLINGEN and number:
+        converted += _wide_guardians(table, plan, row, per_guardian, number, result)
     return converted
 
 
-def _convert_cells(tabel: Table, plan: _TablePlan,
+def _convert_cells(table: Table, plan: _TablePlan,
                        row: Row) -> tuple[dict[int, dict[str, object]], list[Finding], list[Finding]]:
     """The row's converted values per guardian number (0: the row's own record), errors and warnings."""
     values: dict[str, object] = {}
-    per_ouder: dict[int, dict[str, object]] = defaultdict(dict, {0: values})
+    per_guardian: dict[int, dict[str, object]] = defaultdict(dict, {0: values})
     errors: list[Finding] = []
     warnings: list[Finding] = []
     cells = row.cells
     width = len(cells)
-    for index, kolom, ouder, spec, naam, converter, soft, formula_is_error, remark_on in plan.conversions:
+    for index, column, guardian, spec, naam, converter, soft, formula_is_error, remark_on in plan.conversions:
         if index >= width:  # a row may be shorter than its header
             break
-        cel = cells[index]
-        if cel.formula:
+        cell = cells[index]
+        if cell.formula:
             (errors if formula_is_error else warnings).append(Finding(
-                Severity.ERROR if formula_is_error else Severity.WARNING, tabel.location(row.number, kolom),
+                Severity.ERROR if formula_is_error else Severity.WARNING, table.location(row.number, column),
                 "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw op, of zet "
                 "er de waarde in"))
             continue
-        raw = cel.value
+        raw = cell.value
         if raw is None or (isinstance(raw, str) and not raw.strip()):  # convert.is_leeg
             continue
         try:
-            value = converter(raw, cel.number_format)
+            value = converter(raw, cell.number_format)
         except ValueError as exc:
-            where = tabel.location(row.number, kolom)
+            where = table.location(row.number, column)
             (warnings if soft else errors).append(
                 Finding(Severity.WARNING, where, f"{exc}; deze waarde wordt niet gebruikt") if soft
                 else Finding(Severity.ERROR, where, str(exc)))
             continue
         if (remark_on and isinstance(raw, remark_on)) or value.__class__ is convert.Cleaned:
-            warnings += [Finding(Severity.WARNING, tabel.location(row.number, kolom), message)
+            warnings += [Finding(Severity.WARNING, table.location(row.number, column), message)
                          for message in _remarks(spec, raw, value)]
-        (per_ouder[ouder] if ouder else values)[naam] = value
-    return per_ouder, errors, warnings
+        (per_guardian[guardian] if guardian else values)[naam] = value
+    return per_guardian, errors, warnings
 
 
-def _column_of(tabel: Table, naam: str) -> Column | None:
-    return next((k for k in tabel.columns if k.field and k.field.naam == naam and not k.ouder), None)
+def _column_of(table: Table, naam: str) -> Column | None:
+    return next((k for k in table.columns if k.field and k.field.name == naam and not k.guardian), None)
 
 
-def _letter_of(tabel: Table, v: Field) -> str:
-    return next((k.letter for k in tabel.columns if k.field is v and not k.ouder), "-")
+def _letter_of(table: Table, v: Field) -> str:
+    return next((k.letter for k in table.columns if k.field is v and not k.guardian), "-")
 
 
 def _remarks(v: Field, raw: object, value: object) -> list[str]:
@@ -267,44 +267,44 @@ def _for_child(record, match_key: str, number: str):
     return dataclasses.replace(record, leerlingnummer=child)
 
 
-def _wide_guardians(tabel: Table, plan: _TablePlan, row: Row, values: dict[int, dict], number: str,
+def _wide_guardians(table: Table, plan: _TablePlan, row: Row, values: dict[int, dict], number: str,
                     result: Validated) -> list[tuple[SheetKind, ConvertedRow]]:
     """Guardians from numbered columns on the students sheet ('Ouder 1 naam', 'E-mail ouder 2')."""
     converted = []
     for n in sorted(k for k in values if k):
         if "naam" not in values[n]:
-            kolom = next(k for k in tabel.columns if k.ouder == n)
+            column = next(k for k in table.columns if k.guardian == n)
             result.findings.append(Finding(
-                Severity.WARNING, tabel.location(row.number, kolom),
+                Severity.WARNING, table.location(row.number, column),
                 f"gegevens van ouder/verzorger {n} zonder naam; deze ouder wordt niet gebruikt "
                 f"(verwacht een kolom als 'Naam ouder {n}')", number))
             continue
-        origin = Origin(tabel.bestand, tabel.blad, row.number, plan.columns[n])
-        ouder = Ouder(**{**values[n], "leerlingnummer": number, "origin": origin})
-        converted.append((OUDERS, ConvertedRow(convert.match_key(number), ouder, row.number, tabel)))
+        origin = Origin(table.file, table.sheet, row.number, plan.columns[n])
+        guardian = Ouder(**{**values[n], "leerlingnummer": number, "origin": origin})
+        converted.append((OUDERS, ConvertedRow(convert.match_key(number), guardian, row.number, table)))
     return converted
 
 
 @cache
-def _required_fields(blad: SheetKind) -> tuple[Field, ...]:
-    return tuple(v for v in fields_of(blad) if v.required)
+def _required_fields(sheet: SheetKind) -> tuple[Field, ...]:
+    return tuple(v for v in fields_of(sheet) if v.required)
 
 
-def _check_consistency(tabel: Table, row: Row, values: dict, today: date) -> list[Finding]:
+def _check_consistency(table: Table, row: Row, values: dict, today: date) -> list[Finding]:
     """Checks across the fields of one row: impossible date orders."""
     found = []
     pairs = (("startdatum", "streefdatum"), ("startdatum", "einddatum"))
     for start, end in pairs:
         a, b = values.get(start), values.get(end)
         if isinstance(a, date) and isinstance(b, date) and b < a:
-            kolom = next((k for k in tabel.columns if k.field and k.field.naam == end), None)
-            found.append(Finding(Severity.ERROR, tabel.location(row.number, kolom),
+            column = next((k for k in table.columns if k.field and k.field.name == end), None)
+            found.append(Finding(Severity.ERROR, table.location(row.number, column),
                                    f"{end} {b:%d-%m-%Y} ligt voor de {start} {a:%d-%m-%Y}; "
                                    f"verwacht een {end} op of na de {start}"))
     birth = values.get("geboortedatum")
     if isinstance(birth, date) and not (_EARLIEST_BIRTH <= birth <= today):
-        kolom = next((k for k in tabel.columns if k.field and k.field.naam == "geboortedatum"), None)
-        found.append(Finding(Severity.ERROR, tabel.location(row.number, kolom),
+        column = next((k for k in table.columns if k.field and k.field.name == "geboortedatum"), None)
+        found.append(Finding(Severity.ERROR, table.location(row.number, column),
                                f"onmogelijke geboortedatum {birth:%d-%m-%Y}; verwacht een datum in het "
                                "verleden (dd-mm-jjjj)"))
     return found
@@ -322,15 +322,15 @@ def _assemble(converted: dict[SheetKind, list[ConvertedRow]], result: Validated)
         if len(rows) > 1:
             nums = ", ".join(str(r.row) for r in rows)
             for r in rows:
-                kolom = _column_of(r.tabel, "leerlingnummer")
+                column = _column_of(r.table, "leerlingnummer")
                 result.findings.append(Finding(
-                    Severity.ERROR, r.tabel.location(r.row, kolom), f"leerlingnummer komt {len(rows)} keer voor "
+                    Severity.ERROR, r.table.location(r.row, column), f"leerlingnummer komt {len(rows)} keer voor "
                     f"(rijen {nums}); geen van deze rijen wordt gebruikt, verwacht één rij per leerling",
                     r.record.leerlingnummer if r.record else key))
             bad_keys.add(key)
-    selective = any(k.field and k.field.pad == "opp.nodig" for r in students[:1] for k in r.tabel.columns)
-    related = {blad: _group(converted[blad], by_key, result)
-               for blad in _RECORD_TYPES if blad is not LEERLINGEN}
+    selective = any(k.field and k.field.path == "opp.nodig" for r in students[:1] for k in r.table.columns)
+    related = {sheet: _group(converted[sheet], by_key, result)
+               for sheet in _RECORD_TYPES if sheet is not LEERLINGEN}
     per_key = _per_student(result.findings)  # once, not per student: 5,000 students x findings adds up
     for key, rows in by_key.items():
         leerling = rows[0].record
@@ -342,7 +342,7 @@ def _assemble(converted: dict[SheetKind, list[ConvertedRow]], result: Validated)
             reason = next((b.message for b in found if b.severity is Severity.ERROR), "fout in de gegevens")
             result.withheld[leerling.leerlingnummer if leerling else key] = reason
             continue
-        parts = {blad.lijst: tuple(related[blad].get(key, ())) for blad in related}
+        parts = {sheet.list_name: tuple(related[sheet].get(key, ())) for sheet in related}
         warns = tuple(b for b in found if b.severity is Severity.WARNING)
         result.opps.append(Opp(leerling=leerling, waarschuwingen=warns, **parts))
 
@@ -361,9 +361,9 @@ def _group(rows: list[ConvertedRow], students: dict, result: Validated) -> dict[
         if not r.match_key:
             continue
         if r.match_key not in students:
-            kolom = next((k for k in r.tabel.columns if k.field and k.field.naam == "leerlingnummer"), None)
+            column = next((k for k in r.table.columns if k.field and k.field.name == "leerlingnummer"), None)
             result.findings.append(Finding(
-                Severity.WARNING, r.tabel.location(r.row, kolom),
+                Severity.WARNING, r.table.location(r.row, column),
                 "leerlingnummer staat niet op het blad met leerlingen; rij niet gebruikt (verwacht het "
                 "nummer van een leerling uit de export)", r.match_key))
             continue

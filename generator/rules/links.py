@@ -41,7 +41,7 @@ def link_text(titel: str, datum: date | None) -> str:
     return f"{titel} ({date_text(datum)})" if datum else titel
 
 
-def judge_link(vindplaats: str, documenten: Path | None, vanuit: Path | None) -> LinkDecision:
+def judge_link(vindplaats: str, documenten: Path | None, opp_folder: Path | None) -> LinkDecision:
     """Judge one vindplaats. `documenten` is the folder relative paths resolve against; `vanuit`
     the folder of the OPP file, which a relative link must work from."""
     text = vindplaats.strip()
@@ -59,7 +59,7 @@ def judge_link(vindplaats: str, documenten: Path | None, vanuit: Path | None) ->
     if text.casefold().startswith("www."):
         return LinkDecision(problem="internetadres zonder https:// ervoor; schrijf het als https://www...., "
                                   "dan wordt het een link; nu staat alleen de titel in het OPP")
-    return _file_link(text, documenten, vanuit)
+    return _file_link(text, documenten, opp_folder)
 
 
 def _scheme(text: str) -> str:
@@ -85,8 +85,8 @@ def _is_outside(text: str) -> bool:
             or ".." in PurePosixPath(posix).parts)
 
 
-def _file_link(text: str, documenten: Path | None, vanuit: Path | None) -> LinkDecision:
-    if documenten is None or vanuit is None:
+def _file_link(text: str, documenten: Path | None, opp_folder: Path | None) -> LinkDecision:
+    if documenten is None or opp_folder is None:
         return LinkDecision(problem="vindplaats is een pad, maar er is geen documentenmap opgegeven; "
                                   "alleen de titel staat in het OPP")
     root = documenten.resolve()
@@ -102,19 +102,19 @@ def _file_link(text: str, documenten: Path | None, vanuit: Path | None) -> LinkD
         return LinkDecision(problem="bestand niet gevonden in de documentenmap; alleen de titel staat in "
                                   "het OPP")
     try:
-        relative = Path(os.path.relpath(target, vanuit.resolve())).as_posix()
+        relative = Path(os.path.relpath(target, opp_folder.resolve())).as_posix()
     except ValueError:  # Windows: documents and OPPs on different drives, no relative path exists
         return LinkDecision(target.as_uri())
     return LinkDecision(quote(relative, safe="/"))
 
 
-def judge_links(opp: Opp, documenten: Path | None, vanuit: Path | None) -> tuple[list[str], list[Finding]]:
+def judge_links(opp: Opp, documenten: Path | None, opp_folder: Path | None) -> tuple[list[str], list[Finding]]:
     """The targets of a student's documents that become links, and a warning for each refused or
     missing one, naming the Documenten row and the student number (never the path itself: it may
     hold names)."""
     linked, found = [], []
     for doc in opp.documenten:
-        hyperlink = judge_link(doc.vindplaats, documenten, vanuit)
+        hyperlink = judge_link(doc.vindplaats, documenten, opp_folder)
         if hyperlink.target:
             linked.append(hyperlink.target)
         if hyperlink.problem:

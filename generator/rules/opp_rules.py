@@ -15,9 +15,9 @@ SIGNAL_PERIOD = timedelta(weeks=2)  # the register marks deadlines this close
 OVERDUE, DUE_SOON = "verlopen", "binnen 2 weken"
 
 
-def schooljaar(dag: date) -> str:
+def schooljaar(day: date) -> str:
     """The school year a day falls in; August starts a new one."""
-    start = dag.year if dag.month >= 8 else dag.year - 1
+    start = day.year if day.month >= 8 else day.year - 1
     return f"{start}-{start + 1}"
 
 
@@ -39,22 +39,22 @@ def uiterste_vaststelling(leerling: Leerling) -> date | None:
     return start + VASTSTELLING_TERMIJN if start else None
 
 
-def termijn(uiterste: date | None, vastgesteld: date | None, today: date,
-            evaluatie: date | None = None) -> str:
+def termijn(deadline: date | None, vastgesteld: date | None, today: date,
+            evaluation: date | None = None) -> str:
     """BR-2/BR-7 flag for the register: 'verlopen' past the deadline, 'binnen 2 weken' close to it.
     Once the plan is set, the same for its next evaluation ('evaluatie verlopen', ...); '' otherwise."""
     if vastgesteld:
-        flag = _signal(evaluatie, today)
+        flag = _signal(evaluation, today)
         return f"evaluatie {flag}" if flag else ""
-    return _signal(uiterste, today)
+    return _signal(deadline, today)
 
 
-def _signal(dag: date | None, today: date) -> str:
-    if dag is None:
+def _signal(day: date | None, today: date) -> str:
+    if day is None:
         return ""
-    if dag < today:
+    if day < today:
         return OVERDUE
-    return DUE_SOON if dag <= today + SIGNAL_PERIOD else ""
+    return DUE_SOON if day <= today + SIGNAL_PERIOD else ""
 
 
 def volgende_evaluatie(leerling: Leerling) -> date | None:
@@ -63,11 +63,11 @@ def volgende_evaluatie(leerling: Leerling) -> date | None:
     return _plus_years(base, 1) - timedelta(days=1) if base else None
 
 
-def _plus_years(dag: date, jaren: int) -> date:
+def _plus_years(day: date, years: int) -> date:
     try:
-        return dag.replace(year=dag.year + jaren)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year without one
-        return dag.replace(year=dag.year + jaren, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
 def eighteenth_birthday(leerling: Leerling) -> date:
@@ -96,9 +96,9 @@ def end_of_plan(leerling: Leerling) -> date | None:
 def achttien_tijdens_plan(leerling: Leerling, today: date) -> bool:
     """BR-8 warning: the student turns 18 after the peildatum but before the plan ends; from then on
     the student, not the parents, must agree to changes."""
-    einde = end_of_plan(leerling)
-    verjaardag = eighteenth_birthday(leerling)
-    return einde is not None and reference_date(leerling, today) < verjaardag <= einde
+    end = end_of_plan(leerling)
+    birthday = eighteenth_birthday(leerling)
+    return end is not None and reference_date(leerling, today) < birthday <= end
 
 
 def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], today: date) -> tuple[str, ...]:
@@ -122,15 +122,15 @@ def is_uitwerking(soort: str) -> bool:
     return "iop" in s.split() or "plan van aanpak" in s or "ontwikkelingsplan" in s
 
 
-def soort_opp(leerling: Leerling, jaar: str) -> str:
+def soort_opp(leerling: Leerling, year: str) -> str:
     """The kind of OPP: as the export says; else a bijgesteld OPP when it was set in an earlier school
     year; else an intake-OPP when the student arrived (enrolled or definitively placed) this school
     year; else an OPP (extra support agreed during the school career)."""
     if leerling.soort:
         return leerling.soort
-    if leerling.datum_vaststelling and schooljaar(leerling.datum_vaststelling) < jaar:
+    if leerling.datum_vaststelling and schooljaar(leerling.datum_vaststelling) < year:
         return "Bijgesteld OPP"
-    aankomst = leerling.datum_definitieve_plaatsing or leerling.datum_inschrijving
-    if aankomst and schooljaar(aankomst) == jaar:
+    arrival = leerling.datum_definitieve_plaatsing or leerling.datum_inschrijving
+    if arrival and schooljaar(arrival) == year:
         return "Intake-OPP"
     return "OPP"

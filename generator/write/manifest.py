@@ -65,9 +65,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(pad: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(pad, "rb") as fh:
+    with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -137,18 +137,18 @@ class Manifest:
 
     def __init__(self, map: Path):
         self.map = map
-        self.pad = map / MANIFEST
+        self.path = map / MANIFEST
         self.journal = map / JOURNAL
         self._items: dict[str, ManifestEntry] = {}
         self._changed = False
         self._fd: int | None = None
         self._load()
 
-    def relative(self, pad: Path) -> str:
-        return pad.relative_to(self.map).as_posix()
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.map).as_posix()
 
-    def get(self, pad: Path) -> ManifestEntry | None:
-        return self._items.get(self.relative(pad))
+    def get(self, path: Path) -> ManifestEntry | None:
+        return self._items.get(self.relative(path))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -159,8 +159,8 @@ class Manifest:
         self._items[item.file] = item
         self._append_journal({"zet": _to_disk(item)})
 
-    def remove(self, pad: Path) -> None:
-        rel = self.relative(pad)
+    def remove(self, path: Path) -> None:
+        rel = self.relative(path)
         if self._items.pop(rel, None) is not None:
             self._append_journal({"weg": rel})
 
@@ -174,26 +174,26 @@ class Manifest:
         journal: only after the manifest is safely in place."""
         self._close()
         if self._changed:
-            write(self.pad, self.entries())
+            write(self.path, self.entries())
             _fsync_folder(self.map)
             self._changed = False
         self.journal.unlink(missing_ok=True)
 
     def _load(self) -> None:
         try:
-            data = json.loads(self.pad.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
             for raw in data["bestanden"]:
                 item = _from_disk(raw)
                 self._items[item.file] = item
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise OutputError(f"{self.pad}: het manifest kan niet worden gelezen ({exc.strerror or exc}); "
+            raise OutputError(f"{self.path}: het manifest kan niet worden gelezen ({exc.strerror or exc}); "
                                "zonder manifest kan de tool bewerkte OPP's niet herkennen") from exc
         except (ValueError, KeyError, TypeError) as exc:
             # Safe direction: without an entry every existing file counts as possibly edited.
             log.warning("%s is onleesbaar (%s); bestaande OPP's worden als bewerkt behandeld",
-                        self.pad, type(exc).__name__)
+                        self.path, type(exc).__name__)
             self._items.clear()
             self._changed = True
         self._replay_journal()

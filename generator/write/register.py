@@ -66,7 +66,7 @@ class RegisterRow:
     status: str = ""
     documenten: int = 0
     waarschuwingen: int = 0
-    bestand: str = ""  # relative to the register's folder, forward slashes
+    file: str = ""  # relative to the register's folder, forward slashes
 
 
 HEADERS = {
@@ -75,12 +75,12 @@ HEADERS = {
     "uiterste_vaststelling": "Uiterste vaststelling", "vastgesteld": "Vastgesteld op",
     "termijn": "Termijn", "volgende_evaluatie": "Volgende evaluatie", "startdatum_opp": "Startdatum OPP",
     "einddatum_opp": "Einddatum OPP", "let_op": "Let op", "status": "Status",
-    "documenten": "Gekoppelde documenten", "waarschuwingen": "Waarschuwingen", "bestand": "OPP",
+    "documenten": "Gekoppelde documenten", "waarschuwingen": "Waarschuwingen", "file": "OPP",
 }
 DUO = ("leerlingnummer", "naam", "startdatum_opp", "einddatum_opp")
 
 
-def register_row(opp: Opp, schooljaar: str, today: date, bestand: str, status: str, documenten: int,
+def register_row(opp: Opp, schooljaar: str, today: date, file: str, status: str, documenten: int,
         waarschuwingen: int) -> RegisterRow:
     """The register row of one OPP of this run."""
     lln = opp.leerling
@@ -89,26 +89,26 @@ def register_row(opp: Opp, schooljaar: str, today: date, bestand: str, status: s
         "; ".join(lln.aanleiding), opp_rules.start_of_term(lln), opp_rules.uiterste_vaststelling(lln),
         lln.datum_vaststelling, "", opp_rules.volgende_evaluatie(lln), opp_rules.startdatum_opp(lln), lln.einddatum,
         "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, today) else "",
-        status, documenten, waarschuwingen, bestand)
+        status, documenten, waarschuwingen, file)
 
 
 def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = frozenset()) -> Path:
     """Write `map/overzicht.xlsx` atomically: this run's rows plus a row for every OPP file already in
     the folder (from the previous register where it has one); rows of files that are gone are dropped.
     Students in `skipped` (skipped this run) keep their old row with a status saying so."""
-    pad = map / FILE_NAME
-    rows = _with_existing(map, rows, lambda: _previous_rows(pad), skipped)
+    path = map / FILE_NAME
+    rows = _with_existing(map, rows, lambda: _previous_rows(path), skipped)
     rows = [replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
                                               r.volgende_evaluatie)) for r in rows]
-    rows.sort(key=lambda r: (r.klas, r.leerlingnummer, r.bestand))
+    rows.sort(key=lambda r: (r.klas, r.leerlingnummer, r.file))
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, xlsx_options(len(rows))) as wb:
-        stijl = _Formats(wb)
-        _write_sheet(wb.add_worksheet("OPP's"), rows, tuple(HEADERS), stijl)
-        _write_sheet(wb.add_worksheet("DUO"), rows, DUO, stijl)
+        styles = _Formats(wb)
+        _write_sheet(wb.add_worksheet("OPP's"), rows, tuple(HEADERS), styles)
+        _write_sheet(wb.add_worksheet("DUO"), rows, DUO, styles)
     make_folder(map)
-    write_atomic(pad, buffer.getvalue())
-    return pad
+    write_atomic(path, buffer.getvalue())
+    return path
 
 
 def xlsx_options(rows: int) -> dict:
@@ -116,24 +116,24 @@ def xlsx_options(rows: int) -> dict:
     `_IN_MEMORY_UP_TO` rows it is built in memory (a few MiB, and a fifth faster than through temporary
     files); a larger one streams each row to a temporary file (constant_memory), so that memory stays
     flat, also for 10,000 students. Texts are never turned into formulas, links or numbers."""
-    klein = rows <= _IN_MEMORY_UP_TO
-    return {"in_memory": klein, "constant_memory": not klein, "strings_to_formulas": False,
+    small = rows <= _IN_MEMORY_UP_TO
+    return {"in_memory": small, "constant_memory": not small, "strings_to_formulas": False,
             "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def _with_existing(map: Path, rows: list[RegisterRow], vorige: Callable[[], dict[str, RegisterRow]],
+def _with_existing(map: Path, rows: list[RegisterRow], previous: Callable[[], dict[str, RegisterRow]],
                    skipped: set[str]) -> list[RegisterRow]:
     """The previous register is read only when a file in the folder has no row of this run: a re-run
     on the same export does not need it."""
-    done = {r.bestand for r in rows}
+    done = {r.file for r in rows}
     out = list(rows)
-    oud = None
-    for bestand in _opp_files(map):
-        if bestand in done:
+    old_rows = None
+    for file in _opp_files(map):
+        if file in done:
             continue
-        if oud is None:
-            oud = vorige()
-        old = oud.get(bestand) or _row_from_file_name(bestand)
+        if old_rows is None:
+            old_rows = previous()
+        old = old_rows.get(file) or _row_from_file_name(file)
         status = SKIPPED_STATUS if old.leerlingnummer in skipped else NOT_IN_RUN
         out.append(replace(old, status=status))
     return out
@@ -151,32 +151,32 @@ def _opp_files(map: Path) -> list[str]:
     return sorted(out)
 
 
-def _row_from_file_name(bestand: str) -> RegisterRow:
+def _row_from_file_name(file: str) -> RegisterRow:
     """A minimal row for an OPP file the previous register does not know: number and class from its
     name and folder ('1B/OPP_020273.docx')."""
-    path = Path(bestand)
+    path = Path(file)
     match = re.match(r"OPP_([^_~]+)", path.stem)
     klas = path.parent.name if len(path.parts) > 1 else ""
-    return RegisterRow(match.group(1) if match else path.stem, klas=klas, bestand=bestand)
+    return RegisterRow(match.group(1) if match else path.stem, klas=klas, file=file)
 
 
-def _previous_rows(pad: Path) -> dict[str, RegisterRow]:
+def _previous_rows(path: Path) -> dict[str, RegisterRow]:
     """The rows of the previous register by file; an unreadable one is rebuilt from the files. Read
     with calamine (Rust): openpyxl took 0.2-0.35 s for 1,000 rows, calamine 20 ms. The bytes are read
     first, so that no handle keeps the file open while it is replaced (Windows)."""
-    if not pad.exists():
+    if not path.exists():
         return {}
     try:
-        with CalamineWorkbook.from_filelike(io.BytesIO(pad.read_bytes())) as wb:
+        with CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())) as wb:
             rows = wb.get_sheet_by_name("OPP's").iter_rows()
             columns = [(i, _ATTRIBUTE_OF[str(heading)]) for i, heading in enumerate(next(rows, [])) if str(heading) in _ATTRIBUTE_OF]
             out = {}
             for values in rows:
                 data = {naam: _READ_BACK[naam](values[i]) for i, naam in columns if i < len(values)}
-                if data.get("bestand") and data.get("leerlingnummer"):
-                    out[data["bestand"]] = RegisterRow(**data)
+                if data.get("file") and data.get("leerlingnummer"):
+                    out[data["file"]] = RegisterRow(**data)
     except (OSError, CalamineError, ValueError) as exc:
-        log.warning("%s: vorig overzicht niet leesbaar (%s); het wordt opnieuw opgebouwd", pad, exc)
+        log.warning("%s: vorig overzicht niet leesbaar (%s); het wordt opnieuw opgebouwd", path, exc)
         return {}
     return out
 
@@ -196,14 +196,14 @@ def _as_int(value: object) -> int | None:
 
 
 def _as_count(value: object) -> int:
-    getal = _as_int(value)
-    return 0 if getal is None else getal
+    number_value = _as_int(value)
+    return 0 if number_value is None else number_value
 
 
 def _text_full(value: object) -> str:
-    getal = _as_int(value)
-    if getal is not None:
-        return str(getal)
+    number_value = _as_int(value)
+    if number_value is not None:
+        return str(number_value)
     return "" if value is None else str(value)
 
 
@@ -227,7 +227,7 @@ class _RowFormats(NamedTuple):
     formula: object  # text that looks like a formula: quote prefix
     date: object
     link: object
-    link_formule: object
+    link_formula: object
 
 
 class _Formats:
@@ -235,62 +235,62 @@ class _Formats:
 
     def __init__(self, wb) -> None:
         self._wb = wb
-        self._per_kleur: dict[str | None, _RowFormats] = {}
-        self.heading = wb.add_format(_HEADER_FORMAT)
+        self._per_fill: dict[str | None, _RowFormats] = {}
+        self.header = wb.add_format(_HEADER_FORMAT)
 
     def for_row(self, termijn: str) -> _RowFormats:
-        kleur = _FILL.get(termijn.removeprefix("evaluatie "))
-        if kleur not in self._per_kleur:
-            self._per_kleur[kleur] = _RowFormats(*(self._format(kleur, **soort) for soort in (
+        fill = _FILL.get(termijn.removeprefix("evaluatie "))
+        if fill not in self._per_fill:
+            self._per_fill[fill] = _RowFormats(*(self._format(fill, **soort) for soort in (
                 {}, {"quote_prefix": True}, {"num_format": DATE_FORMAT}, {"hyperlink": True},
                 {"hyperlink": True, "quote_prefix": True})))
-        return self._per_kleur[kleur]
+        return self._per_fill[fill]
 
-    def _format(self, kleur: str | None, **props):
+    def _format(self, fill: str | None, **props):
         # 'hyperlink': Excel's built-in cell style 'Hyperlink'
-        if kleur:
-            props.update(pattern=1, bg_color=kleur)
+        if fill:
+            props.update(pattern=1, bg_color=fill)
         return self._wb.add_format(props) if props else None
 
 
-def _write_sheet(ws, rows: list[RegisterRow], columns: tuple[str, ...], stijl: _Formats) -> None:
+def _write_sheet(ws, rows: list[RegisterRow], columns: tuple[str, ...], styles: _Formats) -> None:
     for c, naam in enumerate(columns):
         ws.set_column_pixels(c, c, max(12, len(HEADERS[naam]) + 2) * _PIXELS_PER_CHAR)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(rows), len(columns) - 1)
     for c, naam in enumerate(columns):
-        ws.write_string(0, c, HEADERS[naam], stijl.heading)
-    waarden = attrgetter(*columns)
-    link = columns.index("bestand") if "bestand" in columns else -1
+        ws.write_string(0, c, HEADERS[naam], styles.header)
+    values_of = attrgetter(*columns)
+    link = columns.index("file") if "file" in columns else -1
     for r, row in enumerate(rows, 1):
-        _write_row(ws, r, waarden(row), stijl.for_row(row.termijn), link)
+        _write_row(ws, r, values_of(row), styles.for_row(row.termijn), link)
 
 
-def _write_row(ws, r: int, values: tuple, opmaak: _RowFormats, link: int) -> None:
+def _write_row(ws, r: int, values: tuple, formats: _RowFormats, link: int) -> None:
     """One row, cell by cell (the innermost loop: kept lean). Every text is written as text, never as a
     formula: a name like '=HYPERLINK(...)' would otherwise run when the register is opened (formula
     injection). Empty cells are written only when coloured."""
-    schoon = ILLEGAL_CHARACTERS_RE.search("".join(v for v in values if isinstance(v, str))) is None
+    clean = ILLEGAL_CHARACTERS_RE.search("".join(v for v in values if isinstance(v, str))) is None
     for c, value in enumerate(values):
         if isinstance(value, str) and value:
-            text = value if schoon else ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+            text = value if clean else ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
             formula = text.startswith(_FORMULA_START)
             if c != link or not _write_link(ws, r, c, value, text,
-                                              opmaak.link_formule if formula else opmaak.link):
-                ws.write_string(r, c, text, opmaak.formula if formula else opmaak.text)
+                                              formats.link_formula if formula else formats.link):
+                ws.write_string(r, c, text, formats.formula if formula else formats.text)
         elif isinstance(value, date):
-            ws.write_datetime(r, c, value, opmaak.date)
+            ws.write_datetime(r, c, value, formats.date)
         elif isinstance(value, int):
-            ws.write_number(r, c, value, opmaak.text)
-        elif opmaak.text is not None:  # '' or None, in a coloured row
-            ws.write_blank(r, c, None, opmaak.text)
+            ws.write_number(r, c, value, formats.text)
+        elif formats.text is not None:  # '' or None, in a coloured row
+            ws.write_blank(r, c, None, formats.text)
 
 
-def _write_link(ws, r: int, c: int, bestand: str, text: str, fmt) -> bool:
+def _write_link(ws, r: int, c: int, file: str, text: str, fmt) -> bool:
     """The OPP's path as a relative link, shown as `text`; False when Excel cannot hold the link (over
     2,080 characters, or past 65,530 links in a sheet): the caller then writes the path as plain text."""
     try:
-        link = _Link("external:" + quote(bestand, safe="/"))
+        link = _Link("external:" + quote(file, safe="/"))
     except (ValueError, IndexError):
         return False
     link.text = text

@@ -47,10 +47,10 @@ def build_report(findings: Iterable[Finding]) -> bytes:
     out = io.BytesIO()
     with xlsxwriter.Workbook(out, xlsx_options(len(rows))) as wb:
         ws = wb.add_worksheet("Controle")
-        vet, formula = wb.add_format({"bold": True}), wb.add_format({"quote_prefix": True})
-        for col, (heading, breedte) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
-            ws.write_string(0, col, heading, vet)
-            ws.set_column_pixels(col, col, breedte * 7)  # XlsxWriter counts 7 pixels per character
+        bold, formula = wb.add_format({"bold": True}), wb.add_format({"quote_prefix": True})
+        for col, (heading, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
+            ws.write_string(0, col, heading, bold)
+            ws.set_column_pixels(col, col, width * 7)  # XlsxWriter counts 7 pixels per character
         for row, b in enumerate(rows, start=1):
             loc = b.location
             values = (b.leerlingnummer, b.severity.value, loc.file, loc.sheet, loc.row, loc.column, loc.header,

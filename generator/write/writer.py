@@ -77,17 +77,17 @@ def document_name(leerlingnummer: str, achternaam: str = "", roepnaam: str = "")
     return safe_name("OPP_" + "_".join(parts)) + ".docx"
 
 
-def make_folder(pad: Path) -> None:
+def make_folder(path: Path) -> None:
     """Create an output folder, and each missing parent, readable by the owner only where the system
     allows it (mkdir's parents=True would give the parents the default, world-readable mode)."""
-    if pad.is_dir():  # the usual case, once per student: one stat instead of one per parent
+    if path.is_dir():  # the usual case, once per student: one stat instead of one per parent
         return
-    missing = [p for p in (pad, *pad.parents) if not p.exists()]
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
         for p in reversed(missing):
             p.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{pad}: de uitvoermap kan niet worden gemaakt ({exc.strerror or exc})") from exc
+        raise OutputError(f"{path}: de uitvoermap kan niet worden gemaakt ({exc.strerror or exc})") from exc
 
 
 def prepare_folder(map: Path) -> RunLock:
@@ -111,11 +111,11 @@ class RunLock:
     would rewrite the manifest. The system releases the lock when the process ends, even on a kill."""
 
     def __init__(self, map: Path):
-        pad = map / LOCK_FILE
+        path = map / LOCK_FILE
         try:
-            self._fd: int | None = os.open(pad, os.O_RDWR | os.O_CREAT, 0o600)
+            self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise _write_error(pad, exc) from exc
+            raise _write_error(path, exc) from exc
         try:
             _lock_fd(self._fd)
         except OSError as exc:
@@ -221,8 +221,8 @@ def word_owner_file(target: Path) -> Path | None:
     return None
 
 
-def with_suffix(target: Path, achtervoegsel: str) -> Path:
-    return target.with_name(f"{target.stem}{achtervoegsel}{target.suffix}")
+def with_suffix(target: Path, suffix: str) -> Path:
+    return target.with_name(f"{target.stem}{suffix}{target.suffix}")
 
 
 def keep_copy(target: Path) -> Path:

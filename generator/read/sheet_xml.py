@@ -47,7 +47,7 @@ def _number_format(cell) -> str:
 # _xml_rows reproduces exactly what openpyxl gives for that regular form (values, types, number formats,
 # gaps, rows openpyxl skips). Whatever it does not know (comments, rich text, another attribute order, a
 # namespace prefix, whitespace between elements) hands the sheet back to openpyxl, from the row where it
-# stopped, so the result never depends on which of the two read it. tests/test_lezen_snel.py holds the two
+# stopped, so the result never depends on which of the two read it. tests/test_sheet_xml.py holds the two
 # side by side.
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -1,4 +1,4 @@
-"""Where the time of one `opp generate` run goes: the phases of the run, and the steps per student.
+"""Where the time of one `opp genereer` run goes: the phases of the run, and the steps per student.
 
     python bench/bench_fasen.py                # 1,000 fictitious students, 2 workers
     python bench/bench_fasen.py --werkers 1    # also the steps per student (they run in this process)
@@ -38,20 +38,20 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_genereer import SCHOOLJAAR, TEMPLATE, bouw_export, vloer, voorgerenderd  # noqa: E402
 
 from generator import pipeline  # noqa: E402
-from generator.form import renderer
-from generator.write import writer
+from generator.form import renderer  # noqa: E402
+from generator.write import writer  # noqa: E402
 
-PHASES = ("controleer", "plan", "_meld_koppelingen", "_al_klaar", "_schrijf_register", "_schrijf_controle")
+PHASES = ("_check_export", "plan", "_settle_unchanged", "_write_register", "_write_check_report")
 # (label, module or class, attribute): the steps of one student's document, in the order they run
 STEPS = (
     ("context", pipeline, "_context"),
-    ("document maken, alles", renderer.CompiledTemplate, "maak"),
+    ("document maken, alles", renderer.CompiledTemplate, "render"),
     ("  Jinja + afwerken + controle", renderer.CompiledTemplate, "render_parts"),
-    ("    strikte XML-controle", renderer, "_controleer_xml"),
-    ("    afwerken (id's, accolades)", renderer.CompiledTemplate, "_afwerken"),
-    ("  comprimeren (deflate)", renderer, "comprimeer"),
-    ("wegschrijven (met fsync)", writer, "schrijf_atomair"),
-    ("invoer-hash (hoofdproces)", pipeline, "_invoer_hash"),
+    ("    strikte XML-controle", renderer, "check_xml"),
+    ("    afwerken (id's, accolades)", renderer.CompiledTemplate, "_finish"),
+    ("  comprimeren (deflate)", renderer, "compress"),
+    ("wegschrijven (met fsync)", writer, "write_atomic"),
+    ("invoer-hash (hoofdproces)", pipeline, "_input_hash"),
 )
 
 
@@ -82,7 +82,7 @@ def _vloer(work: Path, n: int) -> float:
 
 
 def _opstarten() -> float:
-    """A fresh process up to the point where `opp generate` starts reading: Python and the imports of
+    """A fresh process up to the point where `opp genereer` starts reading: Python and the imports of
     the main process (the workers import the renderer in parallel with the reading). Median of 3."""
     return _mediaan_van_3(lambda i: subprocess.run([sys.executable, "-c", "import generator.cli"],
                                                    check=True, cwd=ROOT))
@@ -119,7 +119,7 @@ def _cpu(totals: dict[str, float]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="aantal leerlingen (standaard 1000)")
-    parser.add_argument("--werkers", type=int, default=len(os.sched_getaffinity(0)),
+    parser.add_argument("--werkers", dest="workers", type=int, default=len(os.sched_getaffinity(0)),
                         help="--werkers voor genereer (standaard: het aantal kernen); met 1 ook de "
                              "stappen per leerling")
     parser.add_argument("--zonder-controle", action="store_true",

@@ -1,11 +1,11 @@
-"""Benchmark: `opp generate` against the naive docxtpl loop and a write-only floor, in one run.
+"""Benchmark: `opp genereer` against the naive docxtpl loop and a write-only floor, in one run.
 
     python bench/bench_genereer.py            # 1,000 fictitious students, 3 runs of each
     python bench/bench_genereer.py --n 10000
 
 Builds an export of N fictitious students in the example's format (input/maak_voorbeeld.py), then
 measures, each in a fresh child process and as a whole process (start-up and reading included):
-  genereer  `opp generate` on the export, as a user runs it (all cores unless --werkers);
+  genereer  `opp genereer` on the export, as a user runs it (all cores unless --werkers);
   naief     the usual docxtpl loop on the same template and records: a new DocxTemplate per student,
             render with the same sandboxed env and context, save;
   vloer     no templating: the same number of pre-rendered documents copied to files (temp file,
@@ -229,7 +229,7 @@ def main() -> None:
     parser.add_argument("--naief-n", type=int, default=0,
                         help="de docxtpl-lus alleen op de eerste zoveel leerlingen (standaard: alle); "
                              "doc/s blijft vergelijkbaar, de lus duurt bij 10.000 anders uren")
-    parser.add_argument("--werkers", type=int, default=len(os.sched_getaffinity(0)),
+    parser.add_argument("--werkers", dest="workers", type=int, default=len(os.sched_getaffinity(0)),
                         help="--werkers voor opp genereer (standaard: het aantal kernen)")
     run(parser.parse_args())
 

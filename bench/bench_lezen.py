@@ -1,4 +1,4 @@
-"""Benchmark: reading and checking an export (`opp check`), as a whole process.
+"""Benchmark: reading and checking an export (`opp controleer`), as a whole process.
 
     python bench/bench_lezen.py                 # 5,000 students x 40 columns, 5 runs per size
     python bench/bench_lezen.py --n 5000 --runs 7

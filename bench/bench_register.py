@@ -30,30 +30,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_genereer  # noqa: E402
 
-from generator import pipeline
-from generator.rules import (
-    links,  # noqa: E402
-    opp_rules,
-)
-from generator.write import register, report
+from generator import pipeline  # noqa: E402
+from generator.write import register, report  # noqa: E402
 
 
 def rijen_en_bevindingen(export: Path, base: Path):
     settings = bench_genereer._inst(export, base.parent)
     checked = pipeline.check(settings)
-    tasks = pipeline.plan(checked.validated.opps, base, settings)
-    findings = list(checked.findings)
     rows = []
-    for task in tasks:
-        linked, found = links.judge_links(task.opp, export.parent, task.target.parent)
-        found += opp_rules.signals(task.opp, settings.today)
-        findings += found
+    for task in checked.tasks:
+        signal = checked.signals[task.opp.leerling.leerlingnummer]
         task.target.parent.mkdir(parents=True, exist_ok=True)
         task.target.write_bytes(b"")
-        file = Path(os.path.relpath(task.target, base)).as_posix()
-        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, file, "nieuw", len(linked),
-                                  len(task.opp.waarschuwingen) + len(found)))
-    return rows, findings, settings.today
+        file = Path(os.path.relpath(task.target, checked.base)).as_posix()
+        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, file, "nieuw",
+                                          len(signal.link_targets), signal.warning_count(task.opp)))
+    return rows, checked.findings, settings.today
 
 
 def meet(fn, runs: int) -> tuple[float, float]:

@@ -18,7 +18,6 @@ from .domain.errors import OppError, RenderError
 from .domain.findings import Finding, Location, Severity
 from .domain.records import Opp
 from .form.context import build_context
-from .form.template_check import ensure_usable
 from .read.mapping import read_column_mapping
 from .read.reader import read_exports
 from .read.validator import Validated, validate
@@ -95,14 +94,18 @@ class Checked:
 
 
 def check_template(path: Path) -> None:
-    """`opp sjabloon`: the template check that generate() and check() run first; raises TemplateError."""
+    """`opp sjabloon`: the template check that check() runs first and generate()'s workers run before
+    they compile; raises TemplateError. Imported here, not at the top: with workers, this process never
+    needs docxtpl or Jinja."""
+    from .form.template_check import ensure_usable
+
     ensure_usable(path)
 
 
 def check(settings: Settings) -> Checked:
     """`opp controleer`: everything generate() checks (the template, the export, the per-student rules),
     by the same functions, without writing anything."""
-    ensure_usable(settings.template)
+    check_template(settings.template)
     return _check_export(settings)
 
 
@@ -129,8 +132,8 @@ def generate(settings: Settings, progress: Callable[[int, int], None] | None = N
     """Generate one OPP per valid student. One bad student never stops the batch. `progress(done,
     total)` follows the documents; `phase(tekst)` hears, in Dutch, what the run does before and after
     them (reading 10,000 students takes seconds, so does the register)."""
-    ensure_usable(settings.template)  # the rule set of `opp sjabloon`, before any process compiles it
-    # the workers start now and compile the template (once each) while this process reads the export
+    # The workers start now. Each runs the template check (`opp sjabloon`'s rule set) and compiles the
+    # template while this process reads the export; pool.ready() raises what they found, before any file.
     with WorkerPool(settings.template, settings.workers) as pool:
         return _generate(settings, pool, progress, phase or (lambda text: None))
 
@@ -139,7 +142,7 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
               phase: Callable[[str], None]) -> RunResult:
     phase("Export lezen en controleren")
     checked = _check_export(settings)
-    pool.ready()  # a template that does not compile stops the run here, before any file
+    pool.ready()  # a template that fails the check or does not compile stops the run here, before any file
     base = checked.base
     result = RunResult(base, skipped=dict(checked.validated.withheld), findings=checked.findings,
                        not_selected=checked.validated.not_selected)

@@ -143,13 +143,15 @@ def render_documents(template: CompiledTemplate, tasks: list[T], context_of: Cal
 
 
 def _compile_once(path: Path) -> None:
-    """Compile the template, unless this process holds it already (a `fork` of a process that had it).
-    An error is kept, not raised: a Pool restarts a worker whose start fails, for ever."""
+    """Check and compile the template, unless this process holds it already (a `fork` of a process that
+    had it). An error is kept, not raised: a Pool restarts a worker whose start fails, for ever."""
     global _template, _start_error
     if _template is not None and _template.path == path:
         return
     from .form.renderer import CompiledTemplate
+    from .form.template_check import ensure_usable
     try:
+        ensure_usable(path)  # the rule set of `opp sjabloon`, before this process compiles anything
         _template, _start_error = CompiledTemplate(path), None
     except Exception as exc:  # noqa: BLE001 (reported by _raise_start_error, in the main process)
         _template, _start_error = None, exc

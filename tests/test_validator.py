@@ -219,3 +219,25 @@ def test_error_in_one_student_never_stops_the_others(tmp_path):
     result = _check(tmp_path, {"Leerlingen": rows})
     assert len(result.opps) == 19 and list(result.withheld) == ["5"]
     assert all(isinstance(b, Finding) for b in result.findings)
+
+
+def test_every_value_of_a_record_knows_its_cell(tmp_path):
+    """A finding about any value can name its cell: records carry their origin, per field."""
+    koppen = ["Doel", "Lln nr", "Streefdatum"]  # another column order than the students sheet
+    result = _check(tmp_path, {
+        "Leerlingen": [LEERLING_KOPPEN + ["Naam ouder 2", "E-mail ouder 2"],
+                       leerling("1", "A", "B") + ["P. B", "p@example.nl"], leerling("2", "C", "D") + [None, None]],
+        "Doelen": [koppen, ["Leest zelfstandig", "2", date(2027, 1, 31)]]})
+    first, second = sorted(result.opps, key=lambda o: o.leerling.leerlingnummer)
+    student = first.leerling
+    for column, header in zip("ABCDEFGH", LEERLING_KOPPEN, strict=True):
+        name = {"Stamnummer": "leerlingnummer", "Datum inschrijving": "datum_inschrijving"}.get(
+            header, header.lower())
+        assert student.origin.location(name) == _loc(2, column, header), name
+    assert first.ouders[0].origin.location("email") == _loc(2, "J", "E-mail ouder 2")
+    assert first.ouders[0].origin.location("leerlingnummer") == _loc(2, "A", "Stamnummer")
+    goal = second.doelen[0]
+    assert goal.origin.location("streefdatum") == _loc(2, "C", "Streefdatum", "Doelen")
+    assert goal.origin.location("omschrijving") == _loc(2, "A", "Doel", "Doelen")
+    # a value the export has no column for: the row, without a column
+    assert goal.origin.location("resultaat") == _loc(2, sheet="Doelen")

@@ -84,7 +84,7 @@ def _check_options(command):
               show_default="het aantal kernen",
               help="Aantal processen dat tegelijk OPP's maakt. De uitkomst is bij elk aantal dezelfde.")
 @_check_options
-def generate(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
+def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
              names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
              report_path: Path | None, strict: bool, overwrite: bool) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
@@ -198,7 +198,7 @@ def _summary(result: pipeline.RunResult) -> str:
 @main.command("controleer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_check_options
-def check(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
+def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
           columns: Path | None, report_path: Path | None, strict: bool) -> None:
     """Controleer sjabloon en export(s) zoals genereer dat doet, zonder OPP's te maken; toon de meldingen
     per leerling. Dezelfde meldingen als genereer, ook over links en termijnen.
@@ -229,7 +229,7 @@ def check(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, docu
 
 
 @main.command("velden")
-def velden() -> None:
+def fields_command() -> None:
     """Toon elk veld dat een sjabloon kan gebruiken, met type, omschrijving en Excel-kolommen.
 
     \b
@@ -252,7 +252,7 @@ def velden() -> None:
 
 @main.command("sjabloon")
 @click.argument("path", metavar="PAD", type=click.Path(path_type=Path))
-def template(path: Path) -> None:
+def template_command(path: Path) -> None:
     """Controleer een (in Word bewerkt) sjabloon met precies de controle die genereer en controleer
     eerst doen: sjablooncode, veldnamen, onveilige inhoud, verwijzingen naar buiten en
     documenteigenschappen.

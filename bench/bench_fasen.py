@@ -104,7 +104,8 @@ def _meet(owner, name: str, clock, klaar) -> None:
 
 def _tijdlijn(start: float, text_lines: list[str], floor: float):
     def wrap(owner, name: str) -> None:
-        _meet(owner, name, time.perf_counter, lambda started: text_lines.append(_line_hint(name, started, start, floor)))
+        _meet(owner, name, time.perf_counter,
+              lambda started: text_lines.append(_line_hint(name, started, start, floor)))
     return wrap
 
 

@@ -32,10 +32,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 HEADERS = ["Stamnummer", "Roepnaam", "Tussenvoegsel", "Achternaam", "Geboortedatum", "Klas", "Leerjaar",
-          "Studie", "Mentor", "Datum inschrijving", "Vorige school", "Schooladvies", "Lwoo", "OPP",
-          "Aanleiding OPP", "Soort OPP", "Ondersteuningsbehoefte", "Onderbouwing", "Startdatum OPP",
-          "Einddatum OPP", "Ouder 1 naam", "Relatie ouder 1", "Telefoon ouder 1", "E-mail ouder 1",
-          "Ouder 2 naam", "Relatie ouder 2", "Telefoon ouder 2", "E-mail ouder 2", "BSN"]
+           "Studie", "Mentor", "Datum inschrijving", "Vorige school", "Schooladvies", "Lwoo", "OPP",
+           "Aanleiding OPP", "Soort OPP", "Ondersteuningsbehoefte", "Onderbouwing", "Startdatum OPP",
+           "Einddatum OPP", "Ouder 1 naam", "Relatie ouder 1", "Telefoon ouder 1", "E-mail ouder 1",
+           "Ouder 2 naam", "Relatie ouder 2", "Telefoon ouder 2", "E-mail ouder 2", "BSN"]
 HEADERS += [f"Extra {i}" for i in range(40 - len(HEADERS))]  # columns a school exports but we do not use
 
 # The wrapper runs one child and reports its wall time and peak RSS (KiB on Linux).

@@ -51,7 +51,8 @@ def _check_options(command):
                      show_default=str(DEFAULT_TEMPLATE), help="Het Word-sjabloon van het OPP."),
         click.option("--schooljaar", callback=_school_year_option, default=None,
                      show_default="het huidige schooljaar",
-                     help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw schooljaar."),
+                     help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw "
+                          "schooljaar."),
         click.option("--documenten", type=click.Path(file_okay=False, path_type=Path), default=None,
                      show_default="de map van het eerste invoerbestand",
                      help="Map met de documenten (IOP, plan van aanpak, verslagen) waarnaar de kolom "
@@ -59,8 +60,8 @@ def _check_options(command):
         click.option("--kolommen", "columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="TOML-bestand met de eigen kolomnamen van de school, bijvoorbeeld "
                           '"Lln ID" = "leerling.leerlingnummer" onder [kolommen].'),
-        click.option("--rapport", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
+        click.option("--rapport", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
                      help="Schrijf de meldingen ook als Excel-bestand, één rij per melding, met filters."),
         click.option("--streng", "strict", is_flag=True, default=False, show_default=True,
                      help="Maak geen enkel OPP als de export een fout bevat; bij controleer geven ook "
@@ -73,8 +74,8 @@ def _check_options(command):
 
 @main.command("genereer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--uitvoer", "output", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Map waarin de OPP's komen, per schooljaar en klas.")
+@click.option("--uitvoer", "output", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Map waarin de OPP's komen, per schooljaar en klas.")
 @click.option("--namen-in-bestandsnaam", "names_in_file_name", is_flag=True, default=False, show_default=True,
               help="Zet achternaam en roepnaam in de bestandsnaam (standaard alleen het leerlingnummer).")
 @click.option("--overschrijf", "overwrite", is_flag=True, default=False, show_default=True,
@@ -85,8 +86,8 @@ def _check_options(command):
               help="Aantal processen dat tegelijk OPP's maakt. De uitkomst is bij elk aantal dezelfde.")
 @_check_options
 def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
-             names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
-             report_path: Path | None, strict: bool, overwrite: bool) -> None:
+                     names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
+                     report_path: Path | None, strict: bool, overwrite: bool) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
 
     Een OPP dat iemand na de vorige run heeft bewerkt, wordt nooit overschreven (behalve met
@@ -115,7 +116,8 @@ def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Pa
     _show_findings(result.findings)
     click.echo(_summary(result))
     data_error = (result.skipped or result.strict_stopped
-                 or any(b.severity is Severity.ERROR for b in result.findings))  # e.g. no students sheet at all
+                  # e.g. no students sheet at all
+                  or any(b.severity is Severity.ERROR for b in result.findings))
     sys.exit(EXIT_DATA if data_error else _exit_code_for_files(result))
 
 
@@ -199,7 +201,7 @@ def _summary(result: pipeline.RunResult) -> str:
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_check_options
 def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
-          columns: Path | None, report_path: Path | None, strict: bool) -> None:
+                  columns: Path | None, report_path: Path | None, strict: bool) -> None:
     """Controleer sjabloon en export(s) zoals genereer dat doet, zonder OPP's te maken; toon de meldingen
     per leerling. Dezelfde meldingen als genereer, ook over links en termijnen.
 
@@ -222,7 +224,8 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
     _show_findings(checked.findings, with_info=True)
     errors = sum(f.severity is Severity.ERROR for f in checked.findings)
     click.echo(f"{len(checked.tasks)} leerlingen klaar voor een OPP, {len(checked.validated.withheld)} met "
-               f"fouten ({errors} fout{'en' if errors != 1 else ''}), {len(checked.findings) - errors} andere "
+               f"fouten ({errors} fout{'en' if errors != 1 else ''}), "
+               f"{len(checked.findings) - errors} andere "
                "meldingen" + (f"; rapport in {report_path}" if report_path else ""))
     warned = strict and any(f.severity is Severity.WARNING for f in checked.findings)
     sys.exit(EXIT_DATA if errors or warned else EXIT_OK)

@@ -179,7 +179,7 @@ def _write_check_report(base: Path, settings: Settings, result: RunResult) -> No
         result.report_path = write_report(path, result.findings)
     except OppError as exc:
         result.findings.append(Finding(Severity.WARNING, Location(str(path)),
-                                            f"controlerapport niet geschreven: {exc}"))
+                                       f"controlerapport niet geschreven: {exc}"))
 
 
 def plan(opps: list[Opp], base: Path, settings: Settings) -> list[Task]:
@@ -201,12 +201,12 @@ def plan(opps: list[Opp], base: Path, settings: Settings) -> list[Task]:
 
 
 def _render_all(pool: WorkerPool, tasks: list[Task], settings: Settings, result: RunResult,
-                 progress: Callable[[int, int], None] | None = None
-                 ) -> Iterator[tuple[Task, bytes | Placed]]:
+                progress: Callable[[int, int], None] | None = None
+                ) -> Iterator[tuple[Task, bytes | Placed]]:
     """Each student's document bytes in plan order, whatever the number of workers; a student whose
     document cannot be made is skipped. `progress(done, total)` runs after each student is handled."""
     context_of = partial(_context, schooljaar=settings.schooljaar, today=settings.today,
-                          documenten=documents_folder(settings))
+                         documenten=documents_folder(settings))
     for done, (task, data) in enumerate(pool.render(tasks, context_of, _place_new), 1):
         if isinstance(data, RenderError):
             result.skipped[task.opp.leerling.leerlingnummer] = str(data)
@@ -244,11 +244,12 @@ def _input_hash(task: Task, settings: Settings, signals: dict[str, StudentSignal
     """What the student's document is made of: the record, the school year and the targets its
     document links resolve to (a document that appears in, or moves within, the documents folder
     changes the OPP)."""
-    return input_hash(task.opp, settings.schooljaar, "\n".join(signals[task.opp.leerling.leerlingnummer].link_targets))
+    return input_hash(task.opp, settings.schooljaar,
+                      "\n".join(signals[task.opp.leerling.leerlingnummer].link_targets))
 
 
-def _settle_unchanged(tasks: list[Task], inputs: Callable[[Task], str], template_hash: str, writer: DocumentWriter,
-              result: RunResult) -> list[Task]:
+def _settle_unchanged(tasks: list[Task], inputs: Callable[[Task], str], template_hash: str,
+                      writer: DocumentWriter, result: RunResult) -> list[Task]:
     """Settle the students whose file needs no rendering (made from this very input and template,
     untouched or edited since); return the others. A re-run with nothing changed renders nothing.
     Only a file the manifest knows can be settled: the others are not hashed here."""

@@ -72,7 +72,8 @@ def _algemeen(doc) -> None:
                         ("Schooladvies basisschool", _field_global("leerling.schooladvies")),
                         ("Voorziening of arrangement", _field_global("leerling.voorziening"))])
     doc.add_heading("3. Gegevens school", 1)
-    gegevenstabel(doc, [("School", _field_global("opp.school")), ("BRIN en vestiging", _field_global("opp.brin")),
+    gegevenstabel(doc, [("School", _field_global("opp.school")),
+                        ("BRIN en vestiging", _field_global("opp.brin")),
                         ("Bevoegd gezag", _field_global("opp.bevoegd_gezag")),
                         ("Ondersteuningscoördinator", _field_global("opp.contactpersoon_school"))])
 
@@ -81,12 +82,14 @@ def _netwerk(doc) -> None:
     doc.add_heading("4. Ouders/verzorgers", 1)
     lijsttabel(doc, ["Naam", "Relatie", "Gezag", "Telefoon", "E-mail"], [4.5, 2.5, 1.8, 3.2, 5.0],
                "ouder", "ouders",
-               [_field_global(f"ouder.{n}", "ouder") for n in ("naam", "relatie", "gezag", "telefoon", "email")],
+               [_field_global(f"ouder.{n}", "ouder")
+                for n in ("naam", "relatie", "gezag", "telefoon", "email")],
                "Geen ouders of verzorgers geregistreerd.")
     doc.add_heading("5. Betrokkenen", 1)
     lijsttabel(doc, ["Naam", "Functie", "Organisatie", "Rol bij het OPP"], [4.5, 4.0, 4.5, 4.0], "betrokkene",
                "betrokkenen",
-               [_field_global(f"betrokkene.{n}", "betrokkene") for n in ("naam", "functie", "organisatie", "rol")],
+               [_field_global(f"betrokkene.{n}", "betrokkene")
+                for n in ("naam", "functie", "organisatie", "rol")],
                "Geen betrokkenen geregistreerd.")
     doc.add_heading("6. Aanleiding voor het OPP", 1)
     for line in _vinkjes("opp.aanleiding", AANLEIDINGEN):
@@ -121,7 +124,8 @@ def _beeld(doc) -> None:
     gegevenstabel(doc, [("Uitstroomprofiel", _field_global("opp.uitstroomprofiel")),
                         ("Verwachte uitstroombestemming", _field_global("opp.uitstroombestemming")),
                         ("Verwacht moment van uitstroom", _field_global("opp.uitstroommoment")),
-                        ("Afwijking van de huidige onderwijssoort", _field_global("opp.afwijking_onderwijssoort")),
+                        ("Afwijking van de huidige onderwijssoort",
+                         _field_global("opp.afwijking_onderwijssoort")),
                         ("Onderbouwing", _field_global("opp.onderbouwing"))])
 
 
@@ -132,16 +136,19 @@ def _handelingsdeel(doc) -> None:
     doc.add_heading("Doelen", 2)
     columns = ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")
     lijsttabel(doc, ["Domein", "Doel", "Beginsituatie", "Wanneer behaald", "Streefdatum"],
-               [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelen", [_field_global(f"doel.{n}", "doel") for n in columns],
+               [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelen",
+               [_field_global(f"doel.{n}", "doel") for n in columns],
                "Geen doelen geregistreerd.")
     doc.add_heading("Ondersteuning en begeleiding", 2)
     lijsttabel(doc, ["Wat", "Wie", "Hoe vaak", "Waar", "Periode"], [4.6, 3.0, 3.0, 2.8, 3.6],
                "steun", "ondersteuning",
                [_field_global(f"steun.{n}", "steun") for n in ("wat", "wie", "hoe_vaak", "waar")]
-               + [[_field_global("steun.startdatum", "steun"), "t/m " + _field_global("steun.einddatum", "steun")]],
+               + [[_field_global("steun.startdatum", "steun"),
+                   "t/m " + _field_global("steun.einddatum", "steun")]],
                "Geen ondersteuning geregistreerd.")
     doc.add_heading("Afwijkingen van het onderwijsprogramma", 2)
-    doc.add_paragraph(_field_global("opp.geen_afwijkingen") + " Er zijn geen afwijkingen van het onderwijsprogramma.")
+    doc.add_paragraph(_field_global("opp.geen_afwijkingen")
+                      + " Er zijn geen afwijkingen van het onderwijsprogramma.")
     for line in _vinkjes("opp.afwijkingen", AFWIJKINGEN):
         doc.add_paragraph(line)
     doc.add_paragraph("Toelichting: " + _field_global("opp.afwijkingen_toelichting"))
@@ -171,7 +178,8 @@ def _gesprekken(doc) -> None:
     gegevenstabel(doc, [("Datum evaluatie", _field_global("opp.datum_evaluatie")),
                         ("Aanwezig", _field_global("opp.aanwezig_evaluatie"))])
     lijsttabel(doc, ["Doel", "Resultaat"], [12.0, 5.0], "doel", "doelen",
-               ["{{ doel.omschrijving }}", _field_global("doel.resultaat", "doel")], "Geen doelen om te evalueren.")
+               ["{{ doel.omschrijving }}", _field_global("doel.resultaat", "doel")],
+               "Geen doelen om te evalueren.")
     gegevenstabel(doc, [("Effect van de ondersteuning", _field_global("opp.effect_ondersteuning")),
                         ("Uitstroombestemming", _field_global("opp.uitstroom_na_evaluatie")),
                         ("Besluit", _field_global("opp.besluit")),
@@ -196,7 +204,8 @@ def _ondertekening(doc) -> None:
         ("Instemming (vanaf 18 jaar)", _vinkjes("opp.instemming_leerling", INSTEMMING)),
         ("Datum", _field_global("opp.datum_ondertekening_leerling"))])
     tekenblok(doc, "School, namens het bevoegd gezag", [
-        ("Naam", _field_global("opp.vastgesteld_door")), ("Functie", _field_global("opp.functie_vaststeller")),
+        ("Naam", _field_global("opp.vastgesteld_door")),
+        ("Functie", _field_global("opp.functie_vaststeller")),
         ("Datum vaststelling", _field_global("opp.datum_vaststelling"))])
 
 
@@ -206,7 +215,8 @@ def _administratie(doc) -> None:
                         ("Einddatum OPP (voor DUO)", _field_global("opp.einddatum")),
                         ("Geregistreerd bij DUO",
                          _field_global("opp.geregistreerd_duo") + " begin- en einddatum in ROD"),
-                        ("Gedeeld met het samenwerkingsverband", _field_global("opp.gedeeld_met_swv") + " ja"),
+                        ("Gedeeld met het samenwerkingsverband",
+                         _field_global("opp.gedeeld_met_swv") + " ja"),
                         ("Opslaglocatie", _field_global("opp.opslaglocatie"))])
 
 

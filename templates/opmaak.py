@@ -167,7 +167,8 @@ def _kleur(cell, fill: str) -> None:
 def _vul(cell, entries: str | list[str], bold: bool = False) -> None:
     """Cell text; a list gives one paragraph per item."""
     text_lines = entries if isinstance(entries, list) else [entries]
-    runs = [cell.paragraphs[0].add_run(text_lines[0])] + [cell.add_paragraph().add_run(r) for r in text_lines[1:]]
+    runs = ([cell.paragraphs[0].add_run(text_lines[0])]
+            + [cell.add_paragraph().add_run(r) for r in text_lines[1:]])
     if bold:  # not bold is the default: an explicit w:b="0" would be copied around every form field
         for run in runs:
             run.bold = True
@@ -208,7 +209,7 @@ def _herhaal_kop(row) -> None:
 
 
 def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, list_name: str, cells: list[str],
-           leeg: str | None) -> None:
+               leeg: str | None) -> None:
     """A header row and one row per item (`{%tr for %}`); a clear sentence when the list is empty."""
     if leeg:
         doc.add_paragraph(f"{{%p if {list_name} %}}")

@@ -180,10 +180,12 @@ def _per_cel(v, value, number_format):
         raise ValueError("bevat onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst); "
                          "typ de waarde opnieuw in")
     parse = {FieldType.ID: lambda: convert.parse_identifier(value, number_format),
-             FieldType.DATE: lambda: convert.parse_date(value), FieldType.YES_NO: lambda: convert.parse_yes_no(value),
+             FieldType.DATE: lambda: convert.parse_date(value),
+             FieldType.YES_NO: lambda: convert.parse_yes_no(value),
              FieldType.PHONE: lambda: convert.parse_phone(value),
              FieldType.POSTCODE: lambda: convert.parse_postcode(value),
-             FieldType.EMAIL: lambda: convert.parse_email(value), FieldType.CHOICES: lambda: convert.parse_choices(value),
+             FieldType.EMAIL: lambda: convert.parse_email(value),
+             FieldType.CHOICES: lambda: convert.parse_choices(value),
              FieldType.LONG_TEXT: lambda: convert.clean_text(value, lang=True)}
     return parse.get(v.type, lambda: convert.clean_text(value))()
 

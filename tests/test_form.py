@@ -23,13 +23,13 @@ from .conftest import EXAMPLE, TEMPLATE, W, docx_parts, docx_text, docx_xml, ver
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 HEADERS = ["1. Algemene gegevens", "2. Gegevens leerling", "3. Gegevens school", "4. Ouders/verzorgers",
-          "5. Betrokkenen", "6. Aanleiding voor het OPP", "7. Bronnen", "8. Schoolloopbaan",
-          "9. Bevorderende en belemmerende factoren", "10. Onderwijs- en ondersteuningsbehoeften",
-          "11. Perspectiefdeel", "12. Handelingsdeel", "Doelen", "Ondersteuning en begeleiding",
-          "Afwijkingen van het onderwijsprogramma", "Uitwerking in IOP of plan van aanpak",
-          "13. Inbreng van de leerling (hoorrecht)", "14. Overleg met ouders", "15. Evaluatie",
-          "16. Ondertekening", "Ouder/verzorger 1", "Ouder/verzorger 2", "Leerling",
-          "School, namens het bevoegd gezag", "17. Administratie"]
+           "5. Betrokkenen", "6. Aanleiding voor het OPP", "7. Bronnen", "8. Schoolloopbaan",
+           "9. Bevorderende en belemmerende factoren", "10. Onderwijs- en ondersteuningsbehoeften",
+           "11. Perspectiefdeel", "12. Handelingsdeel", "Doelen", "Ondersteuning en begeleiding",
+           "Afwijkingen van het onderwijsprogramma", "Uitwerking in IOP of plan van aanpak",
+           "13. Inbreng van de leerling (hoorrecht)", "14. Overleg met ouders", "15. Evaluatie",
+           "16. Ondertekening", "Ouder/verzorger 1", "Ouder/verzorger 2", "Leerling",
+           "School, namens het bevoegd gezag", "17. Administratie"]
 KOPPEN_LEERLING = ["Stamnummer", "Roepnaam", "Achternaam", "Geboortedatum", "Klas", "Lwoo", "Aanleiding OPP",
                    "Afwijkingen", "Geregistreerd bij DUO", "Uitstroomprofiel"]
 

@@ -157,7 +157,7 @@ def test_link_text_is_title_and_dutch_date():
     assert links.link_text("IOP rekenen", date(2026, 6, 15)) == "IOP rekenen (15 juni 2026)"
     assert links.link_text("IOP rekenen", None) == "IOP rekenen"
     assert re.fullmatch(r"https://a\.nl/b%C3%A9\?q=1&r=%3Cx%3E", links.judge_link("https://a.nl/bé?q=1&r=<x>",
-                                                                           None, None).target)
+                                                                                  None, None).target)
 
 
 def test_documents_on_another_drive_get_an_absolute_file_link(tmp_path, monkeypatch):

@@ -32,7 +32,8 @@ def _export_with_every_kind_of_finding(tmp_path: Path) -> tuple[Path, Path]:
     (documents / "iop-1.docx").write_bytes(b"IOP")
     students = [LEERLING_KOPPEN + ["Hobby"],
                 leerling("1", "Aisha", "Bakker") + ["voetbal"],
-                leerling("2", "Bram", "Smit", geboren=date(2009, 6, 1), inschrijving=date(2026, 11, 20)) + [""],
+                leerling("2", "Bram", "Smit", geboren=date(2009, 6, 1),
+                         inschrijving=date(2026, 11, 20)) + [""],
                 leerling("3", "", "Dekker") + [""],
                 leerling("4", "Daan", "Visser", geboren=date(2031, 1, 1)) + [""],
                 leerling("5", "Eva", "Jansen") + [""], leerling("5", "Eva", "Jansen") + [""]]

@@ -276,7 +276,8 @@ def test_wide_guardian_columns_are_recognised(tmp_path):
     koppen = LEERLING_KOPPEN + ["Ouder 1 naam", "E-mail ouder 1", "Naam ouder/verzorger 2",
                                 "Telefoon verzorger 2", "Ouder1"]
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [koppen]})
-    wide = [(k.letter, k.guardian, k.field.path) for k in read_exports([book]).tables[0].columns if k.guardian]
+    wide = [(k.letter, k.guardian, k.field.path) for k in read_exports([book]).tables[0].columns
+            if k.guardian]
     assert wide == [("I", 1, "ouder.naam"), ("J", 1, "ouder.email"), ("K", 2, "ouder.naam"),
                     ("L", 2, "ouder.telefoon"), ("M", 1, "ouder.naam")]
 
@@ -344,7 +345,8 @@ def test_hidden_rows_are_read_and_mentioned(tmp_path):  # P11
     wb.save(tmp_path / "in.xlsx")
     read_result = read_exports([tmp_path / "in.xlsx"])
     assert [r.number for r in read_result.tables[0].rows] == [2, 3, 4]
-    assert (Location("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3") in _info(read_result)
+    assert ((Location("in.xlsx", "Leerlingen"), "verborgen rijen in Excel, wel gelezen: 3")
+            in _info(read_result))
 
 
 @pytest.mark.parametrize("snel", [True, False])

@@ -28,7 +28,7 @@ def _run(book: Path, uit: Path):
 
 
 def _write_row(nr, roepnaam, achternaam, klas, inschrijving, vastgesteld=None, start=None, eind=None,
-         mentor="mw. Test", aanleiding=""):
+               mentor="mw. Test", aanleiding=""):
     return leerling(nr, roepnaam, achternaam, klas, mentor=mentor, inschrijving=inschrijving) + [
         vastgesteld, start, eind, aanleiding]
 
@@ -52,12 +52,13 @@ def _sheet(path: Path, name: str) -> list[dict]:
 def _standard(tmp_path: Path) -> Path:
     return _export(
         tmp_path,
-        _write_row("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50), aanleiding="Dreigende afstroom"),
+        _write_row("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50),
+                   aanleiding="Dreigende afstroom"),
         _write_row("2", "Bijna", "Leerling", "1B", VANDAAG - timedelta(days=35), mentor="-de Boer"),
         _write_row("3", "Ruim", "Leerling", "2A", VANDAAG, mentor="@mentor"),
         _write_row("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
-             vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1), eind=date(2027, 7, 31),
-             mentor="+31 6 1234"))
+                   vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1), eind=date(2027, 7, 31),
+                   mentor="+31 6 1234"))
 
 
 def test_register_has_one_row_per_generated_opp_with_its_link_and_dates(tmp_path):
@@ -134,7 +135,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
 
 def test_equals_sign_and_control_characters_never_become_a_formula(tmp_path):
     row = register.RegisterRow("=1+1", naam='=HYPERLINK("https://x.example/?"&A1,"klik")', klas="\t=2",
-                       mentor="a\x01b", file="1A/OPP_1.docx")
+                               mentor="a\x01b", file="1A/OPP_1.docx")
     path = register.write(tmp_path, [row], date(2026, 10, 1))
     with zipfile.ZipFile(path) as zf:
         sheet = zf.read("xl/worksheets/sheet1.xml")
@@ -152,10 +153,10 @@ def test_rerun_keeps_the_register_in_step_with_the_files(tmp_path):
     # second run: student 3 left the export, student 2's file was deleted by hand
     (base / "1B/OPP_2.docx").unlink()
     book = _export(tmp_path, _write_row("1", "Late", "Leerling", "1A", VANDAAG - timedelta(days=50),
-                                  aanleiding="Dreigende afstroom"),
+                                        aanleiding="Dreigende afstroom"),
                    _write_row("4", "Klaar", "Leerling", "2A", VANDAAG - timedelta(days=50),
-                        vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1),
-                        eind=date(2027, 8, 31), mentor="+31 6 1234"))  # 4's data changed
+                              vastgesteld=VANDAAG - timedelta(days=9), start=date(2026, 9, 1),
+                              eind=date(2027, 8, 31), mentor="+31 6 1234"))  # 4's data changed
     result = _run(book, uit)
     assert result.exit_code == 0, result.output
     rows = {r["Leerlingnummer"].value: r for r in _sheet(base / "overzicht.xlsx", "OPP's")}
@@ -191,7 +192,7 @@ def test_a_register_that_cannot_be_written_costs_no_opp(tmp_path):
 
 def test_an_overdue_evaluation_of_a_set_plan_is_marked(tmp_path):
     row = register.RegisterRow("5", vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
-                       volgende_evaluatie=date(2026, 8, 31), file="1A/OPP_5.docx")
+                               volgende_evaluatie=date(2026, 8, 31), file="1A/OPP_5.docx")
     row = _sheet(register.write(tmp_path, [row], date(2026, 10, 1)), "OPP's")[0]
     assert row["Termijn"].value == "evaluatie verlopen"
     assert row["Volgende evaluatie"].fill.fgColor.rgb.endswith("FFC7CE")
@@ -209,12 +210,13 @@ def modus(request, monkeypatch):
 def _rijen_van_elke_soort() -> list[register.RegisterRow]:
     return [
         register.RegisterRow("020273", "Bram van den Berg", "2A", "@mentor", "Intake-OPP", "Afstroom; gedrag",
-                     date(2026, 8, 24), date(2026, 10, 5), None, "", date(2027, 10, 4), None, None,
-                     "wordt 18 tijdens het plan", "nieuw", 2, 1, "2A/OPP_020273.docx"),
-        register.RegisterRow("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ", status="ongewijzigd",
-                     vastgesteld=date(2025, 9, 1), uiterste_vaststelling=date(2025, 9, 15),
-                     volgende_evaluatie=date(2027, 8, 31), startdatum_opp=date(2025, 9, 1),
-                     einddatum_opp=date(2026, 7, 31), file="1A/OPP_1 é ü#%.docx"),
+                             date(2026, 8, 24), date(2026, 10, 5), None, "", date(2027, 10, 4), None, None,
+                             "wordt 18 tijdens het plan", "nieuw", 2, 1, "2A/OPP_020273.docx"),
+        register.RegisterRow("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ",
+                             status="ongewijzigd", vastgesteld=date(2025, 9, 1),
+                             uiterste_vaststelling=date(2025, 9, 15), volgende_evaluatie=date(2027, 8, 31),
+                             startdatum_opp=date(2025, 9, 1), einddatum_opp=date(2026, 7, 31),
+                             file="1A/OPP_1 é ü#%.docx"),
     ]
 
 
@@ -227,7 +229,7 @@ def test_the_previous_register_reads_back_as_written(tmp_path, modus):
     path = register.write(tmp_path, rows, today)
     terug = register._previous_rows(path)
     verwacht = {r.file: replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
-                                                            r.volgende_evaluatie)) for r in rows}
+                                                             r.volgende_evaluatie)) for r in rows}
     assert terug == verwacht
     # a second run without these students keeps their rows from this register, text unchanged
     register.write(tmp_path, [], today)
@@ -270,9 +272,10 @@ def test_a_register_saved_by_excel_or_an_older_version_is_read(tmp_path):
     ws["D2"].number_format = "DD-MM-YYYY"
     ws.append([None, "zonder nummer", None, None, None, None, "2A/OPP_x.docx"])
     wb.save(tmp_path / register.FILE_NAME)
-    assert register._previous_rows(tmp_path / register.FILE_NAME) == {"2A/OPP_020273.docx": register.RegisterRow(
-        "20273", "Bram", "2", uiterste_vaststelling=date(2026, 10, 5), documenten=2,
-        file="2A/OPP_020273.docx")}
+    assert register._previous_rows(tmp_path / register.FILE_NAME) == {
+        "2A/OPP_020273.docx": register.RegisterRow(
+            "20273", "Bram", "2", uiterste_vaststelling=date(2026, 10, 5), documenten=2,
+            file="2A/OPP_020273.docx")}
 
 
 def test_an_unreadable_previous_register_is_rebuilt_from_the_files(tmp_path, caplog):
@@ -303,7 +306,7 @@ def test_cleaned_text_from_the_export_is_written(tmp_path):
     """The reader marks text it had to clean with a str subclass (convert.Opgeschoond)."""
     from generator.read.convert import Cleaned
     row = register.RegisterRow("7", naam=Cleaned("Aisha El Idrissi"), mentor=Cleaned("=mw. X\x01"),
-                       file="1A/OPP_7.docx")
+                               file="1A/OPP_7.docx")
     row = _sheet(register.write(tmp_path, [row], date(2026, 10, 1)), "OPP's")[0]
     assert row["Naam"].value == "Aisha El Idrissi"
     assert row["Mentor"].value == "=mw. X\ufffd" and row["Mentor"].quotePrefix

@@ -108,7 +108,7 @@ def test_scenario_edits_survive_conflict_goes_beside_update_keeps_backup_and_thi
     third = generate(book, uit)
     assert snapshot(uit) == before  # nothing written, not even the manifest
     assert third.per_student == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
-                                  "3": Outcome.UNCHANGED, "4": Outcome.UNCHANGED}
+                                 "3": Outcome.UNCHANGED, "4": Outcome.UNCHANGED}
     assert third.extra["2"] == opp(uit, "2", " (nieuw)")
 
 
@@ -119,7 +119,7 @@ def test_second_result_names_every_outcome_and_extra_file(tmp_path):
     edit_one_byte(opp(uit, "2"))
     result = generate(export(tmp_path / "in2.xlsx", mentor3="dhr. Nieuw", doel2="Anders", extra=True), uit)
     assert result.per_student == {"1": Outcome.EDITED, "2": Outcome.CONFLICT,
-                                   "3": Outcome.UPDATED, "4": Outcome.NEW}
+                                  "3": Outcome.UPDATED, "4": Outcome.NEW}
     assert result.extra == {"2": opp(uit, "2", " (nieuw)"), "3": opp(uit, "3", " (vorige)")}
     assert Outcome.CONFLICT.value.startswith("conflict")  # the register shows the Dutch value
 
@@ -150,7 +150,7 @@ def test_template_change_updates_untouched_files_and_puts_new_version_beside_edi
             dst.writestr(info, data)
     result = generate(book, uit, other_template)
     assert result.per_student == {"1": Outcome.CONFLICT, "2": Outcome.UPDATED,
-                                   "3": Outcome.UPDATED}
+                                  "3": Outcome.UPDATED}
     assert opp(uit, "1").read_bytes() == edited
     assert opp(uit, "2", " (vorige)").read_bytes() == old2
     assert b"<Company>Test</Company>" in zipfile.ZipFile(opp(uit, "2")).read("docProps/app.xml")
@@ -194,7 +194,7 @@ def test_lost_or_corrupt_manifest_never_costs_an_edit(tmp_path):
     result = generate(book, uit)
     assert opp(uit, "1").read_bytes() == edited
     assert result.per_student == {"1": Outcome.CONFLICT, "2": Outcome.UNCHANGED,
-                                   "3": Outcome.UNCHANGED}  # identical bytes are recognised as ours
+                                  "3": Outcome.UNCHANGED}  # identical bytes are recognised as ours
     json.loads((uit / JAAR / MANIFEST).read_text(encoding="utf-8"))  # rebuilt
 
 
@@ -299,4 +299,4 @@ def test_rerun_with_nothing_changed_renders_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(CompiledTemplate, "render", no_render)
     result = generate(book, uit, workers=1)
     assert result.per_student == {"1": Outcome.EDITED, "2": Outcome.UNCHANGED,
-                                   "3": Outcome.UNCHANGED}
+                                  "3": Outcome.UNCHANGED}

@@ -236,7 +236,7 @@ _STYLES = (f'<styleSheet xmlns="{MAIN}"><numFmts count="2"><numFmt numFmtId="164
            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
            '<cellXfs count="6">' + "".join(f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-                                          for n in (0, 14, 164, 165, 46, 21)) + "</cellXfs></styleSheet>")
+                                           for n in (0, 14, 164, 165, 46, 21)) + "</cellXfs></styleSheet>")
 _SHARED = ["Stamnummer", " spatie ", "a_x005F_x000D_b", "regel\neen"]
 _SST = (f'<sst xmlns="{MAIN}">' + "".join(f'<si><t xml:space="preserve">{s}</t></si>' for s in _SHARED)
         + "<si><r><t>rijk</t></r><r><rPr><b/></rPr><t>e tekst</t></r></si></sst>")
@@ -416,7 +416,8 @@ def test_cells_are_the_readers_cells(tmp_path):
     book = _xlsx(tmp_path / "in.xlsx", _write_sheet(_EXCEL))
     with _werkmap(book) as wb:
         ws = wb.worksheets[0]
-        rows = list(sheet_xml._xml_rows(sheet_xml._sheet_data_text(sheet_xml.raw_sheet_xml(wb, ws)), wb, ws, set()))
+        rows = list(sheet_xml._xml_rows(sheet_xml._sheet_data_text(sheet_xml.raw_sheet_xml(wb, ws)),
+                                        wb, ws, set()))
     assert rows[1][1][:3] == (Cell(4512, "000000"), Cell(datetime(2023, 3, 15), "mm-dd-yy"),
                               Cell(datetime(2013, 3, 2, 12), "dd-mm-yyyy"))
     assert rows[2][1][2] == Cell(time(18), "h:mm:ss")

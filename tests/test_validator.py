@@ -71,7 +71,7 @@ def test_duplicate_student_numbers_refuse_every_row(tmp_path):
     message = "leerlingnummer komt 2 keer voor (rijen 2, 4); geen van deze rijen wordt gebruikt, " \
               "verwacht één rij per leerling"
     assert _findings(result, Severity.ERROR) == [("7", _loc(2, "A", "Stamnummer"), message),
-                                             ("007", _loc(4, "A", "Stamnummer"), message)]
+                                                 ("007", _loc(4, "A", "Stamnummer"), message)]
     assert _nummers(result) == ["1"]
 
 
@@ -226,7 +226,8 @@ def test_every_value_of_a_record_knows_its_cell(tmp_path):
     koppen = ["Doel", "Lln nr", "Streefdatum"]  # another column order than the students sheet
     result = _check(tmp_path, {
         "Leerlingen": [LEERLING_KOPPEN + ["Naam ouder 2", "E-mail ouder 2"],
-                       leerling("1", "A", "B") + ["P. B", "p@example.nl"], leerling("2", "C", "D") + [None, None]],
+                       leerling("1", "A", "B") + ["P. B", "p@example.nl"],
+                       leerling("2", "C", "D") + [None, None]],
         "Doelen": [koppen, ["Leest zelfstandig", "2", date(2027, 1, 31)]]})
     first, second = sorted(result.opps, key=lambda o: o.leerling.leerlingnummer)
     student = first.leerling

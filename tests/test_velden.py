@@ -19,7 +19,8 @@ def _blok(output: str, path: str) -> str:
     """The lines of one field: its own line and the indented lines under it."""
     text_lines = output.splitlines()
     start = next(i for i, r in enumerate(text_lines) if r.startswith(f"{path}  ["))
-    end = next((i for i in range(start + 1, len(text_lines)) if not text_lines[i].startswith(" ")), len(text_lines))
+    end = next((i for i in range(start + 1, len(text_lines)) if not text_lines[i].startswith(" ")),
+               len(text_lines))
     return "\n".join(text_lines[start:end])
 
 
@@ -47,5 +48,6 @@ def test_the_bsn_is_not_offered_to_templates():
 
 def test_examples_of_form_fields_are_shown():
     block = _blok(_uitvoer(), "opp.besluit")
-    assert "[keuze]" in block and "OPP voortzetten" in block and "kolommen (blad Leerlingen): Besluit" in block
+    assert ("[keuze]" in block and "OPP voortzetten" in block
+            and "kolommen (blad Leerlingen): Besluit" in block)
     assert "berekend door opp-generator" in _blok(_uitvoer(), "opp.schooljaar")

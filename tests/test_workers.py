@@ -55,7 +55,8 @@ def test_each_start_method_gives_the_documents_in_task_order(tmp_path, method):
     template = CompiledTemplate(TEMPLATE)
     context_of = partial(pipeline._context, schooljaar="2026-2027", today=VANDAAG)
     alone = list(workers.render_documents(template, tasks, context_of, workers=1))
-    spread = list(workers.render_documents(template, tasks, context_of, workers=2, method=method, batch_size=2))
+    spread = list(workers.render_documents(template, tasks, context_of, workers=2, method=method,
+                                           batch_size=2))
     assert [t for t, _ in spread] == tasks
     assert [d for _, d in spread] == [d for _, d in alone]
     assert len({d for _, d in spread}) == len(tasks)
@@ -74,8 +75,8 @@ def _sjabloonfout(task: pipeline.Task) -> dict:
 def test_a_render_error_in_a_worker_skips_that_student_only(tmp_path):
     tasks = _taken(tmp_path)[:6]
     number = tasks[1].opp.leerling.leerlingnummer
-    out = list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, partial(_weigert_tweede, number=number),
-                                        workers=2, batch_size=2))
+    out = list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks,
+                                        partial(_weigert_tweede, number=number), workers=2, batch_size=2))
     assert [t for t, _ in out] == tasks
     assert isinstance(out[1][1], RenderError) and number in str(out[1][1])
     assert all(isinstance(d, bytes) for i, (_, d) in enumerate(out) if i != 1)
@@ -84,7 +85,8 @@ def test_a_render_error_in_a_worker_skips_that_student_only(tmp_path):
 def test_a_template_error_in_a_worker_stops_the_run_with_its_message(tmp_path):
     tasks = _taken(tmp_path)[:6]
     with pytest.raises(TemplateError, match="leerling.schoenmaat"):
-        list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, _sjabloonfout, workers=2, batch_size=2))
+        list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, _sjabloonfout, workers=2,
+                                      batch_size=2))
 
 
 def _manifest(map: Path) -> dict[str, str]:
@@ -132,7 +134,7 @@ def _vol_na(n: int):
 
 
 def test_disk_full_in_a_worker_stops_the_run_and_the_rerun_recognises_what_was_written(tmp_path,
-                                                                                      monkeypatch):
+                                                                                       monkeypatch):
     monkeypatch.setattr(os, "fsync", _vol_na(6))  # before the run: the forked workers inherit it
     with pytest.raises(OppError, match="schijf is vol"):
         pipeline.generate(_inst(tmp_path, 2))

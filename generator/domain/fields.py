@@ -34,21 +34,22 @@ class SheetKind:
 
 
 LEERLINGEN = SheetKind("Leerlingen", ("leerlingen", "leerling", "lln", "studenten", "deelnemers"),
-                  "leerling", "", "Eén rij per leerling.")
+                       "leerling", "", "Eén rij per leerling.")
 OUDERS = SheetKind("Ouders", ("ouders", "ouders verzorgers", "verzorgers", "ouder", "gezinsleden",
-                         "contactpersonen"),
-              "ouder", "ouders", "Eén rij per ouder of verzorger, met het leerlingnummer.")
+                              "contactpersonen"),
+                   "ouder", "ouders", "Eén rij per ouder of verzorger, met het leerlingnummer.")
 DOELEN = SheetKind("Doelen", ("doelen", "doel", "leerdoelen", "ontwikkeldoelen"),
-              "doel", "doelen", "Eén rij per doel van het handelingsdeel.")
+                   "doel", "doelen", "Eén rij per doel van het handelingsdeel.")
 ONDERSTEUNING = SheetKind("Ondersteuning", ("ondersteuning", "begeleiding", "aanpak", "interventies",
-                                        "ondersteuning en begeleiding"),
-                     "steun", "ondersteuning", "Eén rij per vorm van ondersteuning: wie, wat, hoe vaak.")
+                                            "ondersteuning en begeleiding"),
+                          "steun", "ondersteuning", "Eén rij per vorm van ondersteuning: wie, wat, hoe vaak.")
 DOCUMENTEN = SheetKind("Documenten", ("documenten", "bronnen", "bijlagen", "verwijzingen"),
-                  "document", "documenten", "Verwijzingen naar IOP, plan van aanpak, rapporten.")
+                       "document", "documenten", "Verwijzingen naar IOP, plan van aanpak, rapporten.")
 BETROKKENEN = SheetKind("Betrokkenen", ("betrokkenen", "netwerk", "hulpverleners"),
-                   "betrokkene", "betrokkenen", "Eén rij per betrokkene (netwerk rond de leerling).")
-FACTOREN = SheetKind("Factoren", ("factoren", "beeld van de leerling", "bevorderende en belemmerende factoren"),
-                "factor", "factoren", "Bevorderende en belemmerende factoren per domein.")
+                        "betrokkene", "betrokkenen", "Eén rij per betrokkene (netwerk rond de leerling).")
+FACTOREN = SheetKind("Factoren", ("factoren", "beeld van de leerling",
+                                  "bevorderende en belemmerende factoren"),
+                     "factor", "factoren", "Bevorderende en belemmerende factoren per domein.")
 
 SHEET_KINDS = (LEERLINGEN, OUDERS, DOELEN, ONDERSTEUNING, DOCUMENTEN, BETROKKENEN, FACTOREN)
 

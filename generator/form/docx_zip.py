@@ -61,8 +61,8 @@ def write_zip(members: list[ZipMember]) -> bytes:
     blocks, central, offset = [], [], 0
     for member in members:
         central.append(_CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, member.flags, _DEFLATED, _DOS_TIME,
-                                     _DOS_DATE, member.crc, member.compressed_size, member.size, len(member.name),
-                                     0, 0, 0, 0, _MODE, offset) + member.name)
+                                     _DOS_DATE, member.crc, member.compressed_size, member.size,
+                                     len(member.name), 0, 0, 0, 0, _MODE, offset) + member.name)
         blocks.append(member.block)
         offset += len(member.block)
     directory = b"".join(central)

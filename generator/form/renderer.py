@@ -30,7 +30,8 @@ from . import controls
 from .docx_zip import TEMPLATE_LEVEL, ZipMember, compress, write_zip
 
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_TEMPLATED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")  # as the template check
+# as the template check
+_TEMPLATED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _SDT_ID = re.compile(r'<w:id w:val="-?\d+"/>')
 # a w:t whose text holds a tab, bell, newline or form feed: only those need docxtpl's resolve_listing
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
@@ -191,7 +192,8 @@ class CompiledTemplate:
         except (OSError, zipfile.BadZipFile) as exc:
             raise TemplateError(f"{path}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
         # every member compressed once per process; per student only the rendered parts are
-        self._zip_members: list[ZipMember] = [compress(i.filename, data, TEMPLATE_LEVEL) for i, data in self._members]
+        self._zip_members: list[ZipMember] = [compress(i.filename, data, TEMPLATE_LEVEL)
+                                              for i, data in self._members]
         self._field_names = [i.filename for i, _ in self._members]
         self._docxtpl = DocxTemplate(str(path))
         self._parts = {info.filename: self._compile(info.filename, data)
@@ -262,7 +264,7 @@ class CompiledTemplate:
             rels = self._rels_with_links(relaties)
             rendered[_DOCUMENT_RELS] = rels
         return write_zip([compress(member.name.decode(), rendered[naam]) if naam in rendered else member
-                            for naam, member in zip(self._field_names, self._zip_members, strict=True)])
+                          for naam, member in zip(self._field_names, self._zip_members, strict=True)])
 
     def _rels_with_links(self, relaties) -> bytes:
         """The document's relationships plus one external hyperlink per link of this student."""

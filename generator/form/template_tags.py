@@ -53,7 +53,7 @@ class TemplateProblem:
 def part_label(naam: str) -> str:
     short_name = naam.rsplit("/", 1)[-1]
     for started, word in (("document", "hoofdtekst"), ("header", "koptekst"), ("footer", "voettekst"),
-                         ("footnotes", "voetnoten"), ("endnotes", "eindnoten")):
+                          ("footnotes", "voetnoten"), ("endnotes", "eindnoten")):
         if short_name.startswith(started):
             return f"{word} ({short_name})"
     return short_name

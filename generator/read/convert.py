@@ -20,7 +20,8 @@ _EMAIL = re.compile(r"^[^@\s;,<>]+@[^@\s;,<>]+\.[A-Za-z]{2,}$")
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Types whose text is not free text: a control character there is an error, not something to clean.
-_STRICT_TYPES = {FieldType.ID, FieldType.DATE, FieldType.YES_NO, FieldType.PHONE, FieldType.POSTCODE, FieldType.EMAIL}
+_STRICT_TYPES = {FieldType.ID, FieldType.DATE, FieldType.YES_NO, FieldType.PHONE, FieldType.POSTCODE,
+                 FieldType.EMAIL}
 # What makes text() do more than trim: an escape, a character it replaces (everything below a space
 # except the line feed, DEL and C1 controls, surrogates, U+FFFE/U+FFFF).
 _SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
@@ -49,7 +50,7 @@ def _clean_text_full(value: object, lang: bool) -> str:
         value = int(value)
     if isinstance(value, (datetime, date)):
         return date_text(value if isinstance(value, date) and not isinstance(value, datetime)
-                           else value.date())
+                         else value.date())
     s = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
     dirty = XML_ILLEGAL.search(s) is not None or _C1.search(s) is not None  # pasted from Word, and friends
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
@@ -191,7 +192,7 @@ _CONVERTERS: dict[FieldType, Callable[[object, str], object]] = {
 
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december")
+          "oktober", "november", "december")
 
 
 def date_text(d: date) -> str:

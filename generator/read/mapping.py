@@ -55,11 +55,11 @@ def read_column_mapping(path: Path | None) -> ColumnMapping:
         raise InputError(f"{path}: kolommenbestand kan niet worden gelezen") from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: kolommenbestand is geen geldige TOML ({exc}); "
-                          'verwacht regels als "Lln ID" = "leerling.leerlingnummer"') from exc
+                         'verwacht regels als "Lln ID" = "leerling.leerlingnummer"') from exc
     unknown = set(data) - {"kolommen", "bladen"}
     if unknown:
         raise InputError(f"{path}: onbekende sectie(s) {', '.join(sorted(unknown))}; "
-                          "verwacht [kolommen] en [bladen]")
+                         "verwacht [kolommen] en [bladen]")
     return ColumnMapping(_columns(path, data.get("kolommen", {})), _sheets(path, data.get("bladen", {})))
 
 
@@ -67,8 +67,9 @@ def _columns(path: Path, table: dict) -> dict[SheetKind, dict[str, Field]]:
     result: dict[SheetKind, dict[str, Field]] = {}
     for header, field_path in table.items():
         if not isinstance(field_path, str) or not is_known(field_path) or get_field(field_path).sheet is None:
-            raise InputError(f"{path}: kolom '{header}' verwijst naar '{field_path}', dat is geen veld uit een "
-                              "kolom; `opp velden` toont de veldnamen (bijvoorbeeld leerling.roepnaam)")
+            raise InputError(f"{path}: kolom '{header}' verwijst naar '{field_path}', dat is geen veld "
+                             "uit een kolom; `opp velden` toont de veldnamen "
+                             "(bijvoorbeeld leerling.roepnaam)")
         v = get_field(field_path)
         # the student number links every sheet: one name for it holds on each kind of sheet
         key = v.name == "leerlingnummer"

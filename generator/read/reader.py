@@ -58,7 +58,7 @@ def _read_file(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
             read_table(path.name, "", path.stem, rows, result, mapping)
         except csv.Error as exc:  # e.g. a field longer than csv's limit: not a list a school exports
             raise InputError(f"{path.name}: geen bruikbaar CSV-bestand ({exc}); sla de lijst in Excel op als "
-                              "CSV of als Excel-werkmap (.xlsx)") from exc
+                             "CSV of als Excel-werkmap (.xlsx)") from exc
         return
     _check_container(path, magic)
     _read_xlsx(path, result, mapping)
@@ -68,10 +68,10 @@ def _check_container(path: Path, magic: bytes) -> None:
     """Refuse what is not an .xlsx, and zip bombs, before any XML is parsed."""
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{path.name}: dit is een oud .xls-bestand of een met een wachtwoord beveiligd "
-                          "bestand. Open het in Excel en sla het op als Excel-werkmap (.xlsx).")
+                         "bestand. Open het in Excel en sla het op als Excel-werkmap (.xlsx).")
     if not magic.startswith(b"PK"):
         raise InputError(f"{path.name}: dit is geen Excel-werkmap (.xlsx) en geen CSV-bestand (.csv). "
-                          "Sla het bestand in Excel op als Excel-werkmap (.xlsx).")
+                         "Sla het bestand in Excel op als Excel-werkmap (.xlsx).")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -81,7 +81,7 @@ def _check_container(path: Path, magic: bytes) -> None:
     worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
     if total > MAX_UNPACKED_BYTES or worst > MAX_RATIO or len(infos) > MAX_ENTRIES:
         raise InputError(f"{path.name}: het bestand pakt uit tot een onredelijke grootte; "
-                          "het wordt niet geopend")
+                         "het wordt niet geopend")
 
 
 def _read_xlsx(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
@@ -96,7 +96,7 @@ def _read_xlsx(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
             for ws in wb.worksheets:
                 if ws.sheet_state != "visible":
                     result.findings.append(Finding(Severity.INFO, Location(path.name, ws.title),
-                                                        "verborgen blad overgeslagen"))
+                                                   "verborgen blad overgeslagen"))
                     continue
                 ws.reset_dimensions()  # the file's own <dimension> may be wrong (P2)
                 try:
@@ -106,6 +106,6 @@ def _read_xlsx(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
                     report_hidden_rows(path.name, ws.title, xml, result)
                 except Exception as exc:  # broken sheet XML surfaces only while iterating
                     raise InputError(f"{path.name}, blad '{ws.title}': het blad is beschadigd en kan niet "
-                                      "worden gelezen; open het in Excel en sla het opnieuw op") from exc
+                                     "worden gelezen; open het in Excel en sla het opnieuw op") from exc
 
 

@@ -28,7 +28,7 @@ def _openpyxl_rows(ws, formulas: set[str]) -> Iterator[tuple[int, tuple[Cell, ..
         # the first cell may be a gap (EmptyCell, no row number) when the row's column A is empty
         row = next(c.row for c in cells if isinstance(c, ReadOnlyCell))
         yield row, tuple(Cell(c.value, _number_format(c),
-                             bool(formulas) and c.value is None and f"{column_letter(i)}{row}" in formulas)
+                              bool(formulas) and c.value is None and f"{column_letter(i)}{row}" in formulas)
                          for i, c in enumerate(cells, start=1))
 
 
@@ -203,7 +203,8 @@ def _row_cells(text: str, pos: int) -> tuple[list[tuple[str | None, str | None, 
 
 
 def _with_formulas(cells: tuple[Cell, ...], row: int, formulas: set[str]) -> tuple[Cell, ...]:
-    return tuple(Cell(None, c.number_format, True) if c.value is None and f"{column_letter(i)}{row}" in formulas else c
+    return tuple(Cell(None, c.number_format, True)
+                 if c.value is None and f"{column_letter(i)}{row}" in formulas else c
                  for i, c in enumerate(cells, start=1))
 
 
@@ -246,7 +247,8 @@ class _CellParser:
         self.ws, self.shared, self.epoch = ws, ws._shared_strings, wb.epoch
         self.date_styles, self.timedelta_styles = wb._date_formats, wb._timedelta_formats
         self.styles: dict[str | None, tuple[str, bool, bool]] = {}
-        self.made: dict[str, Cell] = {}  # a cell's XML after its coordinate -> its Cell: most cells repeat one
+        # a cell's XML after its coordinate -> its Cell: most cells repeat one
+        self.made: dict[str, Cell] = {}
 
     def cell(self, rest: str) -> Cell:
         found = self.made.get(rest)
@@ -289,8 +291,8 @@ class _CellParser:
 
     def _style(self, style: str | None) -> tuple[str, bool, bool]:
         style_id = int(style) if style else 0
-        return (_number_format(ReadOnlyCell(self.ws, 1, 1, None, "n", style_id)), style_id in self.date_styles,
-                style_id in self.timedelta_styles)
+        return (_number_format(ReadOnlyCell(self.ws, 1, 1, None, "n", style_id)),
+                style_id in self.date_styles, style_id in self.timedelta_styles)
 
 
 _CELL_START = re.compile(rb"<c\b[^>]*\br=\"([A-Z]+[0-9]+)\"")
@@ -318,7 +320,7 @@ def report_hidden_rows(file: str, sheet: str, data: bytes, result: ReadResult) -
     if hidden:
         shown = ", ".join(map(str, hidden[:20])) + (" ..." if len(hidden) > 20 else "")
         result.findings.append(Finding(Severity.INFO, Location(file, sheet),
-                                            f"verborgen rijen in Excel, wel gelezen: {shown}"))
+                                       f"verborgen rijen in Excel, wel gelezen: {shown}"))
 
 
 def formulas_without_value(data: bytes) -> set[str]:

@@ -73,7 +73,7 @@ def column_letter(i: int) -> str:
 
 
 def read_table(file: str, sheet: str, naam: str, rows: Iterator[tuple[int, tuple[Cell, ...]]],
-                result: ReadResult, mapping: ColumnMapping) -> None:
+               result: ReadResult, mapping: ColumnMapping) -> None:
     """Find the header row among the first rows, then collect the data rows up to a run of blanks."""
     head: list[tuple[int, tuple[Cell, ...]]] = []
     for number, cells in rows:
@@ -83,7 +83,7 @@ def read_table(file: str, sheet: str, naam: str, rows: Iterator[tuple[int, tuple
     found = _find_header(naam, head, mapping)
     if found is None:
         result.findings.append(Finding(Severity.INFO, Location(file, sheet),
-                                            "niet herkend (geen bekende kolomkoppen); overgeslagen"))
+                                       "niet herkend (geen bekende kolomkoppen); overgeslagen"))
         return
     soort, header_row, columns = found
     table = Table(file, sheet, soort, header_row, columns)
@@ -126,7 +126,7 @@ def _is_blank(value: object) -> bool:
 
 
 def _find_header(naam: str, head: list[tuple[int, tuple[Cell, ...]]],
-              mapping: ColumnMapping) -> tuple[SheetKind, int, tuple[Column, ...]] | None:
+                 mapping: ColumnMapping) -> tuple[SheetKind, int, tuple[Column, ...]] | None:
     """The header row: the first of the top rows whose cells name at least two known columns of one
     kind of sheet. The sheet's (or file's) name decides between kinds that fit equally well."""
     by_name = mapping.sheet(naam)

@@ -77,8 +77,8 @@ def validate(read_result: ReadResult, today: date | None = None) -> Validated:
                 (same_kind if soort is table.kind else converted[soort]).append(line)
     if not converted[LEERLINGEN]:
         result.findings.append(Finding(Severity.ERROR, _first_location(read_result),
-                                            "geen blad met leerlingen gevonden (verwacht kolommen als "
-                                            "Stamnummer, Roepnaam, Achternaam)"))
+                                       "geen blad met leerlingen gevonden (verwacht kolommen als "
+                                       "Stamnummer, Roepnaam, Achternaam)"))
         return result
     _assemble(converted, result)
     return result
@@ -108,7 +108,7 @@ def _report_columns(table: Table, result: Validated) -> None:
     if unknown:
         names = ", ".join(f"{k.letter} '{k.header}'" for k in unknown)
         result.findings.append(Finding(Severity.INFO, table.location(table.header_row),
-                                            f"kolommen niet gebruikt: {names}"))
+                                       f"kolommen niet gebruikt: {names}"))
 
 
 class _Conversion(NamedTuple):
@@ -156,7 +156,7 @@ class _TablePlan:
             hint = f"; de kolom ontbreekt, verwacht bijvoorbeeld '{v.aliases[0]}'" if column is None else ""
             what = v.description.rstrip(".")
             required.append((v.name, _letter_of(table, v), column,
-                              f"verplichte waarde ontbreekt ({what}){hint}"))
+                             f"verplichte waarde ontbreekt ({what}){hint}"))
         consistency = any(o.naam in _CONSISTENCY_FIELDS for o in conversions if not o.guardian)
         columns: dict[int, dict[str, tuple[str, str]]] = {}
         for o in conversions:
@@ -167,7 +167,7 @@ class _TablePlan:
 
 
 def _convert_row(table: Table, plan: _TablePlan, row: Row, result: Validated,
-                    today: date) -> list[tuple[SheetKind, ConvertedRow]]:
+                 today: date) -> list[tuple[SheetKind, ConvertedRow]]:
     per_guardian, errors, warnings = _convert_cells(table, plan, row)
     values = per_guardian[0]
     for naam, letter, column, message in plan.required:
@@ -188,7 +188,7 @@ def _convert_row(table: Table, plan: _TablePlan, row: Row, result: Validated,
 
 
 def _convert_cells(table: Table, plan: _TablePlan,
-                       row: Row) -> tuple[dict[int, dict[str, object]], list[Finding], list[Finding]]:
+                   row: Row) -> tuple[dict[int, dict[str, object]], list[Finding], list[Finding]]:
     """The row's converted values per guardian number (0: the row's own record), errors and warnings."""
     values: dict[str, object] = {}
     per_guardian: dict[int, dict[str, object]] = defaultdict(dict, {0: values})
@@ -263,7 +263,8 @@ def _for_child(record, match_key: str, number: str):
     """A record keyed to one child when its cell named several."""
     if record is None or not _SEVERAL_NUMBERS.search(number):
         return record
-    child = next(p.strip() for p in _SEVERAL_NUMBERS.split(number) if convert.match_key(p.strip()) == match_key)
+    child = next(p.strip() for p in _SEVERAL_NUMBERS.split(number)
+                 if convert.match_key(p.strip()) == match_key)
     return dataclasses.replace(record, leerlingnummer=child)
 
 
@@ -299,14 +300,14 @@ def _check_consistency(table: Table, row: Row, values: dict, today: date) -> lis
         if isinstance(a, date) and isinstance(b, date) and b < a:
             column = next((k for k in table.columns if k.field and k.field.name == end), None)
             found.append(Finding(Severity.ERROR, table.location(row.number, column),
-                                   f"{end} {b:%d-%m-%Y} ligt voor de {start} {a:%d-%m-%Y}; "
-                                   f"verwacht een {end} op of na de {start}"))
+                                 f"{end} {b:%d-%m-%Y} ligt voor de {start} {a:%d-%m-%Y}; "
+                                 f"verwacht een {end} op of na de {start}"))
     birth = values.get("geboortedatum")
     if isinstance(birth, date) and not (_EARLIEST_BIRTH <= birth <= today):
         column = next((k for k in table.columns if k.field and k.field.name == "geboortedatum"), None)
         found.append(Finding(Severity.ERROR, table.location(row.number, column),
-                               f"onmogelijke geboortedatum {birth:%d-%m-%Y}; verwacht een datum in het "
-                               "verleden (dd-mm-jjjj)"))
+                             f"onmogelijke geboortedatum {birth:%d-%m-%Y}; verwacht een datum in het "
+                             "verleden (dd-mm-jjjj)"))
     return found
 
 
@@ -324,7 +325,8 @@ def _assemble(converted: dict[SheetKind, list[ConvertedRow]], result: Validated)
             for r in rows:
                 column = _column_of(r.table, "leerlingnummer")
                 result.findings.append(Finding(
-                    Severity.ERROR, r.table.location(r.row, column), f"leerlingnummer komt {len(rows)} keer voor "
+                    Severity.ERROR, r.table.location(r.row, column),
+                    f"leerlingnummer komt {len(rows)} keer voor "
                     f"(rijen {nums}); geen van deze rijen wordt gebruikt, verwacht één rij per leerling",
                     r.record.leerlingnummer if r.record else key))
             bad_keys.add(key)

@@ -54,11 +54,11 @@ def judge_link(vindplaats: str, documenten: Path | None, opp_folder: Path | None
         return LinkDecision(quote(text, safe=_URL_SAFE))
     if scheme:
         return LinkDecision(problem=f"vindplaats met '{scheme}:' wordt niet als link opgenomen (alleen "
-                                  "http, https, mailto of een bestand in de documentenmap); alleen de "
-                                  "titel staat in het OPP")
+                            "http, https, mailto of een bestand in de documentenmap); alleen de "
+                            "titel staat in het OPP")
     if text.casefold().startswith("www."):
         return LinkDecision(problem="internetadres zonder https:// ervoor; schrijf het als https://www...., "
-                                  "dan wordt het een link; nu staat alleen de titel in het OPP")
+                            "dan wordt het een link; nu staat alleen de titel in het OPP")
     return _file_link(text, documenten, opp_folder)
 
 
@@ -73,7 +73,7 @@ def _scheme(text: str) -> str:
 def _web(text: str) -> LinkDecision:
     if any(c in text for c in "\r\n\t") or not urlsplit(text.replace("\\", "/")).netloc:
         return LinkDecision(problem="vindplaats is geen geldig internetadres (verwacht bijvoorbeeld "
-                                  "https://lvs.example.nl/iop/4512); alleen de titel staat in het OPP")
+                            "https://lvs.example.nl/iop/4512); alleen de titel staat in het OPP")
     return LinkDecision(quote(text, safe=_URL_SAFE))
 
 
@@ -88,19 +88,19 @@ def _is_outside(text: str) -> bool:
 def _file_link(text: str, documenten: Path | None, opp_folder: Path | None) -> LinkDecision:
     if documenten is None or opp_folder is None:
         return LinkDecision(problem="vindplaats is een pad, maar er is geen documentenmap opgegeven; "
-                                  "alleen de titel staat in het OPP")
+                            "alleen de titel staat in het OPP")
     root = documenten.resolve()
     target = (root / text.replace("\\", "/")).resolve()
     if _is_outside(text) or not target.is_relative_to(root):
         return LinkDecision(problem="pad wijst buiten de documentenmap en wordt niet als link opgenomen; "
-                                  "zet het document in de documentenmap (--documenten) of gebruik een "
-                                  "internetadres")
+                            "zet het document in de documentenmap (--documenten) of gebruik een "
+                            "internetadres")
     if not root.is_dir():
-        return LinkDecision(problem=f"de documentenmap {documenten} bestaat niet (zie --documenten); alleen de "
-                                  "titel staat in het OPP")
+        return LinkDecision(problem=f"de documentenmap {documenten} bestaat niet (zie --documenten); "
+                            "alleen de titel staat in het OPP")
     if not target.is_file():
         return LinkDecision(problem="bestand niet gevonden in de documentenmap; alleen de titel staat in "
-                                  "het OPP")
+                            "het OPP")
     try:
         relative = Path(os.path.relpath(target, opp_folder.resolve())).as_posix()
     except ValueError:  # Windows: documents and OPPs on different drives, no relative path exists
@@ -108,7 +108,8 @@ def _file_link(text: str, documenten: Path | None, opp_folder: Path | None) -> L
     return LinkDecision(quote(relative, safe="/"))
 
 
-def judge_links(opp: Opp, documenten: Path | None, opp_folder: Path | None) -> tuple[list[str], list[Finding]]:
+def judge_links(opp: Opp, documenten: Path | None,
+                opp_folder: Path | None) -> tuple[list[str], list[Finding]]:
     """The targets of a student's documents that become links, and a warning for each refused or
     missing one, naming the Documenten row and the student number (never the path itself: it may
     hold names)."""

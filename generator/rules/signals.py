@@ -39,7 +39,8 @@ def _turning_18(opp: Opp, today: date) -> list[Finding]:
     lln = opp.leerling
     if not opp_rules.achttien_tijdens_plan(lln, today):
         return []
-    message = (f"leerling wordt 18 tijdens de looptijd van het OPP (tot {opp_rules.end_of_plan(lln):%d-%m-%Y}); "
+    message = ("leerling wordt 18 tijdens de looptijd van het OPP "
+               f"(tot {opp_rules.end_of_plan(lln):%d-%m-%Y}); "
                "vanaf dan stemt de leerling zelf in met het handelingsdeel en met wijzigingen")
     return [Finding(Severity.WARNING, _where(opp.leerling.origin, "geboortedatum", "Leerlingen"), message,
                     lln.leerlingnummer)]

@@ -45,8 +45,8 @@ class ManifestEntry:
 
 # The on-disk keys of an entry: the file format of every manifest already written (format 1).
 _DISK_KEYS = {"file": "bestand", "leerlingnummer": "leerlingnummer", "sha256": "sha256",
-                   "input_hash": "invoer", "template_hash": "sjabloon", "tool_version": "versie",
-                   "written_at": "tijd"}
+              "input_hash": "invoer", "template_hash": "sjabloon", "tool_version": "versie",
+              "written_at": "tijd"}
 _ATTRIBUTE_OF_KEY = {disk: attr for attr, disk in _DISK_KEYS.items()}
 
 
@@ -189,7 +189,7 @@ class Manifest:
             pass
         except OSError as exc:
             raise OutputError(f"{self.path}: het manifest kan niet worden gelezen ({exc.strerror or exc}); "
-                               "zonder manifest kan de tool bewerkte OPP's niet herkennen") from exc
+                              "zonder manifest kan de tool bewerkte OPP's niet herkennen") from exc
         except (ValueError, KeyError, TypeError) as exc:
             # Safe direction: without an entry every existing file counts as possibly edited.
             log.warning("%s is onleesbaar (%s); bestaande OPP's worden als bewerkt behandeld",

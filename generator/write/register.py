@@ -81,13 +81,14 @@ DUO = ("leerlingnummer", "naam", "startdatum_opp", "einddatum_opp")
 
 
 def register_row(opp: Opp, schooljaar: str, today: date, file: str, status: str, documenten: int,
-        waarschuwingen: int) -> RegisterRow:
+                 waarschuwingen: int) -> RegisterRow:
     """The register row of one OPP of this run."""
     lln = opp.leerling
     return RegisterRow(
         lln.leerlingnummer, lln.naam, lln.klas, lln.mentor, opp_rules.soort_opp(lln, schooljaar),
         "; ".join(lln.aanleiding), opp_rules.start_of_term(lln), opp_rules.uiterste_vaststelling(lln),
-        lln.datum_vaststelling, "", opp_rules.volgende_evaluatie(lln), opp_rules.startdatum_opp(lln), lln.einddatum,
+        lln.datum_vaststelling, "", opp_rules.volgende_evaluatie(lln), opp_rules.startdatum_opp(lln),
+        lln.einddatum,
         "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, today) else "",
         status, documenten, waarschuwingen, file)
 
@@ -99,7 +100,7 @@ def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = f
     path = map / FILE_NAME
     rows = _with_existing(map, rows, lambda: _previous_rows(path), skipped)
     rows = [replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
-                                              r.volgende_evaluatie)) for r in rows]
+                                                 r.volgende_evaluatie)) for r in rows]
     rows.sort(key=lambda r: (r.klas, r.leerlingnummer, r.file))
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, xlsx_options(len(rows))) as wb:
@@ -169,7 +170,8 @@ def _previous_rows(path: Path) -> dict[str, RegisterRow]:
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())) as wb:
             rows = wb.get_sheet_by_name("OPP's").iter_rows()
-            columns = [(i, _ATTRIBUTE_OF[str(heading)]) for i, heading in enumerate(next(rows, [])) if str(heading) in _ATTRIBUTE_OF]
+            columns = [(i, _ATTRIBUTE_OF[str(heading)]) for i, heading in enumerate(next(rows, []))
+                       if str(heading) in _ATTRIBUTE_OF]
             out = {}
             for values in rows:
                 data = {naam: _READ_BACK[naam](values[i]) for i, naam in columns if i < len(values)}
@@ -181,8 +183,8 @@ def _previous_rows(path: Path) -> dict[str, RegisterRow]:
     return out
 
 
-# A cell value read back into the type of its RegisterRow attribute. calamine gives every number as a float and
-# an empty cell as ''; a number typed into a text column in Excel ('20273') is text again.
+# A cell value read back into the type of its RegisterRow attribute. calamine gives every number as a
+# float and an empty cell as ''; a number typed into a text column in Excel ('20273') is text again.
 def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -208,7 +210,8 @@ def _text_full(value: object) -> str:
 
 
 _ATTRIBUTE_OF = {heading: naam for naam, heading in HEADERS.items()}
-_READ_BACK = {f.name: _as_date if "date" in f.type else _as_count if f.type == "int" else _text_full for f in fields(RegisterRow)}
+_READ_BACK = {f.name: _as_date if "date" in f.type else _as_count if f.type == "int" else _text_full
+              for f in fields(RegisterRow)}
 
 
 class _Link(Url):
@@ -276,7 +279,7 @@ def _write_row(ws, r: int, values: tuple, formats: _RowFormats, link: int) -> No
             text = value if clean else ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
             formula = text.startswith(_FORMULA_START)
             if c != link or not _write_link(ws, r, c, value, text,
-                                              formats.link_formula if formula else formats.link):
+                                            formats.link_formula if formula else formats.link):
                 ws.write_string(r, c, text, formats.formula if formula else formats.text)
         elif isinstance(value, date):
             ws.write_datetime(r, c, value, formats.date)

@@ -35,7 +35,8 @@ def group_by_student(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 def text_lines(findings: Iterable[Finding], with_info: bool = False) -> list[str]:
     """The findings as Dutch text lines, grouped per student, for the terminal."""
     lines = []
-    for number, items in group_by_student(b for b in findings if with_info or b.severity is not Severity.INFO).items():
+    for number, items in group_by_student(b for b in findings
+                                          if with_info or b.severity is not Severity.INFO).items():
         lines.append(f"Leerling {number}:" if number else "Algemeen:")
         lines += [f"  {b.severity.value}: {b}" for b in items]
     return lines
@@ -53,8 +54,8 @@ def build_report(findings: Iterable[Finding]) -> bytes:
             ws.set_column_pixels(col, col, width * 7)  # XlsxWriter counts 7 pixels per character
         for row, b in enumerate(rows, start=1):
             loc = b.location
-            values = (b.leerlingnummer, b.severity.value, loc.file, loc.sheet, loc.row, loc.column, loc.header,
-                      b.message)
+            values = (b.leerlingnummer, b.severity.value, loc.file, loc.sheet, loc.row, loc.column,
+                      loc.header, b.message)
             for col, value in enumerate(values):
                 _put_cell(ws, row, col, value, formula)
         ws.freeze_panes(1, 0)

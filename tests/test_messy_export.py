@@ -1,5 +1,5 @@
 """A messy export written the way invoer.md's pitfalls describe: one CLI run gives every good student's
-OPP and a report naming every defect, without a traceback. Also `opp check` and its exit codes."""
+OPP and a report naming every defect, without a traceback. Also `opp controleer` and its exit codes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from generator.cli import main
 from .conftest import LEERLING_KOPPEN, docx_text, leerling, make_workbook
 
 HEADERS = ["Stamnr\u00a0", " Roepnaam", "Tussenv.", "ACHTERNAAM ", "Geb. datum", "Klas", "BSN", "Ouder1",
-          "E-mail ouder 1", "Naam ouder/verzorger 2", "Telefoon verzorger 2", "Ondersteuningsbehoefte"]
+           "E-mail ouder 1", "Naam ouder/verzorger 2", "Telefoon verzorger 2", "Ondersteuningsbehoefte"]
 
 
 def _messy(path: Path) -> Path:
@@ -160,7 +160,7 @@ def test_report_quotes_text_that_looks_like_a_formula(tmp_path, heading):
     from generator.write.report import build_report
     path = tmp_path / "r.xlsx"
     path.write_bytes(build_report([Finding(Severity.INFO, Location("in.xlsx", "Leerlingen", 1, "I", heading),
-                                             "x")]))
+                                           "x")]))
     cell = load_workbook(path)["Controle"]["G2"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == (heading, "s", True)
 

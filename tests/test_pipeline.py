@@ -110,10 +110,27 @@ def _jinja_in_title(part: str, data: bytes) -> bytes:
                         b"<dc:title>OPP {{ leerling.naam }} {{ leerling.geboortedatum }}</dc:title>")
 
 
+def _code(tag: bytes):
+    """A change that adds a paragraph with `tag` at the end of the body."""
+    def change(part: str, data: bytes) -> bytes:
+        if part != "word/document.xml":
+            return data
+        return data.replace(b"</w:body>", b"<w:p><w:r><w:t>" + tag + b"</w:t></w:r></w:p></w:body>")
+    return change
+
+
+_CALL_REFUSED = "een aanroep van iets anders dan veld(), vinkje() of koppeling() is code in het sjabloon"
+
+
 @pytest.mark.parametrize("change, expected", [
     (_file_link, "een link die geen http(s)- of mailto-link is ('file:///C:/dossiers/opp.docx')"),
     (_jinja_in_title, "documenteigenschappen (docProps/core.xml): bevatten sjablooncode"),
-])
+    (_code(b"{% set x = 1 %}"), "'set' is code in het sjabloon"),
+    (_code(b"{% include 'x' %}"), "'include' is code in het sjabloon"),
+    (_code(b"{{ namespace() }}"), _CALL_REFUSED),
+    (_code(b"{{ leerling.roepnaam.upper() }}"), _CALL_REFUSED),
+    (_code(b"{{ range(10**9) }}"), _CALL_REFUSED),
+], ids=["file-link", "jinja-in-title", "set", "include", "namespace", "method-call", "range"])
 def test_sjabloon_genereer_and_controleer_refuse_a_template_with_the_same_message(tmp_path, change, expected):
     template = _template_with(tmp_path, "sjabloon.docx", change)
     book = make_workbook(tmp_path / "export.xlsx", {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")]})

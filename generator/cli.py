@@ -37,7 +37,19 @@ def _school_year_option(ctx, param, value: str | None) -> str:
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _InterruptibleGroup(click.Group):
+    """Ctrl-C anywhere in a command, also before or after the run itself, ends in Dutch with 130 (click
+    would say "Aborted!" and give 1)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Afgebroken.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_InterruptibleGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="opp-generator", message="opp-generator %(version)s")
 def main() -> None:
     """Maak ontwikkelingsperspectiefplannen (OPP's) in Word uit een export van het leerlingvolgsysteem."""

@@ -4,6 +4,7 @@ controleer` and `opp genereer` report the same findings."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections import Counter
@@ -16,6 +17,7 @@ from pathlib import Path
 from . import __version__
 from .domain.errors import OppError, RenderError
 from .domain.findings import Finding, Location, Severity
+from .domain.interrupts import ctrl_c_deferred
 from .domain.records import Opp
 from .form.context import build_context
 from .read.mapping import read_column_mapping
@@ -36,6 +38,7 @@ from .write.writer import (
     make_folder,
     place_new,
     safe_name,
+    sweep_temp_files,
     write_atomic,
 )
 
@@ -110,7 +113,9 @@ def check(settings: Settings) -> Checked:
 
 
 def _check_export(settings: Settings) -> Checked:
-    validated = validate(read_exports(settings.inputs, read_column_mapping(settings.columns)), settings.today)
+    exports = read_exports(settings.inputs, read_column_mapping(settings.columns))
+    _collect_workbook_garbage()
+    validated = validate(exports, settings.today)
     base = settings.output / safe_name(settings.schooljaar)
     tasks = plan(validated.opps, base, settings)
     documents = documents_folder(settings)
@@ -118,6 +123,16 @@ def _check_export(settings: Settings) -> Checked:
                                                                  settings.today) for task in tasks}
     findings = validated.findings + [f for signal in signals.values() for f in signal.findings]
     return Checked(validated, base, tasks, signals, findings)
+
+
+def _collect_workbook_garbage() -> None:
+    """openpyxl leaves a workbook it has read as a reference cycle that holds a ZipFile: only the
+    garbage collector frees it, during some later allocation, and a Ctrl-C that arrives during that
+    (long) collection is raised in ZipFile.__del__, where Python drops it ("Exception ignored"): the
+    run would go on to the end. Collected here, with Ctrl-C waiting, the Ctrl-C is raised here. The
+    collection costs what it saves later (about 30 ms each way at 10,000 students)."""
+    with ctrl_c_deferred():
+        gc.collect()
 
 
 def write_report(path: Path, findings: list[Finding]) -> Path:
@@ -163,7 +178,7 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
                 version = Version(data, number, inputs(task), template_hash, __version__)
                 _write_one(task, version, writer, result)
     except BaseException:
-        _save_manifest_after_failure(writer)
+        _after_abort(pool, base, writer)
         raise
     writer.save()
     phase("Overzicht en controlerapport schrijven")
@@ -279,6 +294,21 @@ def _count(result: RunResult, number: str, target: Path, done: Written) -> None:
     result.written[number] = target
     if done.extra is not None:
         result.extra[number] = done.extra
+
+
+def _after_abort(pool: WorkerPool, base: Path, writer: DocumentWriter) -> None:
+    """After Ctrl-C or an error that stops the run, in this order: stop the workers (each completes
+    the student in hand), sweep the temp files of a worker that had to be killed, save the manifest
+    and release the folder; the sweep needs the folder's lock. A second Ctrl-C waits until all is
+    done: then nothing of this run writes any more and no temp file is left."""
+    with ctrl_c_deferred():
+        try:
+            pool.stop()
+            sweep_temp_files(base)
+        except OSError as exc:  # must not hide the error that stopped the run
+            log.warning("tijdelijke bestanden niet opgeruimd (%s); de volgende run ruimt ze op", exc)
+        finally:
+            _save_manifest_after_failure(writer)
 
 
 def _save_manifest_after_failure(writer: DocumentWriter) -> None:

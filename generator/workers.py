@@ -16,14 +16,24 @@ process then copies the shared pages it touches).
 
 A worker can also write the document it made (`place`): for a new file that saves the main process
 a write and an fsync per student, which otherwise made it the bottleneck.
+
+Ctrl-C (and any error that stops the run) is the main process's to handle; the workers ignore
+SIGINT. A worker that died of it would take the batch in hand with it: a Pool never hands that batch
+to another worker, so its result would never come, and a new worker would be started in its place,
+after the Ctrl-C. Instead `WorkerPool.stop` raises a flag that the workers check between students:
+each completes the student in hand (its file is whole, its temp file gone) and skips the rest, then
+the pool is closed and joined. Only a worker that has not finished after STOP_DEADLINE seconds is
+killed; its temp file is the caller's to sweep (writer.sweep_temp_files). The pool's threads and
+processes are started with SIGINT blocked, so the signal always reaches the main thread, whose wait
+for a result it interrupts.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .domain.errors import OppError, RenderError
+from .domain.interrupts import ctrl_c_blocked, ctrl_c_deferred, ignore_ctrl_c
 
 if TYPE_CHECKING:  # imported where it is used: the main process of a run with workers never needs it
     from .form.renderer import CompiledTemplate
@@ -39,9 +50,11 @@ T = TypeVar("T")
 PlaceFn = Callable[[T, bytes], "str | None"]  # writes a document where it belongs: its sha256, or None
 BATCH = 16  # students per message: large enough to amortise pickling, small enough for a smooth bar
 IN_FLIGHT = 3  # batches in flight per worker: keeps every core busy, bounds memory at any batch size
+STOP_DEADLINE = 30.0  # seconds the workers get, after a stop, to finish the student in hand; then killed
 
 _template: CompiledTemplate | None = None  # this process's compiled template
 _start_error: Exception | None = None  # why this worker could not compile it
+_stop_flag = None  # in a worker: the shared flag of WorkerPool.stop (a RawValue), checked per student
 
 
 def default_workers() -> int:
@@ -66,13 +79,22 @@ class WorkerPool:
         self.workers = max(1, workers)
         self.method = method or start_method()
         self._pool = None
+        self._stop_flag = None  # the flag the workers check between students (see stop)
+        self._in_flight: deque = deque()  # (batch, AsyncResult) handed to the pool and not yet collected
 
     def __enter__(self) -> WorkerPool:
         if self.workers > 1:
             ctx = multiprocessing.get_context(self.method)
             if self.method == "forkserver":  # the server imports the package once; workers fork from it
                 ctx.set_forkserver_preload(["generator.form.renderer"])
-            self._pool = ctx.Pool(self.workers, initializer=_start_worker, initargs=(self.path,))
+            self._stop_flag = ctx.RawValue("b", 0)  # no lock: a worker killed while reading it blocks nothing
+            try:
+                with ctrl_c_blocked():  # the pool's processes and threads inherit the blocked SIGINT
+                    self._pool = ctx.Pool(self.workers, initializer=_start_worker,
+                                          initargs=(self.path, self._stop_flag))
+            except BaseException:  # a Ctrl-C during the start arrives as the block ends
+                self.stop()
+                raise
         else:
             _compile_once(self.path)
             self.ready()
@@ -81,10 +103,27 @@ class WorkerPool:
     def __exit__(self, *exc) -> None:
         global _template, _start_error
         _template, _start_error = None, None  # one run's: the file may have changed by the next run
-        if self._pool is not None:
-            self._pool.terminate()  # as Pool's own context manager; every result has been collected
-            self._pool.join()
-            self._pool = None
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the workers and wait until they are gone: after this no process of the run writes.
+        Each worker completes the student in hand and skips the rest of its batches; one that has not
+        finished within STOP_DEADLINE seconds is killed, and may leave a temp file
+        (writer.sweep_temp_files). At the end of a run every result has been collected and the workers
+        just exit. Safe to call again; a Ctrl-C meanwhile waits until the workers are gone."""
+        with ctrl_c_deferred():
+            pool, self._pool = self._pool, None
+            if pool is None:
+                return
+            self._stop_flag.value = 1
+            pool.close()
+            deadline = time.monotonic() + STOP_DEADLINE
+            for _, result in self._in_flight:
+                result.wait(max(0.0, deadline - time.monotonic()))
+            if not all(result.ready() for _, result in self._in_flight):
+                pool.terminate()  # SIGTERM: a worker stuck past STOP_DEADLINE
+            pool.join()  # with every result in, the workers exit by themselves
+            self._in_flight.clear()
 
     def ready(self) -> None:
         """Wait until the template is compiled; raise the TemplateError of a template that is not.
@@ -92,14 +131,16 @@ class WorkerPool:
         if self._pool is None:
             _raise_start_error()
         else:
-            self._pool.apply(_raise_start_error)
+            self._hand_over([], _raise_start_error, ())
+            self._in_flight[-1][1].get()
+            self._in_flight.pop()  # not when get() raises: then stop() knows of it
 
     def render(self, tasks: list[T], context_of: Callable[[T], dict], place: PlaceFn | None = None,
-             batch_size: int = BATCH) -> Iterator[tuple[T, bytes | Placed | OppError]]:
+               batch_size: int = BATCH) -> Iterator[tuple[T, bytes | Placed | OppError]]:
         """Each task with its document's bytes, or the RenderError that skips that student, in task
         order; any other OppError in the results stops the run there. With `place` (only where
         workers run), the worker that rendered a document first offers it to `place`, which may
-        write it itself (then: Placed). `context_van` and `place` must be picklable (module-level
+        write it itself (then: Placed). `context_of` and `place` must be picklable (module-level
         functions or partials of them)."""
         batches = [tasks[i:i + batch_size] for i in range(0, len(tasks), batch_size)]
         if self._pool is None:  # one worker: this process renders, and writes each document itself
@@ -107,20 +148,28 @@ class WorkerPool:
                 yield from zip(batch, _render_batch(batch, context_of), strict=True)
             return
         # with workers, even a single batch goes to them: only they hold the compiled template
-        pending: deque = deque()
         todo = iter(batches)
-        self._top_up(todo, pending, (context_of, place), self.workers * IN_FLIGHT)
-        while pending:
-            batch, result = pending.popleft()
+        self._top_up(todo, (context_of, place), self.workers * IN_FLIGHT)
+        while self._in_flight:
+            batch, result = self._in_flight[0]
             # .get() re-raises a worker's error here, e.g. a TemplateError that stops the run; a batch
             # that `place` could not finish ends early, with the error in the place where it occurred
-            yield from zip(batch, result.get(), strict=False)
-            self._top_up(todo, pending, (context_of, place), 1)
+            done_batch = result.get()
+            self._in_flight.popleft()  # only now: stop() waits for the batches still in the deque
+            yield from zip(batch, done_batch, strict=False)
+            self._top_up(todo, (context_of, place), 1)
 
-    def _top_up(self, todo: Iterator[list], pending: deque, functions: tuple, n: int) -> None:
+    def _top_up(self, todo: Iterator[list], functions: tuple, n: int) -> None:
         """Hand up to n more batches to the pool."""
         for _, batch in zip(range(n), todo, strict=False):  # at most n
-            pending.append((batch, self._pool.apply_async(_render_batch, (batch, *functions))))
+            self._hand_over(batch, _render_batch, (batch, *functions))
+
+    def _hand_over(self, batch: list, function: Callable, args: tuple) -> None:
+        """Hand one task to the pool and note it in _in_flight, for stop() to wait for. Ctrl-C waits
+        until both are done: apply_async itself registers the task before it queues it, and a task
+        registered but never queued, or queued but not noted, would hold up the pool's join."""
+        with ctrl_c_deferred():
+            self._in_flight.append((batch, self._pool.apply_async(function, args)))
 
 
 @dataclass(frozen=True)
@@ -131,8 +180,8 @@ class Placed:
 
 
 def render_documents(template: CompiledTemplate, tasks: list[T], context_of: Callable[[T], dict],
-                    workers: int = 1, method: str | None = None,
-                    batch_size: int = BATCH) -> Iterator[tuple[T, bytes | RenderError]]:
+                     workers: int = 1, method: str | None = None,
+                     batch_size: int = BATCH) -> Iterator[tuple[T, bytes | RenderError]]:
     """WorkerPool in one call, for when there is nothing to overlap with the start of the workers.
     This process renders with `template`; workers compile their own from its file (a `fork` worker
     inherits this one)."""
@@ -157,16 +206,13 @@ def _compile_once(path: Path) -> None:
         _template, _start_error = None, exc
 
 
-def _start_worker(path: Path) -> None:
-    """A worker's start. Ctrl-C reaches every process of the run: the main process reports it
-    ("Afgebroken"), a worker stops quietly. SystemExit still unwinds (a half-written temp file is
-    removed), but multiprocessing prints no traceback for it, as it does for KeyboardInterrupt."""
-    signal.signal(signal.SIGINT, _stop_quietly)
+def _start_worker(path: Path, stop_flag) -> None:
+    """A worker's start. Ctrl-C reaches every process of the run; a worker ignores it, the main
+    process reports it ("Afgebroken") and stops the workers (WorkerPool.stop)."""
+    global _stop_flag
+    ignore_ctrl_c()
+    _stop_flag = stop_flag
     _compile_once(path)
-
-
-def _stop_quietly(signum, frame) -> None:
-    raise SystemExit(128 + signum)
 
 
 def _raise_start_error() -> None:
@@ -175,11 +221,13 @@ def _raise_start_error() -> None:
 
 
 def _render_batch(batch: Iterable[T], context_of: Callable[[T], dict],
-                place: PlaceFn | None = None) -> list[bytes | Placed | OppError]:
+                  place: PlaceFn | None = None) -> list[bytes | Placed | OppError]:
     _raise_start_error()
-    assert _template is not None, "_start runs before any batch"
+    assert _template is not None, "_compile_once runs before any batch"
     out: list[bytes | Placed | OppError] = []
     for task in batch:
+        if _stop_flag is not None and _stop_flag.value:
+            break  # the run is stopping (WorkerPool.stop): the main process takes no more results
         try:
             data = _template.render(context_of(task))
         except RenderError as exc:  # this student only; any other error stops the run

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from generator import pipeline
 from generator.cli import main
 from generator.write.manifest import JOURNAL, MANIFEST
-from generator.write.writer import TEMP_PREFIX, Outcome
+from generator.write.writer import TEMP_PREFIX, Outcome, write_atomic
 
 from .conftest import LEERLING_KOPPEN, ROOT, TEMPLATE, docx_text, leerling, make_workbook
 
@@ -65,7 +65,7 @@ def fail_on_call(monkeypatch, target: str, n: int, error: BaseException, once: b
 
 
 def test_disk_full_mid_run_stops_with_74_keeps_what_was_written_and_the_rerun_completes(tmp_path,
-                                                                                       monkeypatch):
+                                                                                        monkeypatch):
     uit, book = tmp_path / "uit", export(tmp_path / "in.xlsx")
     # call 1 is the probe of the output folder, 2 and 3 are the first two OPPs
     fail_on_call(monkeypatch, "fsync", 4, OSError(errno.ENOSPC, "No space left on device"))
@@ -82,7 +82,7 @@ def test_disk_full_mid_run_stops_with_74_keeps_what_was_written_and_the_rerun_co
     other_day = pipeline.Settings([book], TEMPLATE, uit, JAAR, date(2027, 1, 5), workers=1)
     rerun = pipeline.generate(other_day)
     assert rerun.per_student == {"1": Outcome.UNCHANGED, "2": Outcome.UNCHANGED,
-                                  "3": Outcome.NEW, "4": Outcome.NEW, "5": Outcome.NEW}
+                                 "3": Outcome.NEW, "4": Outcome.NEW, "5": Outcome.NEW}
     assert not (uit / JAAR / JOURNAL).exists() and (uit / JAAR / MANIFEST).exists()
 
 
@@ -246,7 +246,8 @@ _REL = ('<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeD
     ({}, _REL.format(kind="oleObject", target="http://aanvaller.example/x.html"), "externe verwijzing"),
     ({}, _REL.format(kind="attachedTemplate", target="\\\\server\\share\\t.dotm"), "externe verwijzing"),
     ({}, _REL.format(kind="hyperlink", target="javascript:alert(1)"), "geen http(s)- of mailto-link"),
-    ({}, _REL.format(kind="hyperlink", target="file:///C:/Windows/System32/calc.exe"), "geen http(s)- of mailto-link"),
+    ({}, _REL.format(kind="hyperlink", target="file:///C:/Windows/System32/calc.exe"),
+     "geen http(s)- of mailto-link"),
 ])
 def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra, rels, expected):
     template = template_with(tmp_path, extra, rels.encode())
@@ -261,7 +262,7 @@ def test_unsafe_template_is_refused_with_78_before_it_is_opened(tmp_path, extra,
 @pytest.mark.parametrize("workers", ["1", "2"])
 @pytest.mark.parametrize("leerlingen", [5, 0])
 def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothing(tmp_path, workers,
-                                                                                  leerlingen):
+                                                                                   leerlingen):
     """The template check runs before any worker compiles the template: its error stops the run
     before any file, with the check's message, also when no student needs the template."""
     template = tmp_path / "sjabloon.docx"
@@ -281,29 +282,69 @@ def test_a_template_that_does_not_compile_stops_the_run_with_78_and_writes_nothi
     assert not list((tmp_path / "uit").rglob("*.docx")) and not list((tmp_path / "uit").rglob("*.xlsx"))
 
 
+PROC = Path("/proc/self/stat").exists()  # Linux: which processes are left is read from /proc
+
+
+def alive_in_group(pgid: int) -> list[int]:
+    """The processes of process group `pgid` that still run (a zombie has ended: only its exit
+    status is left, for its parent to collect)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        state, _ppid, pgrp = text[text.rindex(")") + 2:].split()[:3]  # after "pid (comm) "
+        if int(pgrp) == pgid and state not in "ZX":
+            pids.append(int(stat.parent.name))
+    return pids
+
+
 def test_ctrl_c_with_workers_ends_in_dutch_without_tracebacks_and_the_rerun_completes(tmp_path):
-    """Ctrl-C in a terminal reaches every process of the run: the workers must stop quietly."""
+    """Ctrl-C in a terminal reaches every process of the run. The main process reports it and stops
+    the workers: each completes the student in hand. Every file left is whole, no temp file is left,
+    no worker outlives the run, and the next run recognises every file and makes the rest."""
     n = 400
     book, uit = big_export(tmp_path / "groot.xlsx", n), tmp_path / "uit"
     args = [sys.executable, "-m", "generator", "genereer", str(book), "--uitvoer", str(uit),
             "--schooljaar", JAAR, "--werkers", "2"]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True)  # its own process group, as a terminal gives it
     try:
         wacht_op_opps(proc, uit, 40)
+        worker_pids = [pid for pid in alive_in_group(proc.pid) if pid != proc.pid] if PROC else []
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground process group
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=60)  # a generous bound; it takes well under a second
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no exit within 60 s of Ctrl-C; still running: {alive_in_group(proc.pid)}")
+        left = alive_in_group(proc.pid) if PROC else []  # the main process has ended: nothing may run
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group, also after a failure
+        except ProcessLookupError:
+            pass
+        proc.wait()
     assert proc.returncode == 130, err
     assert "Afgebroken" in err and "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert not left, f"processes of the run still running after it ended: {left}"
+    assert len(worker_pids) == 2 or not PROC, worker_pids  # so that the line above did look at the workers
     assert not temps(uit)
-    for path in uit.rglob("*.docx"):
+    interrupted = sorted(uit.rglob("*.docx"))
+    assert 40 <= len(interrupted) < n, "the run must be stopped half-way"
+    for path in interrupted:
         assert_complete_and_valid(path)
     rerun = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert len(list(uit.rglob("OPP_*.docx"))) == n
+    # every file of the interrupted run is recognised, also one a worker completed after the Ctrl-C,
+    # which the manifest could not note: it has the bytes the rerun makes
+    k = len(interrupted)
+    assert rerun.stdout.startswith(f"{n - k} OPP's geschreven, {k} ongewijzigd,"), rerun.stdout
+    done = sorted(uit.rglob("*.docx"))
+    assert len(done) == n and not temps(uit)
+    for path in done:
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
 
 
 def test_ctrl_c_gives_130_keeps_complete_files_and_leaves_no_temp(tmp_path, monkeypatch):
@@ -316,6 +357,23 @@ def test_ctrl_c_gives_130_keeps_complete_files_and_leaves_no_temp(tmp_path, monk
     monkeypatch.undo()
     assert (uit / JAAR / MANIFEST).exists()  # saved on the way out
     assert "3 OPP's geschreven, 2 ongewijzigd" in cli(book, uit).output
+
+
+def test_a_real_ctrl_c_during_a_write_waits_until_the_file_is_in_place(tmp_path, monkeypatch):
+    """Between mkstemp and the clean-up of a failed write, a KeyboardInterrupt would leave a temp
+    file nobody removes: Ctrl-C waits for the one file instead."""
+    original = os.fsync
+
+    def fsync_after_ctrl_c(fd):
+        os.kill(os.getpid(), signal.SIGINT)  # a real signal, half-way through the write
+        return original(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_after_ctrl_c)
+    target = tmp_path / "OPP_1.docx"
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"heel")
+    assert target.read_bytes() == b"heel" and not temps(tmp_path)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_unreadable_existing_opp_is_skipped_as_held_and_others_go_on(tmp_path, monkeypatch):
@@ -362,13 +420,13 @@ def test_a_second_run_in_the_same_folder_waits_its_turn_and_kills_release_the_lo
     before = opps(uit)
     theirs = uit / JAAR / "1A" / f"{TEMP_PREFIX}van-de-andere-run.tmp"
     holder = subprocess.Popen([sys.executable, "-c", f"""
-import sys, time
+import sys
 from pathlib import Path
 from generator.write.writer import prepare_folder
 lock = prepare_folder(Path({str(uit / JAAR)!r}))
 print("vast", flush=True)
-time.sleep(60)
-"""], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+sys.stdin.read()  # holds the lock until it is killed, however long the run below takes
+"""], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "vast"
         theirs.write_bytes(b"bezig")  # the other run is writing

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import errno
 import io
+import multiprocessing
 import os
+import signal
+import threading
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -87,6 +90,42 @@ def test_a_template_error_in_a_worker_stops_the_run_with_its_message(tmp_path):
     with pytest.raises(TemplateError, match="leerling.schoenmaat"):
         list(workers.render_documents(CompiledTemplate(TEMPLATE), tasks, _sjabloonfout, workers=2,
                                       batch_size=2))
+
+
+def _sigint_in(status: Path) -> dict[str, bool]:
+    """From /proc/<pid>/status: whether SIGINT is blocked (SigBlk), ignored (SigIgn), caught (SigCgt)."""
+    fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+    bit = 1 << (signal.SIGINT - 1)
+    return {name: bool(int(fields[name], 16) & bit) for name in ("SigBlk", "SigIgn", "SigCgt")}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads signal masks from /proc (Linux)")
+def test_ctrl_c_reaches_the_main_thread_only_and_a_stop_lets_the_workers_exit_by_themselves(tmp_path):
+    """Ctrl-C reaches every process of the run. A worker that died of it would take its batch with it
+    (a pool never hands it to another), so the workers ignore it; the pool's threads block it, so that
+    it interrupts the main thread's wait for a result. Then stop() ends the workers without a kill."""
+    tasks = _taken(tmp_path)[:24]
+    context_of = partial(pipeline._context, schooljaar="2026-2027", today=VANDAAG)
+    with workers.WorkerPool(TEMPLATE, 2) as pool:
+        children = multiprocessing.active_children()
+        threads = [t for t in threading.enumerate() if t.name.endswith(("_handle_workers)", "_handle_tasks)",
+                                                                        "_handle_results)"))]
+        assert len(children) == 2 and len(threads) == 3
+        for thread in threads:
+            assert _sigint_in(Path(f"/proc/self/task/{thread.native_id}/status"))["SigBlk"], thread.name
+        for child in children:  # not started yet: blocked; started: ignored; never a Python handler
+            sigint = _sigint_in(Path(f"/proc/{child.pid}/status"))
+            assert sigint["SigIgn"] or sigint["SigBlk"], sigint
+            os.kill(child.pid, signal.SIGINT)
+        out = list(pool.render(tasks, context_of, batch_size=2))
+        assert [t for t, _ in out] == tasks and all(isinstance(d, bytes) for _, d in out)
+        assert all(child.is_alive() for child in children)
+
+        half = pool.render(tasks, context_of, batch_size=2)
+        next(half)  # the first batch is in, the next ones are with the workers
+        pool.stop()
+        assert [child.exitcode for child in children] == [0, 0]  # gone, and not by SIGTERM (-15)
+    assert not multiprocessing.active_children()
 
 
 def _manifest(map: Path) -> dict[str, str]:

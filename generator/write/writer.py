@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from ..domain.errors import FileBusyError, OutputError, WriteError
+from ..domain.interrupts import ctrl_c_deferred
 from .manifest import Manifest, ManifestEntry, now_iso, sha256
 
 log = logging.getLogger(__name__)
@@ -98,8 +99,9 @@ def prepare_folder(map: Path) -> RunLock:
     try:
         sweep_temp_files(map)
         probe = map / f"{TEMP_PREFIX}proef{TEMP_SUFFIX}"
-        write_atomic(probe, b"")
-        probe.unlink(missing_ok=True)
+        with ctrl_c_deferred():  # not between the write and the unlink: the probe would stay
+            write_atomic(probe, b"")
+            probe.unlink(missing_ok=True)
     except BaseException:
         lock.release()
         raise
@@ -120,8 +122,8 @@ class RunLock:
             _lock_fd(self._fd)
         except OSError as exc:
             self.release()
-            raise FileBusyError(f"{map}: er loopt al een andere run van opp genereer in deze map; probeer het "
-                             "opnieuw als die klaar is") from exc
+            raise FileBusyError(f"{map}: er loopt al een andere run van opp genereer in deze map; probeer "
+                                "het opnieuw als die klaar is") from exc
 
     def release(self) -> None:
         if self._fd is not None:
@@ -141,7 +143,8 @@ def _lock_fd(fd: int) -> None:
 
 
 def sweep_temp_files(map: Path) -> int:
-    """Remove the temp files a killed run left behind (only ours: they start with TEMP_PREFIX)."""
+    """Remove the temp files a killed run left behind (only ours: they start with TEMP_PREFIX). Only
+    while holding the folder's lock (RunLock): another run's temps are files it is writing."""
     n = 0
     for tmp in map.rglob(f"{TEMP_PREFIX}*"):
         if tmp.is_file():
@@ -156,19 +159,25 @@ def _write_error(target: Path, exc: OSError) -> WriteError | OutputError:
     """The user's message for a failed write: a full disk is named as such."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return WriteError(f"{target.parent}: de schijf is vol; {target.name} is niet geschreven. Bestaande "
-                            "bestanden zijn niet aangetast. Maak ruimte vrij en draai opnieuw: de run gaat "
-                            "verder waar hij stopte")
+                          "bestanden zijn niet aangetast. Maak ruimte vrij en draai opnieuw: de run gaat "
+                          "verder waar hij stopte")
     if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
         return OutputError(f"{target.parent}: geen toestemming om in deze map te schrijven; kies met "
-                            "--uitvoer een map waarin u mag schrijven")
+                           "--uitvoer een map waarin u mag schrijven")
     return WriteError(f"{target}: schrijven mislukt ({exc.strerror or exc}); bestaande bestanden zijn niet "
-                        "aangetast")
+                      "aangetast")
 
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temp file in the same folder, then move it into place: a crash never leaves a
     half-written file, and an existing file stays intact when writing fails. The temp (and so the
-    file) is readable by the owner only: mkstemp creates it 0600."""
+    file) is readable by the owner only: mkstemp creates it 0600. Ctrl-C waits for this one file:
+    arriving between mkstemp and the clean-up below, it would leave a temp that nothing removes."""
+    with ctrl_c_deferred():
+        _write_atomic(target, data)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:
@@ -188,7 +197,8 @@ def write_atomic(target: Path, data: bytes) -> None:
     except PermissionError as exc:
         # The temp was written, so the folder is writable: the target itself is held (Word on Windows).
         Path(tmp).unlink(missing_ok=True)
-        raise FileBusyError(f"{target}: het bestand is in gebruik (open in Word?) en is overgeslagen") from exc
+        raise FileBusyError(f"{target}: het bestand is in gebruik (open in Word?) en is "
+                            "overgeslagen") from exc
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise _write_error(target, exc) from exc
@@ -284,7 +294,8 @@ class DocumentWriter:
         """The outcome when it is known without making the document: the file was made from this very
         input and template, and is untouched (ONGEWIJZIGD) or edited since (BEWERKT). None: render."""
         item = self.manifest.get(target)
-        if item is None or not item.sha256 or (item.input_hash, item.template_hash) != (input_hash, template_hash):
+        if (item is None or not item.sha256
+                or (item.input_hash, item.template_hash) != (input_hash, template_hash)):
             return None
         try:
             current = sha256(target.read_bytes())
@@ -309,7 +320,8 @@ class DocumentWriter:
             # Already exactly this (also: a run killed between replace and journal line).
             self._note(target, new, current)
             return Written(Outcome.UNCHANGED)
-        same_input = item is not None and (item.input_hash, item.template_hash) == (new.input_hash, new.template_hash)
+        same_input = (item is not None
+                      and (item.input_hash, item.template_hash) == (new.input_hash, new.template_hash))
         if item is not None and item.sha256 == current:
             if same_input:
                 return Written(Outcome.UNCHANGED)
@@ -329,7 +341,8 @@ class DocumentWriter:
         new version goes beside it. Deleting that new version marks the conflict as resolved."""
         beside = with_suffix(target, NEW_SUFFIX)
         previous = self.manifest.get(beside)
-        same = previous is not None and (previous.input_hash, previous.template_hash) == (new.input_hash, new.template_hash)
+        same = (previous is not None
+                and (previous.input_hash, previous.template_hash) == (new.input_hash, new.template_hash))
         if not beside.exists() and same:
             log.info("%s: de nieuwe versie is verwijderd; het conflict geldt als opgelost", target)
             self.manifest.remove(beside)
@@ -355,14 +368,14 @@ class DocumentWriter:
 
     def _note(self, target: Path, new: Version, current: str) -> None:
         item = self.manifest.get(target)
-        if item is not None and (item.sha256, item.input_hash, item.template_hash) == (current, new.input_hash,
-                                                                                new.template_hash):
+        if item is not None and ((item.sha256, item.input_hash, item.template_hash)
+                                 == (current, new.input_hash, new.template_hash)):
             return
         self.manifest.put(self._entry(target, new, current))
 
     def _entry(self, target: Path, new: Version, sha: str) -> ManifestEntry:
         return ManifestEntry(self.manifest.relative(target), new.leerlingnummer, sha, new.input_hash,
-                          new.template_hash, new.tool_version, now_iso())
+                             new.template_hash, new.tool_version, now_iso())
 
     def save(self) -> None:
         """Write the manifest and release the folder."""

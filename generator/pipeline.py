@@ -145,7 +145,7 @@ def write_report(path: Path, findings: list[Finding]) -> Path:
 def generate(settings: Settings, progress: Callable[[int, int], None] | None = None,
              phase: Callable[[str], None] | None = None) -> RunResult:
     """Generate one OPP per valid student. One bad student never stops the batch. `progress(done,
-    total)` follows the documents; `phase(tekst)` hears, in Dutch, what the run does before and after
+    total)` follows the documents; `phase(text)` hears, in Dutch, what the run does before and after
     them (reading 10,000 students takes seconds, so does the register)."""
     # The workers start now. Each runs the template check (`opp sjabloon`'s rule set) and compiles the
     # template while this process reads the export; pool.ready() raises what they found, before any file.

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE = ROOT / "templates" / "opp-swv-amsterdam-diemen.docx"
+TEMPLATE = ROOT / "generator" / "form" / "templates" / "opp-swv-amsterdam-diemen.docx"
 SCHOOLJAAR = "2026-2027"
 KINDS = ("genereer", "naief", "vloer")
 

@@ -15,18 +15,13 @@ from .domain.errors import OppError
 from .domain.fields import FieldType
 from .domain.findings import Severity
 from .domain.registry import FIELDS
+from .form import BUILTIN_TEMPLATE
 from .rules.opp_rules import is_school_year
 from .workers import default_workers
 from .write import report
 from .write.writer import Outcome
 
 EXIT_OK, EXIT_DATA, EXIT_LATER, EXIT_INTERRUPTED = 0, 65, 75, 130
-DEFAULT_TEMPLATE = Path("templates") / "opp-swv-amsterdam-diemen.docx"
-
-
-def _default_template() -> Path:
-    here = DEFAULT_TEMPLATE
-    return here if here.exists() else Path(__file__).resolve().parents[1] / DEFAULT_TEMPLATE
 
 
 def _school_year_option(ctx, param, value: str | None) -> str:
@@ -60,7 +55,8 @@ def _check_options(command):
     """The options genereer and controleer share: controleer checks what genereer would check."""
     options = [
         click.option("--sjabloon", "template", type=click.Path(path_type=Path), default=None,
-                     show_default=str(DEFAULT_TEMPLATE), help="Het Word-sjabloon van het OPP."),
+                     show_default="het ingebouwde sjabloon van het SWV Amsterdam-Diemen",
+                     help="Het Word-sjabloon van het OPP."),
         click.option("--schooljaar", callback=_school_year_option, default=None,
                      show_default="het huidige schooljaar",
                      help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw "
@@ -109,7 +105,7 @@ def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Pa
     Voorbeeld:
       opp genereer input/voorbeeld-export.xlsx --schooljaar 2026-2027
     """
-    settings = pipeline.Settings(list(inputs), template or _default_template(), output, schooljaar,
+    settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, output, schooljaar,
                                  date.today(), names_in_file_name, workers=workers, columns=columns,
                                  report_path=report_path, strict=strict, overwrite=overwrite,
                                  documenten=documenten)
@@ -224,7 +220,7 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
     Voorbeeld:
       opp controleer input/voorbeeld-export.xlsx --rapport controle.xlsx
     """
-    settings = pipeline.Settings(list(inputs), template or _default_template(), Path("output"), schooljaar,
+    settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, Path("output"), schooljaar,
                                  date.today(), columns=columns, documenten=documenten)
     try:
         checked = pipeline.check(settings)
@@ -266,19 +262,27 @@ def fields_command() -> None:
 
 
 @main.command("sjabloon")
-@click.argument("path", metavar="PAD", type=click.Path(path_type=Path))
-def template_command(path: Path) -> None:
+@click.argument("path", metavar="[PAD]", required=False, type=click.Path(path_type=Path))
+@click.option("--kopie", "copy_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Schrijf een kopie van het ingebouwde sjabloon naar dit pad, om in Word aan te passen.")
+def template_command(path: Path | None, copy_to: Path | None) -> None:
     """Controleer een (in Word bewerkt) sjabloon met precies de controle die genereer en controleer
     eerst doen: sjablooncode, veldnamen, onveilige inhoud, verwijzingen naar buiten en
-    documenteigenschappen.
+    documenteigenschappen. Zonder PAD: het ingebouwde sjabloon.
 
-    Afsluitcode 0 als het sjabloon bruikbaar is, 78 als er iets mis is.
+    Afsluitcode 0 als het sjabloon bruikbaar is, 78 als er iets mis is, 66 als het niet bestaat.
 
     \b
-    Voorbeeld:
-      opp sjabloon templates/opp-swv-amsterdam-diemen.docx
+    Voorbeelden:
+      opp sjabloon mijn-sjabloon.docx
+      opp sjabloon --kopie mijn-sjabloon.docx
     """
     try:
+        if copy_to is not None:
+            pipeline.copy_builtin_template(copy_to)
+            click.echo(f"Kopie van het ingebouwde sjabloon geschreven: {copy_to}")
+            return
+        path = path or BUILTIN_TEMPLATE
         pipeline.check_template(path)
     except OppError as exc:
         click.echo(f"Fout: {exc}", err=True)

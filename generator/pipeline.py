@@ -15,10 +15,11 @@ from functools import partial
 from pathlib import Path
 
 from . import __version__
-from .domain.errors import OppError, RenderError
+from .domain.errors import OppError, OutputError, RenderError
 from .domain.findings import Finding, Location, Severity
 from .domain.interrupts import ctrl_c_deferred
 from .domain.records import Opp
+from .form import BUILTIN_TEMPLATE
 from .form.context import build_context
 from .read.mapping import read_column_mapping
 from .read.reader import read_exports
@@ -103,6 +104,17 @@ def check_template(path: Path) -> None:
     from .form.template_check import ensure_usable
 
     ensure_usable(path)
+
+
+def copy_builtin_template(target: Path) -> Path:
+    """`opp sjabloon --kopie`: the built-in template, for a school to adapt in Word. Never over an
+    existing file: that may be the school's own edited template."""
+    if target.exists():
+        raise OutputError(f"{target}: bestaat al; kies een andere naam (een bestaand sjabloon wordt nooit "
+                          "overschreven)")
+    make_folder(target.parent.resolve())
+    write_atomic(target.resolve(), BUILTIN_TEMPLATE.read_bytes())
+    return target
 
 
 def check(settings: Settings) -> Checked:

@@ -1,4 +1,5 @@
-"""Builds templates/opp-swv-amsterdam-diemen.docx: run `python templates/maak_sjabloon.py`.
+"""Builds the built-in template generator/form/templates/opp-swv-amsterdam-diemen.docx: run
+`python templates/maak_sjabloon.py`.
 
 The template is a normal Word document: a school can open it in Word and change logo and wording
 (check the result with `opp sjabloon PAD`). Fields are Jinja tags that `opp velden` lists;
@@ -28,7 +29,7 @@ from opmaak import (
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, INSTEMMING  # noqa: E402
 
-DOEL = Path(__file__).with_name("opp-swv-amsterdam-diemen.docx")
+DOEL = Path(__file__).resolve().parents[1] / "generator" / "form" / "templates" / "opp-swv-amsterdam-diemen.docx"
 
 
 def _field_global(path: str, row: str = "") -> str:

@@ -14,7 +14,7 @@ from lxml import etree
 from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE = ROOT / "templates" / "opp-swv-amsterdam-diemen.docx"
+TEMPLATE = ROOT / "generator" / "form" / "templates" / "opp-swv-amsterdam-diemen.docx"
 EXAMPLE = ROOT / "input" / "voorbeeld-export.xlsx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1], "w14": "http://schemas.microsoft.com/office/word/2010/wordml"}

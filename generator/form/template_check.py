@@ -22,7 +22,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from ..domain.errors import TemplateError
+from ..domain.errors import InputError, TemplateError
 from .template_tags import TemplateProblem, check_part
 
 MAX_FILE = 50 * 1024 * 1024  # bytes on disk
@@ -44,11 +44,11 @@ def check_template(path: Path) -> list[TemplateProblem]:
     members, problems = _read_container(path)
     if members is None:
         return problems
-    problems += _active_content(members) + _outside_references(members) + _properties(members)
+    if "word/document.xml" not in members:
+        return [_problem("heeft geen hoofdtekst (word/document.xml); dit is geen Word-document (.docx)")]
+    problems += (_document_kind(members) + _active_content(members) + _outside_references(members)
+                 + _properties(members))
     parts = [name for name in members if TEMPLATED_PARTS.match(name)]
-    if not parts:
-        return problems + [TemplateProblem(_DOCUMENT, "", "heeft geen hoofdtekst (word/document.xml); "
-                                                          "dit is geen Word-document")]
     docxtpl = DocxTemplate(str(path))
     for name in parts:
         problems += check_part(name, members[name], docxtpl)
@@ -80,8 +80,8 @@ def _read_container(path: Path) -> tuple[dict[str, bytes] | None, list[TemplateP
             if too_big:
                 return None, [_problem(too_big)]
             return {i.filename: zf.read(i) for i in infos}, []
-    except FileNotFoundError:
-        return None, [_problem(f"niet gevonden: {path.resolve()}")]
+    except FileNotFoundError as exc:
+        raise InputError(f"sjabloon niet gevonden: {path.resolve()}") from exc
     except (OSError, zipfile.BadZipFile, EOFError):
         return None, [_problem("is geen leesbaar Word-document (.docx)")]
 
@@ -101,6 +101,15 @@ def _sizes(infos: list[zipfile.ZipInfo]) -> str:
         if i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             return f"onderdeel {i.filename} pakt meer dan {MAX_RATIO} keer zo groot uit (zipbom?)"
     return ""
+
+
+def _document_kind(members: dict[str, bytes]) -> list[TemplateProblem]:
+    """A Word template (.dotx, .dotm) opens in Word as a new document, not as the OPP itself."""
+    types = members.get("[Content_Types].xml", b"")
+    if b"wordprocessingml.template.main+xml" in types or b"macroEnabledTemplate" in types:
+        return [_problem("is een Word-sjabloon (.dotx of .dotm), geen document; open het in Word en sla "
+                         "het op als Word-document (.docx)")]
+    return []
 
 
 def _active_content(members: dict[str, bytes]) -> list[TemplateProblem]:

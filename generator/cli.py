@@ -1,17 +1,21 @@
-"""The `opp` command: click only. Options -> one library call -> a Dutch summary; the one place that exits."""
+"""The `opp` command: click only. Options -> one library call -> a Dutch summary and an exit code. With
+cli_output.py (what the command says, in Dutch, and the 70 of an unexpected error) the one place that
+exits."""
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
-import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import click
 
-from . import pipeline
-from .domain.errors import OppError
+from . import cli_output, pipeline
+from .cli_output import Console, DutchGroup, ProgressBar
+from .domain.errors import InputError, OppError
 from .domain.fields import FieldType
 from .domain.findings import Severity
 from .domain.registry import FIELDS
@@ -23,6 +27,8 @@ from .write.writer import Outcome
 
 EXIT_OK, EXIT_DATA, EXIT_LATER, EXIT_INTERRUPTED = 0, 65, 75, 130
 
+cli_output.use_dutch_click_texts()  # before the options below are built: some texts are made right now
+
 
 def _school_year_option(ctx, param, value: str | None) -> str:
     if value is None:
@@ -32,9 +38,22 @@ def _school_year_option(ctx, param, value: str | None) -> str:
     return value
 
 
-class _InterruptibleGroup(click.Group):
+class _InterruptibleGroup(DutchGroup):
     """Ctrl-C anywhere in a command, also before or after the run itself, ends in Dutch with 130 (click
-    would say "Aborted!" and give 1)."""
+    would say "Aborted!" and give 1). Nothing ends in a traceback: an OppError that no command caught
+    ends with its Dutch line and code, any other error with one line and 70 (`report_unexpected`)."""
+
+    def main(self, *args, **kwargs):
+        cli_output.never_fail_on_encoding()  # before click prints anything, a usage error included
+        try:
+            return super().main(*args, **kwargs)
+        except OppError as exc:
+            click.echo(f"Fout: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except Exception as exc:
+            if not cli_output.is_unexpected(exc):  # click's own, outside its standalone mode
+                raise
+            sys.exit(cli_output.report_unexpected(exc))
 
     def invoke(self, ctx: click.Context):
         try:
@@ -48,28 +67,100 @@ class _InterruptibleGroup(click.Group):
 @click.version_option(package_name="opp-generator", message="opp-generator %(version)s")
 def main() -> None:
     """Maak ontwikkelingsperspectiefplannen (OPP's) in Word uit een export van het leerlingvolgsysteem."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    cli_output.never_fail_on_encoding()
+
+
+def _output_options(command):
+    """--stil, --uitgebreid and --log: how much genereer and controleer show, and where else it goes."""
+    options = [
+        click.option("--stil", "quiet", is_flag=True, default=False,
+                     help="Toon alleen fouten en de samenvatting: geen waarschuwingen, geen voortgang."),
+        click.option("--uitgebreid", "verbose", is_flag=True, default=False,
+                     help="Toon ook de info-meldingen, bijvoorbeeld over opgeruimde tijdelijke bestanden."),
+        click.option("--log", "log_path", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, help="Schrijf dezelfde meldingen en de samenvatting ook achteraan in dit "
+                                        "tekstbestand (UTF-8), met datum en tijd van elke run."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _console(quiet: bool, verbose: bool, log_path: Path | None) -> Console:
+    """The Console the options ask for; --stil with --uitgebreid is a usage error (2)."""
+    ctx = click.get_current_context()
+    if quiet and verbose:
+        raise click.UsageError("--stil en --uitgebreid gaan niet samen; kies er één.", ctx)
+    level = Console.QUIET if quiet else Console.VERBOSE if verbose else Console.NORMAL
+    return Console(level, log_path, ctx.command_path)
+
+
+def _read_problem(exc: OSError, paths: Sequence[Path | None]) -> InputError | None:
+    """An OSError on one of the files the command reads (it vanished, no permission) as InputError (66)
+    naming that file; None for an OSError on anything else."""
+    if not isinstance(exc.filename, str | bytes | os.PathLike):
+        return None
+    failed = os.path.normcase(os.path.abspath(os.fsdecode(exc.filename)))
+    path = next((p for p in paths if p is not None and os.path.normcase(os.path.abspath(p)) == failed), None)
+    if path is None:
+        return None
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: bestand niet gevonden")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{path}: dit is een map, geen bestand")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: het bestand kan niet worden gelezen: geen toestemming, of het is "
+                          "geopend in een ander programma")
+    return InputError(f"{path}: het bestand kan niet worden gelezen ({exc.strerror or exc})")
+
+
+@contextmanager
+def _user_errors(out: Console, reads: Sequence[Path | None] = ()) -> Iterator[None]:
+    """An OppError, or an OSError on a file in `reads`, ends the command with 'Fout: ...' and its code."""
+    try:
+        yield
+    except OppError as exc:
+        out.say(f"Fout: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        error = _read_problem(exc, reads)
+        if error is None:
+            raise
+        out.say(f"Fout: {error}", err=True)
+        sys.exit(error.exit_code)
+
+
+def _refuse_folders(inputs: Sequence[Path]) -> None:
+    """A folder given as export is named as such (the reader would call it "not found")."""
+    for path in inputs:
+        if path.is_dir():
+            raise InputError(f"{path}: dit is een map, geen bestand; geef het pad van de export "
+                             "(.xlsx of .csv)")
 
 
 def _check_options(command):
     """The options genereer and controleer share: controleer checks what genereer would check."""
     options = [
-        click.option("--sjabloon", "template", type=click.Path(path_type=Path), default=None,
+        click.option("--sjabloon", "template", metavar="BESTAND", type=click.Path(path_type=Path),
+                     default=None,
                      show_default="het ingebouwde sjabloon van het SWV Amsterdam-Diemen",
                      help="Het Word-sjabloon van het OPP."),
-        click.option("--schooljaar", callback=_school_year_option, default=None,
+        click.option("--schooljaar", metavar="JJJJ-JJJJ", callback=_school_year_option, default=None,
                      show_default="het huidige schooljaar",
                      help="Schooljaar van de OPP's, bijvoorbeeld 2026-2027. Augustus begint een nieuw "
                           "schooljaar."),
-        click.option("--documenten", type=click.Path(file_okay=False, path_type=Path), default=None,
+        click.option("--documenten", metavar="MAP", type=click.Path(file_okay=False, path_type=Path),
+                     default=None,
                      show_default="de map van het eerste invoerbestand",
                      help="Map met de documenten (IOP, plan van aanpak, verslagen) waarnaar de kolom "
                           "Vindplaats verwijst. Paden buiten deze map worden geen link."),
-        click.option("--kolommen", "columns", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        click.option("--kolommen", "columns", metavar="BESTAND",
+                     type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="TOML-bestand met de eigen kolomnamen van de school, bijvoorbeeld "
                           '"Lln ID" = "leerling.leerlingnummer" onder [kolommen].'),
-        click.option("--rapport", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
+        click.option("--rapport", "report_path", metavar="BESTAND",
+                     type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
                      help="Schrijf de meldingen ook als Excel-bestand, één rij per melding, met filters."),
         click.option("--streng", "strict", is_flag=True, default=False, show_default=True,
                      help="Maak geen enkel OPP als de export een fout bevat; bij controleer geven ook "
@@ -82,20 +173,22 @@ def _check_options(command):
 
 @main.command("genereer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--uitvoer", "output", type=click.Path(path_type=Path), default=Path("output"),
+@click.option("--uitvoer", "output", metavar="MAP", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Map waarin de OPP's komen, per schooljaar en klas.")
 @click.option("--namen-in-bestandsnaam", "names_in_file_name", is_flag=True, default=False, show_default=True,
               help="Zet achternaam en roepnaam in de bestandsnaam (standaard alleen het leerlingnummer).")
 @click.option("--overschrijf", "overwrite", is_flag=True, default=False, show_default=True,
               help="Vervang ook OPP's die iemand heeft bewerkt. De bewerkte versie wordt eerst bewaard als "
                    "'OPP_... (vorige).docx'.")
-@click.option("--werkers", "workers", type=click.IntRange(min=1), default=default_workers(),
+@click.option("--werkers", "workers", metavar="AANTAL", type=click.IntRange(min=1), default=default_workers(),
               show_default="het aantal kernen",
               help="Aantal processen dat tegelijk OPP's maakt. De uitkomst is bij elk aantal dezelfde.")
 @_check_options
+@_output_options
 def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
                      names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
-                     report_path: Path | None, strict: bool, overwrite: bool) -> None:
+                     report_path: Path | None, strict: bool, overwrite: bool, quiet: bool, verbose: bool,
+                     log_path: Path | None) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
 
     Een OPP dat iemand na de vorige run heeft bewerkt, wordt nooit overschreven (behalve met
@@ -109,24 +202,29 @@ def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Pa
                                  date.today(), names_in_file_name, workers=workers, columns=columns,
                                  report_path=report_path, strict=strict, overwrite=overwrite,
                                  documenten=documenten)
-    bar = ProgressBar() if sys.stdout.isatty() else None  # no bar in a log file or a pipe
-    try:
-        result = pipeline.generate(settings, bar, bar.phase if bar else None)
-    except OppError as exc:
-        click.echo(f"Fout: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Afgebroken. Wat al geschreven was, is compleet; draai opnieuw om af te maken.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    finally:
-        if bar:
-            bar.close()
-    _show_findings(result.findings)
-    click.echo(_summary(result))
+    with _console(quiet, verbose, log_path) as out:
+        result = _generate(out, settings)
+        _show_findings(out, result.findings)
+        out.say(_summary(result))
     data_error = (result.skipped or result.strict_stopped
                   # e.g. no students sheet at all
                   or any(b.severity is Severity.ERROR for b in result.findings))
     sys.exit(EXIT_DATA if data_error else _exit_code_for_files(result))
+
+
+def _generate(out: Console, settings: pipeline.Settings) -> pipeline.RunResult:
+    """The run, with a progress bar on a terminal (not with --stil, not in a log file or a pipe)."""
+    bar = ProgressBar() if sys.stdout.isatty() and not out.quiet else None
+    try:
+        with _user_errors(out, [*settings.inputs, settings.template, settings.columns]):
+            _refuse_folders(settings.inputs)
+            return pipeline.generate(settings, bar, bar.phase if bar else None)
+    except KeyboardInterrupt:
+        out.say("Afgebroken. Wat al geschreven was, is compleet; draai opnieuw om af te maken.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        if bar:
+            bar.close()
 
 
 def _exit_code_for_files(result: pipeline.RunResult) -> int:
@@ -135,45 +233,13 @@ def _exit_code_for_files(result: pipeline.RunResult) -> int:
     return EXIT_LATER if waiting else EXIT_OK
 
 
-class ProgressBar:
-    """A progress bar on the terminal: students done, per second, time left; a line for each phase
-    without one."""
-
-    def __init__(self, file=None, clock=time.monotonic) -> None:
-        self.file, self.clock, self.bar, self.started = file, clock, None, 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:  # the total is known once the export is read and checked
-            self.bar = click.progressbar(length=total, label="OPP's maken", show_pos=True, show_eta=False,
-                                         item_show_func=lambda text: text, file=self.file)
-            self.started = self.clock()
-        self.bar.update(done - self.bar.pos, self._rate(done, total))
-
-    def phase(self, text: str) -> None:
-        """What the run does where no bar can show it (reading the export, writing the register)."""
-        self.close()
-        click.echo(f"{text} ...", file=self.file)
-
-    def _rate(self, done: int, total: int) -> str:
-        elapsed = self.clock() - self.started  # since the first student
-        # results arrive per batch of students: a rate over less than a second means nothing yet
-        if done == 1 or elapsed < 1.0:
-            return ""
-        per_second = (done - 1) / elapsed
-        minutes, seconds = divmod(round((total - done) / per_second), 60)
-        return f"{per_second:.0f} per seconde, nog {minutes}:{seconds:02d}"
-
-    def close(self) -> None:
-        """Finish the bar's line; a later student would start a new bar."""
-        if self.bar is not None:
-            self.bar.render_finish()
-            self.bar = None
-
-
-def _show_findings(findings, with_info: bool = False) -> None:
-    """Errors and warnings, grouped per student; the report file also holds the info lines."""
-    for line in report.text_lines(findings, with_info):
-        click.echo(line, err=True)
+def _show_findings(out: Console, findings, with_info: bool = False) -> None:
+    """Errors and warnings, grouped per student; the report file also holds the info lines. --stil shows
+    the errors only, --uitgebreid the info lines too."""
+    if out.quiet:
+        findings = [f for f in findings if f.severity is Severity.ERROR]
+    for line in report.text_lines(findings, with_info or out.verbose):
+        out.say(line, err=True)
 
 
 _OUTCOME_TEXT = {
@@ -208,8 +274,10 @@ def _summary(result: pipeline.RunResult) -> str:
 @main.command("controleer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_check_options
+@_output_options
 def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
-                  columns: Path | None, report_path: Path | None, strict: bool) -> None:
+                  columns: Path | None, report_path: Path | None, strict: bool, quiet: bool, verbose: bool,
+                  log_path: Path | None) -> None:
     """Controleer sjabloon en export(s) zoals genereer dat doet, zonder OPP's te maken; toon de meldingen
     per leerling. Dezelfde meldingen als genereer, ook over links en termijnen.
 
@@ -222,19 +290,18 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
     """
     settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, Path("output"), schooljaar,
                                  date.today(), columns=columns, documenten=documenten)
-    try:
-        checked = pipeline.check(settings)
-        if report_path:
-            pipeline.write_report(report_path, checked.findings)
-    except OppError as exc:
-        click.echo(f"Fout: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    _show_findings(checked.findings, with_info=True)
-    errors = sum(f.severity is Severity.ERROR for f in checked.findings)
-    click.echo(f"{len(checked.tasks)} leerlingen klaar voor een OPP, {len(checked.validated.withheld)} met "
-               f"fouten ({errors} fout{'en' if errors != 1 else ''}), "
-               f"{len(checked.findings) - errors} andere "
-               "meldingen" + (f"; rapport in {report_path}" if report_path else ""))
+    with _console(quiet, verbose, log_path) as out:
+        with _user_errors(out, [*settings.inputs, settings.template, settings.columns]):
+            _refuse_folders(settings.inputs)
+            checked = pipeline.check(settings)
+            if report_path:
+                pipeline.write_report(report_path, checked.findings)
+        _show_findings(out, checked.findings, with_info=True)
+        errors = sum(f.severity is Severity.ERROR for f in checked.findings)
+        out.say(f"{len(checked.tasks)} leerlingen klaar voor een OPP, {len(checked.validated.withheld)} met "
+                f"fouten ({errors} fout{'en' if errors != 1 else ''}), "
+                f"{len(checked.findings) - errors} andere "
+                "meldingen" + (f"; rapport in {report_path}" if report_path else ""))
     warned = strict and any(f.severity is Severity.WARNING for f in checked.findings)
     sys.exit(EXIT_DATA if errors or warned else EXIT_OK)
 
@@ -263,7 +330,8 @@ def fields_command() -> None:
 
 @main.command("sjabloon")
 @click.argument("path", metavar="[PAD]", required=False, type=click.Path(path_type=Path))
-@click.option("--kopie", "copy_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--kopie", "copy_to", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path),
+              default=None,
               help="Schrijf een kopie van het ingebouwde sjabloon naar dit pad, om in Word aan te passen.")
 def template_command(path: Path | None, copy_to: Path | None) -> None:
     """Controleer een (in Word bewerkt) sjabloon met precies de controle die genereer en controleer
@@ -277,14 +345,11 @@ def template_command(path: Path | None, copy_to: Path | None) -> None:
       opp sjabloon mijn-sjabloon.docx
       opp sjabloon --kopie mijn-sjabloon.docx
     """
-    try:
+    with Console() as out, _user_errors(out, [path]):
         if copy_to is not None:
             pipeline.copy_builtin_template(copy_to)
-            click.echo(f"Kopie van het ingebouwde sjabloon geschreven: {copy_to}")
+            out.say(f"Kopie van het ingebouwde sjabloon geschreven: {copy_to}")
             return
         path = path or BUILTIN_TEMPLATE
         pipeline.check_template(path)
-    except OppError as exc:
-        click.echo(f"Fout: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    click.echo(f"{path}: het sjabloon is in orde.")
+    out.say(f"{path}: het sjabloon is in orde.")

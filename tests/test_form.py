@@ -19,7 +19,7 @@ from generator.cli import main
 from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, DOMEINEN, FieldType
 from generator.domain.registry import get_field, is_known
 
-from .conftest import EXAMPLE, TEMPLATE, W, docx_parts, docx_text, docx_xml, vereist_programma
+from .conftest import EXAMPLE, ROOT, TEMPLATE, W, docx_parts, docx_text, docx_xml, vereist_programma
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 HEADERS = ["1. Algemene gegevens", "2. Gegevens leerling", "3. Gegevens school", "4. Ouders/verzorgers",
@@ -261,7 +261,7 @@ def test_the_committed_template_is_what_the_build_script_makes(tmp_path):
     built = tmp_path / "opnieuw.docx"
     code = ("import sys; sys.path.insert(0, 'templates'); import maak_sjabloon as m; "
             f"m.bouw().save({str(built)!r})")
-    subprocess.run([sys.executable, "-c", code], cwd=TEMPLATE.parents[1], check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
     with zipfile.ZipFile(built) as new, zipfile.ZipFile(TEMPLATE) as old:
         for part in ("word/document.xml", "word/styles.xml", "word/header1.xml", "word/footer1.xml"):
             assert new.read(part) == old.read(part), f"{part}: run python templates/maak_sjabloon.py"

@@ -28,20 +28,10 @@ from .rules import opp_rules
 from .rules.signals import StudentSignals, student_signals
 from .workers import Placed, WorkerPool
 from .write import register
+from .write.files import document_name, make_folder, safe_name, sweep_temp_files, write_atomic
 from .write.manifest import input_hash, sha256_file
 from .write.report import build_report
-from .write.writer import (
-    DocumentWriter,
-    Outcome,
-    Version,
-    Written,
-    document_name,
-    make_folder,
-    place_new,
-    safe_name,
-    sweep_temp_files,
-    write_atomic,
-)
+from .write.writer import DocumentWriter, Outcome, Version, Written, place_new
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,10 @@ from openpyxl import Workbook
 
 from generator import pipeline
 from generator.cli import main
+from generator.write import files
+from generator.write.files import TEMP_PREFIX, write_atomic
 from generator.write.manifest import JOURNAL, MANIFEST
-from generator.write.writer import TEMP_PREFIX, Outcome, write_atomic
+from generator.write.writer import Outcome
 
 from .conftest import LEERLING_KOPPEN, ROOT, TEMPLATE, docx_text, leerling, make_workbook
 
@@ -142,11 +144,14 @@ def test_permission_error_on_replace_skips_that_file_only(tmp_path, monkeypatch)
         return original(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", held_by_word)
+    waited: list[float] = []
+    monkeypatch.setattr(files, "pause", waited.append)  # Word holds on: retried, then given up
     book2 = export(tmp_path / "in2.xlsx", target="Rekent tot 1000")
     result = pipeline.generate(pipeline.Settings([book2], TEMPLATE, uit, JAAR, date.today(), workers=1))
     assert result.per_student["3"] is Outcome.OPEN
     assert {result.per_student[n] for n in "1245"} == {Outcome.UPDATED}
     assert opps(uit)["OPP_3.docx"] == before["OPP_3.docx"] and not temps(uit)
+    assert waited == list(files.REPLACE_PAUSES)
     monkeypatch.undo()
     again = pipeline.generate(pipeline.Settings([book2], TEMPLATE, uit, JAAR, date.today(), workers=1))
     assert again.per_student["3"] is Outcome.UPDATED
@@ -422,7 +427,7 @@ def test_a_second_run_in_the_same_folder_waits_its_turn_and_kills_release_the_lo
     holder = subprocess.Popen([sys.executable, "-c", f"""
 import sys
 from pathlib import Path
-from generator.write.writer import prepare_folder
+from generator.write.files import prepare_folder
 lock = prepare_folder(Path({str(uit / JAAR)!r}))
 print("vast", flush=True)
 sys.stdin.read()  # holds the lock until it is killed, however long the run below takes

@@ -4,7 +4,8 @@ untouched files from files a person edited.
 One JSON file per output folder (`.opp-manifest.json`), replaced atomically at the end of a run. During
 the run every change is also appended to a journal (`.opp-manifest.journaal`, one JSON object a line): a
 run that is killed half-way leaves the journal, and the next run replays it. The manifest holds no
-student data: paths (student numbers only), hashes and times.
+student data: paths (student numbers only), hashes and times. On Windows both files are hidden, like the
+run lock and the temp files (elsewhere the dot before their names hides them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -22,6 +22,8 @@ from pathlib import Path
 
 from ..domain.errors import OutputError
 from ..domain.findings import Finding, Location
+from . import windows
+from .files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -169,12 +171,12 @@ class Manifest:
         return json.dumps({"formaat": FORMAT_VERSION, "bestanden": items}, ensure_ascii=False,
                           indent=1).encode("utf-8")
 
-    def save(self, write: Callable[[Path, bytes], None]) -> None:
-        """Write the manifest (atomically, through `write`) if anything changed, then drop the
+    def save(self) -> None:
+        """Write the manifest (atomically, hidden on Windows) if anything changed, then drop the
         journal: only after the manifest is safely in place."""
         self._close()
         if self._changed:
-            write(self.path, self.entries())
+            write_atomic(self.path, self.entries(), hidden=True)
             _fsync_folder(self.map)
             self._changed = False
         self.journal.unlink(missing_ok=True)
@@ -220,6 +222,7 @@ class Manifest:
         self._changed = True
         if self._fd is None:
             self._fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            windows.set_hidden(self.journal)
         line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
         # One write call per line: after a kill the file holds whole lines, at worst one torn last line.
         os.write(self._fd, line.encode("utf-8"))

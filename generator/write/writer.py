@@ -1,33 +1,31 @@
-"""File names and safe writes: Windows-safe deterministic names, temp file + atomic replace, and the
-decision per file on a re-run (the manifest tells our own untouched files from edited ones)."""
+"""The decision per file on a re-run: the manifest tells our own untouched files from edited ones, and an
+edited file is never overwritten (betrouwbaarheid.md §3.8). The file mechanics underneath (names,
+folders, atomic writes, the run lock, Windows) are in files.py."""
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
-import re
-import tempfile
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from ..domain.errors import FileBusyError, OutputError, WriteError
-from ..domain.interrupts import ctrl_c_deferred
+from ..domain.errors import FileBusyError
+from .files import TEMP_PREFIX as TEMP_PREFIX  # re-exported: register.py and tests import it from here
+from .files import (
+    PathTooLongError,
+    RunLock,
+    check_path_length,
+    make_folder,
+    prepare_folder,
+    write_atomic,
+    write_error,
+)
 from .manifest import Manifest, ManifestEntry, now_iso, sha256
 
 log = logging.getLogger(__name__)
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-             *(f"lpt{i}" for i in range(1, 10))}
-MAX_NAME = 80
-TEMP_PREFIX = ".opp-tmp-"
-TEMP_SUFFIX = ".tmp"  # never .docx: a temp left by a killed run is not mistaken for an OPP
 NEW_SUFFIX = " (nieuw)"
 PREVIOUS_SUFFIX = " (vorige)"
-LOCK_FILE = ".opp-run.lock"
 
 
 class Outcome(str, Enum):
@@ -40,6 +38,7 @@ class Outcome(str, Enum):
     CONFLICT = "conflict: bewerkt en gegevens gewijzigd, nieuwe versie ernaast"
     OPEN = "open in Word, overgeslagen"
     OVERWRITTEN = "overschreven, bewerkte versie bewaard"
+    TOO_LONG = "pad te lang voor Word, niet geschreven"
 
 
 @dataclass(frozen=True)
@@ -61,149 +60,6 @@ class Written:
     extra: Path | None = None
 
 
-def safe_name(text: str, fallback: str = "_") -> str:
-    """A file or folder name that is valid on Windows, macOS and Linux and cannot leave its folder."""
-    s = unicodedata.normalize("NFC", text)
-    s = _UNSAFE.sub("-", s)
-    s = " ".join(s.split()).strip(" .")
-    s = s[:MAX_NAME].rstrip(" .")
-    if not s or s.casefold().split(".")[0] in _RESERVED:
-        s = f"{fallback}{s}" if s else fallback
-    return s
-
-
-def document_name(leerlingnummer: str, achternaam: str = "", roepnaam: str = "") -> str:
-    """'OPP_004512.docx', or with names 'OPP_004512_El Idrissi_Aisha.docx'. Never a BSN."""
-    parts = [safe_name(leerlingnummer)] + [safe_name(p) for p in (achternaam, roepnaam) if p]
-    return safe_name("OPP_" + "_".join(parts)) + ".docx"
-
-
-def make_folder(path: Path) -> None:
-    """Create an output folder, and each missing parent, readable by the owner only where the system
-    allows it (mkdir's parents=True would give the parents the default, world-readable mode)."""
-    if path.is_dir():  # the usual case, once per student: one stat instead of one per parent
-        return
-    missing = [p for p in (path, *path.parents) if not p.exists()]
-    try:
-        for p in reversed(missing):
-            p.mkdir(mode=0o700, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path}: de uitvoermap kan niet worden gemaakt ({exc.strerror or exc})") from exc
-
-
-def prepare_folder(map: Path) -> RunLock:
-    """Before the first student: the folder exists, no other run uses it, it is writable, and it
-    holds no temps of a killed run. The caller releases the returned lock."""
-    make_folder(map)
-    lock = RunLock(map)
-    try:
-        sweep_temp_files(map)
-        probe = map / f"{TEMP_PREFIX}proef{TEMP_SUFFIX}"
-        with ctrl_c_deferred():  # not between the write and the unlink: the probe would stay
-            write_atomic(probe, b"")
-            probe.unlink(missing_ok=True)
-    except BaseException:
-        lock.release()
-        raise
-    return lock
-
-
-class RunLock:
-    """One run at a time per output folder: a second run would sweep the first one's temps and both
-    would rewrite the manifest. The system releases the lock when the process ends, even on a kill."""
-
-    def __init__(self, map: Path):
-        path = map / LOCK_FILE
-        try:
-            self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise _write_error(path, exc) from exc
-        try:
-            _lock_fd(self._fd)
-        except OSError as exc:
-            self.release()
-            raise FileBusyError(f"{map}: er loopt al een andere run van opp genereer in deze map; probeer "
-                                "het opnieuw als die klaar is") from exc
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing releases the lock; the file stays (deleting it would race)
-            self._fd = None
-
-
-def _lock_fd(fd: int) -> None:
-    if os.name == "nt":
-        import msvcrt
-
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def sweep_temp_files(map: Path) -> int:
-    """Remove the temp files a killed run left behind (only ours: they start with TEMP_PREFIX). Only
-    while holding the folder's lock (RunLock): another run's temps are files it is writing."""
-    n = 0
-    for tmp in map.rglob(f"{TEMP_PREFIX}*"):
-        if tmp.is_file():
-            tmp.unlink(missing_ok=True)
-            n += 1
-    if n:
-        log.info("%d tijdelijke bestanden van een afgebroken run opgeruimd", n)
-    return n
-
-
-def _write_error(target: Path, exc: OSError) -> WriteError | OutputError:
-    """The user's message for a failed write: a full disk is named as such."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return WriteError(f"{target.parent}: de schijf is vol; {target.name} is niet geschreven. Bestaande "
-                          "bestanden zijn niet aangetast. Maak ruimte vrij en draai opnieuw: de run gaat "
-                          "verder waar hij stopte")
-    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
-        return OutputError(f"{target.parent}: geen toestemming om in deze map te schrijven; kies met "
-                           "--uitvoer een map waarin u mag schrijven")
-    return WriteError(f"{target}: schrijven mislukt ({exc.strerror or exc}); bestaande bestanden zijn niet "
-                      "aangetast")
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, then move it into place: a crash never leaves a
-    half-written file, and an existing file stays intact when writing fails. The temp (and so the
-    file) is readable by the owner only: mkstemp creates it 0600. Ctrl-C waits for this one file:
-    arriving between mkstemp and the clean-up below, it would leave a temp that nothing removes."""
-    with ctrl_c_deferred():
-        _write_atomic(target, data)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
-    except OSError as exc:
-        raise _write_error(target, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException as exc:  # also Ctrl-C: no temp is left behind
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _write_error(target, exc) from exc
-        raise
-    try:
-        os.replace(tmp, target)
-    except PermissionError as exc:
-        # The temp was written, so the folder is writable: the target itself is held (Word on Windows).
-        Path(tmp).unlink(missing_ok=True)
-        raise FileBusyError(f"{target}: het bestand is in gebruik (open in Word?) en is "
-                            "overgeslagen") from exc
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise _write_error(target, exc) from exc
-
-
 def place_new(target: Path, data: bytes) -> str | None:
     """The first two rows of the decision table (DocumentWriter._beslis), for a worker process: where no
     file is yet and Word holds no owner file, write `data` and return its hash; otherwise None, and
@@ -216,8 +72,8 @@ def place_new(target: Path, data: bytes) -> str | None:
     make_folder(target.parent)
     try:
         write_atomic(target, data)
-    except FileBusyError:
-        return None  # the main process meets the same and reports it as open in Word
+    except (FileBusyError, PathTooLongError):
+        return None  # the main process meets the same and reports it (open in Word, path too long)
     return sha256(data)
 
 
@@ -270,7 +126,11 @@ class DocumentWriter:
 
     def write(self, target: Path, new: Version) -> Written:
         try:
+            check_path_length(target)  # also where nothing would be written: Word cannot open the file
             return self._decide(target, new)
+        except PathTooLongError as exc:  # the file, or its backup or new version beside it
+            log.warning("%s", exc)
+            return Written(Outcome.TOO_LONG)
         except FileBusyError as exc:
             log.warning("%s", exc)
             return Written(Outcome.OPEN)
@@ -278,7 +138,7 @@ class DocumentWriter:
             log.warning("%s kan niet worden gelezen (open in een ander programma?); overgeslagen", target)
             return Written(Outcome.OPEN)
         except OSError as exc:  # reading an existing file or appending to the journal
-            raise _write_error(target, exc) from exc
+            raise write_error(target, exc) from exc
 
     def placed(self, target: Path, new: Version, sha: str) -> Written:
         """Note a new file that a worker wrote where there was none (pipeline._plaats_nieuw)."""
@@ -292,11 +152,17 @@ class DocumentWriter:
 
     def settled_without_rendering(self, target: Path, input_hash: str, template_hash: str) -> Outcome | None:
         """The outcome when it is known without making the document: the file was made from this very
-        input and template, and is untouched (ONGEWIJZIGD) or edited since (BEWERKT). None: render."""
+        input and template, and is untouched (ONGEWIJZIGD) or edited since (BEWERKT). None: render.
+        On Windows a path too long for Word is reported as such (PAD TE LANG) without rendering."""
         item = self.manifest.get(target)
         if (item is None or not item.sha256
                 or (item.input_hash, item.template_hash) != (input_hash, template_hash)):
             return None
+        try:
+            check_path_length(target)
+        except PathTooLongError as exc:
+            log.warning("%s", exc)
+            return Outcome.TOO_LONG
         try:
             current = sha256(target.read_bytes())
         except OSError:
@@ -380,7 +246,7 @@ class DocumentWriter:
     def save(self) -> None:
         """Write the manifest and release the folder."""
         try:
-            self.manifest.save(write_atomic)
+            self.manifest.save()
         finally:
             if self.lock is not None:
                 self.lock.release()

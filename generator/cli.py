@@ -228,8 +228,9 @@ def _generate(out: Console, settings: pipeline.Settings) -> pipeline.RunResult:
 
 
 def _exit_code_for_files(result: pipeline.RunResult) -> int:
-    """75: some students were skipped for now (open in Word, or a conflict to resolve)."""
-    waiting = result.outcomes[Outcome.OPEN] + result.outcomes[Outcome.CONFLICT]
+    """75: some students were skipped for now (open in Word, a conflict to resolve, or a path too long
+    for Word: a shorter --uitvoer folder makes them)."""
+    waiting = sum(result.outcomes[o] for o in (Outcome.OPEN, Outcome.CONFLICT, Outcome.TOO_LONG))
     return EXIT_LATER if waiting else EXIT_OK
 
 
@@ -249,6 +250,7 @@ _OUTCOME_TEXT = {
     Outcome.CONFLICT: "conflict: bewerkt én gegevens gewijzigd, nieuwe versie ernaast als '(nieuw)'",
     Outcome.OPEN: "open in Word en overgeslagen (sluit Word en draai opnieuw)",
     Outcome.OVERWRITTEN: "overschreven met --overschrijf (bewerkte versie bewaard als '(vorige)')",
+    Outcome.TOO_LONG: "niet geschreven: pad te lang voor Word (kies met --uitvoer een kortere map)",
 }
 
 

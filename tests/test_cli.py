@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +20,9 @@ import click.testing
 import pytest
 from click.testing import CliRunner
 
-from generator import pipeline
+from generator import cli, pipeline
 from generator.cli import main
+from generator.write.writer import Outcome
 
 from .conftest import EXAMPLE, LEERLING_KOPPEN, ROOT, TEMPLATE, leerling, make_workbook
 
@@ -392,3 +394,10 @@ def test_an_unusable_template_gives_78_and_writes_nothing(tmp_path, make, why):
     assert not files_in(uit)
     assert run("controleer", EXAMPLE, "--sjabloon", template).exit_code == 78
     assert run("sjabloon", template).exit_code == 78
+
+
+def test_a_path_too_long_for_word_is_named_in_the_summary_and_waits_with_75():
+    result = pipeline.RunResult(Path("uit"), outcomes=Counter({Outcome.NEW: 3, Outcome.TOO_LONG: 1}))
+    summary = cli._summary(result)
+    assert "1 niet geschreven: pad te lang voor Word (kies met --uitvoer een kortere map)" in summary
+    assert cli._exit_code_for_files(result) == 75

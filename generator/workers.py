@@ -23,7 +23,7 @@ to another worker, so its result would never come, and a new worker would be sta
 after the Ctrl-C. Instead `WorkerPool.stop` raises a flag that the workers check between students:
 each completes the student in hand (its file is whole, its temp file gone) and skips the rest, then
 the pool is closed and joined. Only a worker that has not finished after STOP_DEADLINE seconds is
-killed; its temp file is the caller's to sweep (writer.sweep_temp_files). The pool's threads and
+killed; its temp file is the caller's to sweep (files.sweep_temp_files). The pool's threads and
 processes are started with SIGINT blocked, so the signal always reaches the main thread, whose wait
 for a result it interrupts.
 """
@@ -109,7 +109,7 @@ class WorkerPool:
         """Stop the workers and wait until they are gone: after this no process of the run writes.
         Each worker completes the student in hand and skips the rest of its batches; one that has not
         finished within STOP_DEADLINE seconds is killed, and may leave a temp file
-        (writer.sweep_temp_files). At the end of a run every result has been collected and the workers
+        (files.sweep_temp_files). At the end of a run every result has been collected and the workers
         just exit. Safe to call again; a Ctrl-C meanwhile waits until the workers are gone."""
         with ctrl_c_deferred():
             pool, self._pool = self._pool, None

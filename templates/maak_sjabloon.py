@@ -29,7 +29,8 @@ from opmaak import (
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, INSTEMMING  # noqa: E402
 
-DOEL = Path(__file__).resolve().parents[1] / "generator" / "form" / "templates" / "opp-swv-amsterdam-diemen.docx"
+DOEL = (Path(__file__).resolve().parents[1] / "generator" / "form" / "templates"
+        / "opp-swv-amsterdam-diemen.docx")
 
 
 def _field_global(path: str, row: str = "") -> str:

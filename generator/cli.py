@@ -4,9 +4,8 @@ exits."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ import click
 
 from . import cli_output, pipeline
 from .cli_output import Console, DutchGroup, ProgressBar
-from .domain.errors import InputError, OppError
+from .domain.errors import OppError
 from .domain.fields import FieldType
 from .domain.findings import Severity
 from .domain.registry import FIELDS
@@ -95,47 +94,14 @@ def _console(quiet: bool, verbose: bool, log_path: Path | None) -> Console:
     return Console(level, log_path, ctx.command_path)
 
 
-def _read_problem(exc: OSError, paths: Sequence[Path | None]) -> InputError | None:
-    """An OSError on one of the files the command reads (it vanished, no permission) as InputError (66)
-    naming that file; None for an OSError on anything else."""
-    if not isinstance(exc.filename, str | bytes | os.PathLike):
-        return None
-    failed = os.path.normcase(os.path.abspath(os.fsdecode(exc.filename)))
-    path = next((p for p in paths if p is not None and os.path.normcase(os.path.abspath(p)) == failed), None)
-    if path is None:
-        return None
-    if isinstance(exc, FileNotFoundError):
-        return InputError(f"{path}: bestand niet gevonden")
-    if isinstance(exc, IsADirectoryError):
-        return InputError(f"{path}: dit is een map, geen bestand")
-    if isinstance(exc, PermissionError):
-        return InputError(f"{path}: het bestand kan niet worden gelezen: geen toestemming, of het is "
-                          "geopend in een ander programma")
-    return InputError(f"{path}: het bestand kan niet worden gelezen ({exc.strerror or exc})")
-
-
 @contextmanager
-def _user_errors(out: Console, reads: Sequence[Path | None] = ()) -> Iterator[None]:
-    """An OppError, or an OSError on a file in `reads`, ends the command with 'Fout: ...' and its code."""
+def _user_errors(out: Console) -> Iterator[None]:
+    """An OppError ends the command with 'Fout: ...' and its exit code."""
     try:
         yield
     except OppError as exc:
         out.say(f"Fout: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except OSError as exc:
-        error = _read_problem(exc, reads)
-        if error is None:
-            raise
-        out.say(f"Fout: {error}", err=True)
-        sys.exit(error.exit_code)
-
-
-def _refuse_folders(inputs: Sequence[Path]) -> None:
-    """A folder given as export is named as such (the reader would call it "not found")."""
-    for path in inputs:
-        if path.is_dir():
-            raise InputError(f"{path}: dit is een map, geen bestand; geef het pad van de export "
-                             "(.xlsx of .csv)")
 
 
 def _check_options(command):
@@ -216,8 +182,7 @@ def _generate(out: Console, settings: pipeline.Settings) -> pipeline.RunResult:
     """The run, with a progress bar on a terminal (not with --stil, not in a log file or a pipe)."""
     bar = ProgressBar() if sys.stdout.isatty() and not out.quiet else None
     try:
-        with _user_errors(out, [*settings.inputs, settings.template, settings.columns]):
-            _refuse_folders(settings.inputs)
+        with _user_errors(out):
             return pipeline.generate(settings, bar, bar.phase if bar else None)
     except KeyboardInterrupt:
         out.say("Afgebroken. Wat al geschreven was, is compleet; draai opnieuw om af te maken.", err=True)
@@ -293,8 +258,7 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
     settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, Path("output"), schooljaar,
                                  date.today(), columns=columns, documenten=documenten)
     with _console(quiet, verbose, log_path) as out:
-        with _user_errors(out, [*settings.inputs, settings.template, settings.columns]):
-            _refuse_folders(settings.inputs)
+        with _user_errors(out):
             checked = pipeline.check(settings)
             if report_path:
                 pipeline.write_report(report_path, checked.findings)
@@ -347,7 +311,7 @@ def template_command(path: Path | None, copy_to: Path | None) -> None:
       opp sjabloon mijn-sjabloon.docx
       opp sjabloon --kopie mijn-sjabloon.docx
     """
-    with Console() as out, _user_errors(out, [path]):
+    with Console() as out, _user_errors(out):
         if copy_to is not None:
             pipeline.copy_builtin_template(copy_to)
             out.say(f"Kopie van het ingebouwde sjabloon geschreven: {copy_to}")

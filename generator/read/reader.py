@@ -43,6 +43,25 @@ def read_exports(paths: Iterable[Path], mapping: ColumnMapping = NO_MAPPING) -> 
 
 
 def _read_file(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
+    """One input file; any way of not being able to read it is an InputError that names the file."""
+    if path.is_dir():
+        raise InputError(f"{path}: dit is een map, geen bestand; geef het pad van de export (.xlsx of .csv)")
+    try:
+        _read_contents(path, result, mapping)
+    except OSError as exc:  # it vanished, no permission, held by another program, a disk error
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: bestand niet gevonden")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: het bestand kan niet worden gelezen: geen toestemming, of het is geopend "
+                          "in een ander programma")
+    return InputError(f"{path}: het bestand kan niet worden gelezen ({exc.strerror or exc})")
+
+
+def _read_contents(path: Path, result: ReadResult, mapping: ColumnMapping) -> None:
     if not path.is_file():
         raise InputError(f"{path}: bestand niet gevonden")
     if path.stat().st_size > MAX_FILE_BYTES:

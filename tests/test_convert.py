@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import time
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -40,6 +41,152 @@ def test_impossible_dates_say_what_is_expected(raw, message):
     with pytest.raises(ValueError) as exc:
         convert.parse_date(raw)
     assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2012-02-03T00:00:00", date(2012, 2, 3)),  # ISO date-time from an API or JSON export
+    ("2012-02-03T00:00:00.000", date(2012, 2, 3)),
+    ("2012-02-03T00:00:00.0000000", date(2012, 2, 3)),  # .NET writes seven decimals
+    ("2012-02-03 00:00:00", date(2012, 2, 3)),
+    ("2012-02-03T23:59:59", date(2012, 2, 3)),  # a local time keeps its written date
+    ("2012-02-02T23:00:00Z", date(2012, 2, 3)),  # UTC, past midnight in Amsterdam (winter: +1)
+    ("2012-02-02T23:00:00z", date(2012, 2, 3)),
+    ("2012-02-02T22:59:59Z", date(2012, 2, 2)),
+    ("2012-07-01T22:30:00Z", date(2012, 7, 2)),  # summer: +2
+    ("2012-07-01T21:59:00Z", date(2012, 7, 1)),
+    ("2012-02-03T00:00:00+01:00", date(2012, 2, 3)),
+    ("2012-02-03T00:00:00+0100", date(2012, 2, 3)),
+    ("2012-02-03T00:30:00+02:00", date(2012, 2, 2)),  # 23:30 in Amsterdam
+    ("2012-02-02T20:00:00-05:00", date(2012, 2, 3)),  # 02:00 in Amsterdam
+    ("2012-02-02 23:00:00 Z", date(2012, 2, 3)),
+    ("02-02-2012 23:00:00Z", date(2012, 2, 3)),
+    (datetime(2012, 2, 2, 23, 0, tzinfo=timezone.utc), date(2012, 2, 3)),  # a date cell with a time zone
+])
+def test_iso_date_times_give_their_date_in_amsterdam(raw, expected):
+    assert convert.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["20120203", " 20120203 ", 20120203, 20120203.0])
+def test_yyyymmdd_as_text_or_number(raw):
+    assert convert.parse_date(raw) == date(2012, 2, 3)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (10_000, date(1927, 5, 18)),  # the serial range is untouched by jjjjmmdd
+    (80_000, date(2119, 1, 11)),
+    (19_000_102, date(1900, 1, 2)),
+    (21_001_231, date(2100, 12, 31)),
+])
+def test_serial_numbers_and_yyyymmdd_do_not_overlap(raw, expected):
+    assert convert.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("3 februari 2012", date(2012, 2, 3)),
+    ("3 feb. 2012", date(2012, 2, 3)),
+    ("3 feb 2012", date(2012, 2, 3)),
+    ("03-feb-2012", date(2012, 2, 3)),
+    ("3 FEBRUARI 2012", date(2012, 2, 3)),
+    ("3 febr. 2012", date(2012, 2, 3)),
+    ("3 januari 2012", date(2012, 1, 3)),
+    ("3 mrt 2012", date(2012, 3, 3)),
+    ("3 maa 2012", date(2012, 3, 3)),
+    ("3 maart 2012", date(2012, 3, 3)),
+    ("3 mei 2012", date(2012, 5, 3)),
+    ("3 okt. 2012", date(2012, 10, 3)),
+    ("3 sept. 2012", date(2012, 9, 3)),
+    ("3 sep 2012", date(2012, 9, 3)),
+    ("31 december 2012", date(2012, 12, 31)),
+    ("vrijdag 3 februari 2012", date(2012, 2, 3)),
+    ("vr 3 feb 2012", date(2012, 2, 3)),
+    ("vr. 3 feb. 2012", date(2012, 2, 3)),
+    ("Vrijdag, 3 februari 2012", date(2012, 2, 3)),
+    ("3 February 2012", date(2012, 2, 3)),
+    ("3 Feb 2012", date(2012, 2, 3)),
+    ("3 Oct 2012", date(2012, 10, 3)),
+    ("3 March 2012", date(2012, 3, 3)),
+    ("3 May 2012", date(2012, 5, 3)),
+    ("Friday 3 February 2012", date(2012, 2, 3)),
+    ("3 feb 12", date(2012, 2, 3)),  # two-digit year, as in d-m-jj
+    ("3 feb 99", date(1999, 2, 3)),
+    ("3 februari 2012 00:00:00", date(2012, 2, 3)),
+])
+def test_dates_with_the_month_in_words(raw, expected):
+    assert convert.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("31-12-9999", "31-12-9999"),  # 'open end'
+    ("9999-12-31", "9999-12-31"),
+    ("99991231", "99991231"),
+    (99991231, "99991231"),
+    ("01-01-9999", "01-01-9999"),
+    ("9999-12-31T23:00:00-05:00", "9999-12-31T23:00:00-05:00"),  # would overflow converted to Amsterdam
+    ("31-12-9999 00:00:00", "31-12-9999 00:00:00"),
+    (datetime(9999, 12, 31, 0, 0), "31-12-9999"),
+    (date(9999, 1, 1), "01-01-9999"),
+    ("01-01-1900", "01-01-1900"),  # Excel's day 1, SQL Server's default
+    (date(1900, 1, 1), "01-01-1900"),
+    (19000101, "19000101"),
+    ("00-00-0000", "00-00-0000"),
+    ("0000-00-00", "0000-00-00"),
+    ("0000-00-00 00:00:00", "0000-00-00 00:00:00"),
+    ("01-01-0001", "01-01-0001"),  # .NET's DateTime.MinValue
+    ("0001-01-01", "0001-01-01"),
+    ("0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00+01:00"),
+    (datetime(1, 1, 1), "01-01-0001"),
+    ("30-12-1899", "30-12-1899"),  # Excel's day 0
+    ("31-12-1899", "31-12-1899"),
+    ("01-01-1753", "01-01-1753"),  # SQL Server's datetime minimum
+])
+def test_placeholder_dates_are_read_as_unknown(raw, shown):
+    with pytest.raises(convert.PlaceholderDate) as exc:
+        convert.parse_date(raw)
+    assert isinstance(exc.value, ValueError)
+    assert str(exc.value) == (f"plaatshoudersdatum '{shown}' gelezen als onbekend; "
+                              "vul de echte datum in (dd-mm-jjjj)")
+
+
+@pytest.mark.parametrize("raw", [
+    "31-02-2012", "3 fobruari 2012", "2012-13-01T00:00:00", "2012-02-30T00:00:00Z", "2012-02-03T24:00:00",
+    "2012-02-03T00:60:00", "2012-02-03T00:00:00+24:00", "2012-02-03T00:00:00+01:60", "99999999", "12345678",
+    "18991229", "21010101", 99999999, 18991229, 21010101, 20120203.5, 10**30, -(10**30), 1e300,
+    float("inf"), float("nan"), "32 januari 2012", "3 feb", "februari 2012", "3 2012", "3 maandag 2012",
+    "maandag", "fooday 3 feb 2012", "3 feb 20121", "1" * 64, "x" * 100_000,
+])
+def test_what_is_no_date_is_refused_with_a_value_error(raw):
+    with pytest.raises(ValueError) as exc:
+        convert.parse_date(raw)
+    assert not isinstance(exc.value, convert.PlaceholderDate)
+    assert str(exc.value).endswith("verwacht dd-mm-jjjj")
+
+
+def test_a_very_long_text_is_refused_at_once():
+    started = time.perf_counter()
+    for text in ("1" * 100_000, "3 " * 50_000, "2012-02-03" + "0" * 100_000, " 0:00" * 20_000):
+        with pytest.raises(ValueError, match=r"^ongeldige datum '.{20}…', verwacht dd-mm-jjjj$"):
+            convert.parse_date(text)
+    assert time.perf_counter() - started < 0.5
+
+
+@settings(deadline=None)
+@given(st.one_of(st.text(max_size=40), st.integers(), st.floats(), st.datetimes(timezones=st.timezones()),
+                 st.from_regex(r"\d{1,4}[-/. ]\w{1,9}[-/. ]\d{1,5}(T\d\d:\d\d(:\d\d)?(Z|[+-]\d{2,4})?)?",
+                               fullmatch=True)))
+def test_a_date_or_a_value_error_never_anything_else(raw):
+    try:
+        parsed = convert.parse_date(raw)
+    except ValueError:
+        return
+    assert type(parsed) is date
+
+
+def test_a_moment_with_time_zone_is_dated_in_amsterdam_around_the_clock():
+    moment = datetime(2012, 3, 24, 12, tzinfo=timezone.utc)  # the clocks go forward on 25 March 2012
+    for _ in range(24 * 4 * 3):
+        text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert convert.parse_date(text) == moment.astimezone(convert._AMSTERDAM).date(), text
+        moment += timedelta(minutes=15)
 
 
 @pytest.mark.parametrize("raw, fmt, expected", [

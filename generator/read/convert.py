@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from ..domain.fields import Field, FieldType
 
@@ -19,6 +20,39 @@ _NO = {"nee", "n", "onwaar", "false", "0", "no", "-"}
 _EMAIL = re.compile(r"^[^@\s;,<>]+@[^@\s;,<>]+\.[A-Za-z]{2,}$")
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# A moment with a time zone ('2012-02-02T23:00:00Z') is dated as the school sees it: on the Dutch calendar.
+# Loaded at import so that a missing time zone database (Windows without tzdata) shows at once.
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# A date is never longer than this; longer text is refused before any pattern looks at it.
+_LONGEST_DATE_TEXT = 64
+# An eight-digit number is read as jjjjmmdd only for these years: other eight-digit numbers are no date.
+_YYYYMMDD_YEARS = range(1900, 2101)
+# Dates systems write for 'unknown': .NET's and Java's minimum, SQL Server's datetime minimum, Excel's day
+# 0 (shown as 30-12-1899 or 31-12-1899) and day 1, SQL Server's default; year 9999 is the 'open end'.
+_PLACEHOLDER_DATES = frozenset({date(1, 1, 1), date(1753, 1, 1), date(1899, 12, 30), date(1899, 12, 31),
+                                date(1900, 1, 1)})
+_PLACEHOLDER_YEAR = 9999
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
+# Month names and the abbreviations schools write, with or without a full stop ('3 feb. 2012').
+_DUTCH_MONTHS = {name: number for number, name in enumerate(MONTHS, 1)} | {
+    "jan": 1, "feb": 2, "febr": 2, "mrt": 3, "maa": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "nov": 11, "dec": 12}
+_ENGLISH_MONTHS = {"january": 1, "february": 2, "march": 3, "mar": 3, "may": 5, "june": 6, "july": 7,
+                   "august": 8, "october": 10, "oct": 10}  # the other abbreviations are Dutch ones too
+_MONTH_NUMBERS = _DUTCH_MONTHS | _ENGLISH_MONTHS
+# A weekday before the date is read past, not checked: the form needs the date, not the day's name.
+_WEEKDAYS = frozenset({"maandag", "ma", "dinsdag", "di", "woensdag", "wo", "donderdag", "do", "vrijdag",
+                       "vr", "zaterdag", "za", "zondag", "zo", "monday", "mon", "tuesday", "tue", "tues",
+                       "wednesday", "wed", "thursday", "thu", "thur", "thurs", "friday", "fri", "saturday",
+                       "sat", "sunday", "sun"})
+# ASCII only: other scripts' digits and look-alike letters (the Kelvin sign for k) are no date.
+_DATE_IN_WORDS = re.compile(r"(?:(?P<weekday>[a-z]+)\.?,? )?(?P<day>\d{1,2})[ -]?(?P<month>[a-z]+)\.?[ -]?"
+                            r"(?P<year>\d{4}|\d{2})", re.ASCII | re.IGNORECASE)
+# The time of day an export writes after a date: ' 00:00:00', 'T00:00:00.000', 'T23:00:00Z', '+0100'.
+_TIME_OF_DAY = re.compile(r"[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d{1,9})?)? ?"
+                          r"(?P<zone>Z|(?P<sign>[+-])(?P<zone_hours>\d{2})(?::?(?P<zone_minutes>[0-5]\d))?)?\Z",
+                          re.ASCII | re.IGNORECASE)
 # Types whose text is not free text: a control character there is an error, not something to clean.
 _STRICT_TYPES = {FieldType.ID, FieldType.DATE, FieldType.YES_NO, FieldType.PHONE, FieldType.POSTCODE,
                  FieldType.EMAIL}
@@ -29,6 +63,10 @@ _SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]|_
 
 class Cleaned(str):
     """A text from which XML-illegal characters were removed; the validator reports it."""
+
+
+class PlaceholderDate(ValueError):
+    """A date a system writes for 'unknown' (31-12-9999, 01-01-1900, 00-00-0000): no real date."""
 
 
 def is_empty(value: object) -> bool:
@@ -89,26 +127,132 @@ def match_key(leerlingnummer: str) -> str:
 
 
 def parse_date(value: object) -> date:
-    """A date from a real date cell, an Excel serial number or day-first text."""
+    """A date from a real date cell, an Excel serial number, a jjjjmmdd number or text: day first, ISO (a
+    moment with a time zone gives its date in Amsterdam) or with the month in words. A placeholder for
+    'unknown' raises PlaceholderDate, anything else that is no date ValueError."""
     if isinstance(value, datetime):
-        return value.date()
+        value = _local_date(value)
     if isinstance(value, date):
-        return value
+        return _refuse_placeholder(value, _dd_mm_yyyy(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 10_000 <= value <= 80_000:
-            return (_EXCEL_EPOCH + timedelta(days=int(value))).date()
-        raise ValueError(f"'{value}' is geen datum, verwacht dd-mm-jjjj")
-    original = str(value).strip()
-    s = original.split(" ", 1)[0]  # '01-09-2026 00:00:00' from a text export
+        return _date_from_number(value)
+    return _date_from_text(str(value))
+
+
+def _date_from_number(value: int | float) -> date:
+    if 10_000 <= value <= 80_000:  # an Excel serial number: days since Excel's day 0
+        return (_EXCEL_EPOCH + timedelta(days=int(value))).date()
+    if 10_000_000 <= value <= 99_999_999 and value == int(value):  # jjjjmmdd, as some systems export it
+        digits = str(int(value))
+        day = _from_yyyymmdd(digits)
+        if day is not None:
+            return _refuse_placeholder(day, digits)
+    raise ValueError(f"'{value}' is geen datum, verwacht dd-mm-jjjj")
+
+
+def _date_from_text(text: str) -> date:
+    """A date in digits or words, perhaps followed by a time of day and a time zone."""
+    original = text.strip()
+    if len(original) > _LONGEST_DATE_TEXT:
+        raise ValueError(f"ongeldige datum '{original[:20]}…', verwacht dd-mm-jjjj")
+    s = " ".join(original.split())
+    time_of_day = _TIME_OF_DAY.search(s)
+    written = s[:time_of_day.start()] if time_of_day else s
+    if _is_zero_date(written):
+        raise PlaceholderDate(_placeholder_message(original))
+    day = _date_in_digits(written) or _date_in_words(written)
+    if day is not None and time_of_day:
+        day = _date_at(day, time_of_day)
+    if day is None:  # as before: whatever follows a date and a space is not read ('01-09-2026 0:00 uur')
+        day = _date_in_digits(s.split(" ", 1)[0])
+    if day is None:
+        raise ValueError(f"ongeldige datum '{original}', verwacht dd-mm-jjjj")
+    return _refuse_placeholder(day, original)
+
+
+def _date_in_digits(text: str) -> date | None:
+    """dd-mm-jjjj and the other notations of _DATE_FORMATS, or jjjjmmdd."""
+    if len(text) == 8 and text.isascii() and text.isdigit():
+        return _from_yyyymmdd(text)
     for fmt in _DATE_FORMATS:
         try:
-            parsed = datetime.strptime(s, fmt).date()
+            parsed = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
         if fmt.endswith("%y") and parsed.year > date.today().year + 10:
             parsed = parsed.replace(year=parsed.year - 100)
         return parsed
-    raise ValueError(f"ongeldige datum '{original}', verwacht dd-mm-jjjj")
+    return None
+
+
+def _from_yyyymmdd(digits: str) -> date | None:
+    try:
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+    return day if day.year in _YYYYMMDD_YEARS or _is_placeholder(day) else None
+
+
+def _date_in_words(text: str) -> date | None:
+    """'3 februari 2012', '03-feb-2012', 'vr 3 feb. 2012', '3 Oct 2012': day first, month in words."""
+    m = _DATE_IN_WORDS.fullmatch(text)
+    if m is None or (m["weekday"] and m["weekday"].lower() not in _WEEKDAYS):
+        return None
+    month = _MONTH_NUMBERS.get(m["month"].lower())
+    # in digits, so that a two-digit year gets the century it gets there
+    return _date_in_digits(f"{m['day']}-{month}-{m['year']}") if month else None
+
+
+def _date_at(day: date, time_of_day: re.Match[str]) -> date | None:
+    """The date of `day` at the time of day after it, in Amsterdam; None for an impossible time."""
+    try:
+        moment = datetime.combine(day, time(int(time_of_day["hour"]), int(time_of_day["minute"]),
+                                            int(time_of_day["second"] or 0)), _time_zone(time_of_day))
+    except ValueError:
+        return None
+    return _local_date(moment)
+
+
+def _time_zone(time_of_day: re.Match[str]) -> tzinfo | None:
+    zone = time_of_day["zone"]
+    if not zone:
+        return None  # a local time: its date is the written one
+    if zone.upper() == "Z":
+        return timezone.utc
+    offset = timedelta(hours=int(time_of_day["zone_hours"]), minutes=int(time_of_day["zone_minutes"] or 0))
+    return timezone(-offset if time_of_day["sign"] == "-" else offset)  # ValueError from 24 hours on
+
+
+def _local_date(moment: datetime) -> date:
+    """The date of a moment in Amsterdam; a moment without time zone gives its written date."""
+    written = moment.date()
+    if moment.tzinfo is None or _is_placeholder(written):
+        # a placeholder stays one in any time zone (and 9999-12-31 would overflow on the way)
+        return written
+    return moment.astimezone(_AMSTERDAM).date()
+
+
+def _is_zero_date(text: str) -> bool:
+    """'00-00-0000', '0000-00-00', '00000000': a placeholder without day, month or year, so no date."""
+    return text.count("0") >= 6 and not text.strip("0-/.")
+
+
+def _is_placeholder(day: date) -> bool:
+    return day.year >= _PLACEHOLDER_YEAR or day in _PLACEHOLDER_DATES
+
+
+def _refuse_placeholder(day: date, shown: str) -> date:
+    if _is_placeholder(day):
+        raise PlaceholderDate(_placeholder_message(shown))
+    return day
+
+
+def _placeholder_message(shown: str) -> str:
+    return f"plaatshoudersdatum '{shown}' gelezen als onbekend; vul de echte datum in (dd-mm-jjjj)"
+
+
+def _dd_mm_yyyy(day: date) -> str:
+    return f"{day.day:02}-{day.month:02}-{day.year:04}"  # strftime drops the zeros of year 1
 
 
 def parse_yes_no(value: object) -> bool:
@@ -189,10 +333,6 @@ _CONVERTERS: dict[FieldType, Callable[[object, str], object]] = {
     FieldType.CHOICES: lambda value, _fmt="": parse_choices(value),
     FieldType.LONG_TEXT: lambda value, _fmt="": clean_text(value, lang=True),
 }  # any other type is short free text
-
-
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
 
 
 def date_text(d: date) -> str:

@@ -55,10 +55,10 @@ def temp_dir(tmp_path, monkeypatch) -> Path:
 
 
 def bad_row_export(path: Path) -> Path:
-    """Student 1 is fine, student 2 has a date that does not exist: one error finding."""
+    """Student 1 is fine, student 2 has no name, so we cannot tell whom it is for: one error finding."""
     return make_workbook(path, {"Leerlingen": [
         LEERLING_KOPPEN, leerling("1", "Goed", "Leerling"),
-        ["2", "Fout", "", "Datum", "31-02-2013", "1A", "x", date(2026, 8, 24)]]})
+        ["2", "", "", "", "14-03-2013", "1A", "x", date(2026, 8, 24)]]})
 
 
 # --- 70: an unexpected error ---------------------------------------------------------------------------

@@ -71,10 +71,10 @@ def test_special_characters_and_template_syntax_in_cells_come_out_literally(tmp_
 def test_bad_row_skips_that_student_only_and_exit_code_says_so(tmp_path):
     book = make_workbook(tmp_path / "in.xlsx", {"Leerlingen": [
         LEERLING_KOPPEN, leerling("1", "Goed", "Leerling"),
-        ["2", "Fout", "", "Datum", "31-02-2013", "1A", "x", date(2026, 8, 24)]]})
+        ["2", "", "", "", "14-03-2013", "1A", "x", date(2026, 8, 24)]]})  # no name: for whom?
     result = _run(["genereer", str(book), "--uitvoer", str(tmp_path / "uit"), "--schooljaar", "2026-2027"])
     assert result.exit_code == 65
-    assert "blad 'Leerlingen', rij 3, kolom E 'Geboortedatum'" in result.output
+    assert "blad 'Leerlingen', rij 3: geen naam" in result.output
     assert "1 OPP's geschreven" in result.output and "1 leerling overgeslagen" in result.output
     assert [p.name for p in (tmp_path / "uit").rglob("*.docx")] == ["OPP_1.docx"]
 

@@ -24,8 +24,8 @@ def _run(*args: str):
 
 
 def _export_with_every_kind_of_finding(tmp_path: Path) -> tuple[Path, Path]:
-    """Errors (missing name, impossible date, duplicate number), warnings (e-mail, phone, a row of an
-    unknown student, refused and missing links, turning 18 during the plan) and info (unknown
+    """Errors (no name, duplicate number), warnings (missing roepnaam, impossible date, e-mail, phone, a
+    row of an unknown student, refused and missing links, turning 18 during the plan) and info (unknown
     column): the export and its documents folder."""
     documents = tmp_path / "documenten"
     documents.mkdir()
@@ -34,7 +34,7 @@ def _export_with_every_kind_of_finding(tmp_path: Path) -> tuple[Path, Path]:
                 leerling("1", "Aisha", "Bakker") + ["voetbal"],
                 leerling("2", "Bram", "Smit", geboren=date(2009, 6, 1),
                          inschrijving=date(2026, 11, 20)) + [""],
-                leerling("3", "", "Dekker") + [""],
+                leerling("3", "", "Dekker") + [""], leerling("6", "", "") + [""],
                 leerling("4", "Daan", "Visser", geboren=date(2031, 1, 1)) + [""],
                 leerling("5", "Eva", "Jansen") + [""], leerling("5", "Eva", "Jansen") + [""]]
     parents = [["Leerlingnummer", "Naam", "Telefoon", "E-mail"],
@@ -67,7 +67,7 @@ def test_controleer_and_genereer_report_the_same_findings(tmp_path):
     rows = _report_rows(tmp_path / "controleer.xlsx")
     assert rows == _report_rows(tmp_path / "genereer.xlsx")
     messages = "\n".join(str(row[-1]) for row in rows)
-    for kind in ("verplichte waarde ontbreekt", "onmogelijke geboortedatum", "komt 2 keer voor",
+    for kind in ("roepnaam ontbreekt", "geen naam", "onmogelijke geboortedatum", "komt 2 keer voor",
                  "onbruikbaar e-mailadres", "voorloopnul", "staat niet op het blad met leerlingen",
                  "internetadres zonder https://", "pad wijst buiten de documentenmap",
                  "'javascript:'", "bestand niet gevonden in de documentenmap", "wordt 18 tijdens de looptijd",

@@ -105,8 +105,9 @@ def test_unknown_sheet_is_reported_and_skipped(tmp_path):
                          {"Leerlingen": [LEERLING_KOPPEN], "Notities": [["Wat", "Wanneer"]]})
     read_result = read_exports([book])
     assert [t.sheet for t in read_result.tables] == ["Leerlingen"]
-    assert (Location("in.xlsx", "Notities"),
-            "niet herkend (geen bekende kolomkoppen); overgeslagen") in _info(read_result)
+    (message,) = [m for loc, m in _info(read_result) if loc == Location("in.xlsx", "Notities")]
+    assert message.startswith("niet herkend: de kolomkoppen passen bij geen soort blad")
+    assert "'Wat' (steun.wat)" in message and "`opp kolommen`" in message
 
 
 def test_sheet_kind_from_headers_not_position(tmp_path):  # P11: never by index

@@ -1,5 +1,6 @@
-"""Validation: each finding names file, sheet, Excel row, column letter and header; errors skip that
-student only, warnings do not skip."""
+"""Validation: each finding names file, sheet, Excel row, column letter and header. Only what leaves us
+unable to tell whom an OPP is for (no number, a duplicate, no name) is an error that withholds the
+student; anything else the export lacks is an open field and a warning."""
 
 from __future__ import annotations
 
@@ -31,37 +32,49 @@ def _nummers(result) -> list[str]:
     return sorted(o.leerling.leerlingnummer for o in result.opps)
 
 
-def test_required_value_missing_names_the_cell(tmp_path):
+def test_a_missing_name_part_is_an_open_field_and_no_name_at_all_withholds(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "Aisha", "El Idrissi"),
-                                              leerling("2", "", "Berg")]})
-    assert _findings(result, Severity.ERROR) == [
-        ("2", _loc(3, "B", "Roepnaam"), "verplichte waarde ontbreekt (Roepnaam van de leerling)")]
-    assert _nummers(result) == ["1"] and list(result.withheld) == ["2"]
+                                              leerling("2", "", "Berg"), leerling("3", "", "")]})
+    assert _findings(result, Severity.WARNING) == [
+        ("2", _loc(3, "B", "Roepnaam"), "roepnaam ontbreekt; het veld blijft open op het formulier")]
+    assert [(f[0], f[1]) for f in _findings(result, Severity.ERROR)] == [("3", _loc(4))]
+    assert "geen naam" in _findings(result, Severity.ERROR)[0][2]
+    assert _nummers(result) == ["1", "2"] and list(result.withheld) == ["3"]
 
 
-def test_required_column_missing_says_which_column_is_expected(tmp_path):
-    koppen = [k for k in LEERLING_KOPPEN if k != "Klas"]
-    row = leerling("1", "Aisha", "El Idrissi")
-    del row[LEERLING_KOPPEN.index("Klas")]
-    result = _check(tmp_path, {"Leerlingen": [koppen, row]})
-    assert _findings(result, Severity.ERROR) == [
-        ("1", _loc(2), "verplichte waarde ontbreekt (Klas of stamgroep); "
-         "de kolom ontbreekt, verwacht bijvoorbeeld 'Klas'")]
+def test_a_missing_column_is_one_finding_for_the_sheet_and_every_student_keeps_the_opp(tmp_path):
+    koppen = [k for k in LEERLING_KOPPEN if k not in ("Klas", "Geboortedatum")] + ["Lesgroep"]
+    rows = [leerling(str(n), "Aisha", "El Idrissi") for n in range(1, 4)]
+    for row in rows:
+        del row[LEERLING_KOPPEN.index("Klas")]
+        del row[LEERLING_KOPPEN.index("Geboortedatum")]
+        row.append("1B")
+    result = _check(tmp_path, {"Leerlingen": [koppen, *rows]})
+    assert not result.errors() and _nummers(result) == ["1", "2", "3"]
+    missing = [f for f in _findings(result, Severity.WARNING)]
+    assert [(f[0], f[1]) for f in missing] == [("", _loc(1)), ("", _loc(1))]
+    assert missing[0][2].startswith("geen kolom voor leerling.geboortedatum (Geboortedatum); dat veld blijft "
+                                    "open op het formulier; kolommen die niet herkend zijn: 'Lesgroep'")
+    assert "lijkt het meest op: 'Lesgroep'" in missing[1][2] and "`opp kolommen`" in missing[1][2]
+    assert all(o.leerling.klas == "" and o.leerling.geboortedatum is None for o in result.opps)
 
 
-def test_impossible_dates_are_errors_at_their_cell(tmp_path):
+def test_impossible_dates_are_open_fields_with_a_warning_at_their_cell(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [
         LEERLING_KOPPEN, leerling("1", "Goed", "A"),
         ["2", "Feb", "", "B", "31-02-2013", "1A"],
         leerling("3", "Toekomst", "C", geboren=date(2030, 1, 1)),
-        leerling("4", "Oud", "D", geboren=date(1900, 1, 1))]})
-    assert _findings(result, Severity.ERROR) == [
-        ("2", _loc(3, "E", "Geboortedatum"), "ongeldige datum '31-02-2013', verwacht dd-mm-jjjj"),
-        ("3", _loc(4, "E", "Geboortedatum"),
-         "onmogelijke geboortedatum 01-01-2030; verwacht een datum in het verleden (dd-mm-jjjj)"),
-        ("4", _loc(5, "E", "Geboortedatum"),
-         "onmogelijke geboortedatum 01-01-1900; verwacht een datum in het verleden (dd-mm-jjjj)")]
-    assert _nummers(result) == ["1"]
+        leerling("4", "Oud", "D", geboren=date(1950, 1, 1))]})
+    assert not result.errors()
+    assert _findings(result, Severity.WARNING) == [
+        ("2", _loc(3, "E", "Geboortedatum"),
+         "ongeldige datum '31-02-2013', verwacht dd-mm-jjjj; deze waarde wordt niet gebruikt"),
+        ("3", _loc(4, "E", "Geboortedatum"), "onmogelijke geboortedatum 01-01-2030; het veld blijft open op "
+         "het formulier (verwacht een datum in het verleden, dd-mm-jjjj)"),
+        ("4", _loc(5, "E", "Geboortedatum"), "onmogelijke geboortedatum 01-01-1950; het veld blijft open op "
+         "het formulier (verwacht een datum in het verleden, dd-mm-jjjj)")]
+    assert _nummers(result) == ["1", "2", "3", "4"]
+    assert [o.leerling.geboortedatum is None for o in result.opps] == [False, True, True, True]
 
 
 def test_duplicate_student_numbers_refuse_every_row(tmp_path):
@@ -85,17 +98,18 @@ def test_related_row_for_unknown_student_is_a_warning(tmp_path):
     assert [d.omschrijving for d in result.opps[0].doelen] == ["Plannen"]
 
 
-def test_goal_end_before_start_refuses_that_student(tmp_path):
+def test_goal_end_before_start_leaves_the_end_open(tmp_path):
     result = _check(tmp_path, {
         "Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B"), leerling("2", "C", "D")],
         "Doelen": [["Stamnummer", "Doel", "Startdatum", "Streefdatum"],
                    ["1", "Plannen", "01-09-2026", "01-02-2027"],
                    ["2", "Terug", "01-09-2026", "01-02-2026"]]})
-    assert _findings(result, Severity.ERROR) == [
+    assert _findings(result, Severity.WARNING) == [
         ("2", _loc(3, "D", "Streefdatum", "Doelen"),
-         "streefdatum 01-02-2026 ligt voor de startdatum 01-09-2026; "
-         "verwacht een streefdatum op of na de startdatum")]
-    assert _nummers(result) == ["1"]
+         "streefdatum 01-02-2026 ligt voor de startdatum 01-09-2026; de streefdatum blijft open op het "
+         "formulier (verwacht een streefdatum op of na de startdatum)")]
+    assert _nummers(result) == ["1", "2"] and not result.errors()
+    assert [(d.omschrijving, d.streefdatum) for d in result.opps[1].doelen] == [("Terug", None)]
 
 
 def test_unusable_email_is_a_warning_and_left_out(tmp_path):
@@ -141,7 +155,9 @@ def test_duplicate_header_keeps_the_first_column(tmp_path):  # P5
 def test_unknown_columns_are_listed(tmp_path):
     result = _check(tmp_path, {"Leerlingen": [LEERLING_KOPPEN + ["Kluisnummer"],
                                               leerling("1", "A", "B") + [12]]})
-    assert _findings(result, Severity.INFO) == [("", _loc(1), "kolommen niet gebruikt: I 'Kluisnummer'")]
+    assert _findings(result, Severity.INFO) == [
+        ("", _loc(1), "kolommen niet gebruikt: I 'Kluisnummer' (`opp kolommen` toont per kolom de velden die "
+         "er het meest op lijken)")]
 
 
 def test_opp_column_selects_students(tmp_path):
@@ -176,13 +192,14 @@ def test_serial_date_and_phone_without_zero_are_converted_with_a_warning(tmp_pat
         ("1", _loc(2, "C", "Mobiel", "Ouders"), "telefoonnummer zonder voorloopnul; de 0 is teruggezet")]
 
 
-def test_formula_without_value_in_a_required_column_is_an_error(tmp_path):  # P9
+def test_formula_without_value_is_an_error_only_in_the_number_column(tmp_path):  # P9
     result = _check(tmp_path, {"Leerlingen": [
-        LEERLING_KOPPEN, ["1", "A", "", "=UPPER(B2)", date(2013, 1, 1), "1A"], leerling("2", "C", "D")]})
-    assert _findings(result, Severity.ERROR) == [
-        ("1", _loc(2, "D", "Achternaam"), "formule zonder opgeslagen uitkomst; open het bestand in Excel "
-         "en sla het opnieuw op, of zet er de waarde in")]
-    assert _nummers(result) == ["2"]
+        LEERLING_KOPPEN, ["1", "A", "", "=UPPER(B2)", date(2013, 1, 1), "1A"], ["=1+2", "C", "", "D"]]})
+    message = ("formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw op, of zet "
+               "er de waarde in")
+    assert ("1", _loc(2, "D", "Achternaam"), message) in _findings(result, Severity.WARNING)
+    assert _findings(result, Severity.ERROR) == [("", _loc(3, "A", "Stamnummer"), message)]
+    assert _nummers(result) == ["1"] and result.withheld == {"rij 3 van Leerlingen": message}
 
 
 def test_wide_guardian_columns_become_guardians(tmp_path):
@@ -210,12 +227,14 @@ def test_guardian_of_several_children_in_one_row(tmp_path):
 def test_no_students_sheet_is_an_error(tmp_path):
     result = _check(tmp_path, {"Doelen": [["Stamnummer", "Doel"], ["1", "Plannen"]]})
     assert [b.message for b in result.errors()] == [
-        "geen blad met leerlingen gevonden (verwacht kolommen als Stamnummer, Roepnaam, Achternaam)"]
+        "geen blad met leerlingen gevonden (verwacht kolommen als Stamnummer, Roepnaam, Achternaam); "
+        "`opp kolommen` toont wat er wel herkend is"]
 
 
 def test_error_in_one_student_never_stops_the_others(tmp_path):
     rows = [LEERLING_KOPPEN] + [leerling(str(n), f"R{n}", f"A{n}") for n in range(1, 21)]
-    rows[5][4] = "nooit"
+    rows[5][1] = rows[5][3] = None  # no name: we cannot tell whom it is for
+    rows[7][4] = "nooit"  # a birth date that cannot be read: an open field
     result = _check(tmp_path, {"Leerlingen": rows})
     assert len(result.opps) == 19 and list(result.withheld) == ["5"]
     assert all(isinstance(b, Finding) for b in result.findings)

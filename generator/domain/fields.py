@@ -31,25 +31,35 @@ class SheetKind:
     row: str  # template variable of one row, e.g. 'doel'
     list_name: str  # template variable of all rows of a student, e.g. 'doelen'
     description: str
+    marks: tuple[str, ...] = ()  # fields whose column marks a sheet of this kind (read/columns.py)
+    needs: tuple[str, ...] = ()  # ...together with a column of one of these fields
 
 
 LEERLINGEN = SheetKind("Leerlingen", ("leerlingen", "leerling", "lln", "studenten", "deelnemers"),
-                       "leerling", "", "Eén rij per leerling.")
+                       "leerling", "", "Eén rij per leerling.",
+                       ("klas", "geboortedatum", "leerjaar", "onderwijssoort", "mentor",
+                        "datum_inschrijving"),
+                       ("roepnaam", "achternaam", "volledige_naam"))
 OUDERS = SheetKind("Ouders", ("ouders", "ouders verzorgers", "verzorgers", "ouder", "gezinsleden",
                               "contactpersonen"),
-                   "ouder", "ouders", "Eén rij per ouder of verzorger, met het leerlingnummer.")
+                   "ouder", "ouders", "Eén rij per ouder of verzorger, met het leerlingnummer.",
+                   ("relatie", "gezag"))
 DOELEN = SheetKind("Doelen", ("doelen", "doel", "leerdoelen", "ontwikkeldoelen"),
-                   "doel", "doelen", "Eén rij per doel van het handelingsdeel.")
+                   "doel", "doelen", "Eén rij per doel van het handelingsdeel.", ("omschrijving",))
 ONDERSTEUNING = SheetKind("Ondersteuning", ("ondersteuning", "begeleiding", "aanpak", "interventies",
                                             "ondersteuning en begeleiding"),
-                          "steun", "ondersteuning", "Eén rij per vorm van ondersteuning: wie, wat, hoe vaak.")
+                          "steun", "ondersteuning", "Eén rij per vorm van ondersteuning: wie, wat, hoe vaak.",
+                          ("wat", "hoe_vaak"))
 DOCUMENTEN = SheetKind("Documenten", ("documenten", "bronnen", "bijlagen", "verwijzingen"),
-                       "document", "documenten", "Verwijzingen naar IOP, plan van aanpak, rapporten.")
+                       "document", "documenten", "Verwijzingen naar IOP, plan van aanpak, rapporten.",
+                       ("vindplaats",), ("soort", "titel"))
 BETROKKENEN = SheetKind("Betrokkenen", ("betrokkenen", "netwerk", "hulpverleners"),
-                        "betrokkene", "betrokkenen", "Eén rij per betrokkene (netwerk rond de leerling).")
+                        "betrokkene", "betrokkenen", "Eén rij per betrokkene (netwerk rond de leerling).",
+                        ("functie", "organisatie"))
 FACTOREN = SheetKind("Factoren", ("factoren", "beeld van de leerling",
                                   "bevorderende en belemmerende factoren"),
-                     "factor", "factoren", "Bevorderende en belemmerende factoren per domein.")
+                     "factor", "factoren", "Bevorderende en belemmerende factoren per domein.",
+                     ("bevorderend", "belemmerend"))
 
 SHEET_KINDS = (LEERLINGEN, OUDERS, DOELEN, ONDERSTEUNING, DOCUMENTEN, BETROKKENEN, FACTOREN)
 
@@ -101,7 +111,8 @@ class Field:
     description: str
     sheet: SheetKind | None = None  # None: computed by the tool, never read from a column
     aliases: tuple[str, ...] = ()
-    required: bool = False
+    required: bool = False  # expected: a missing column or value is reported; only the student number
+    # and a name withhold a student (read/validator.py)
     example: str = ""
     choices: tuple[str, ...] = ()
     placeholder: str = ""  # Dutch placeholder shown in an empty form control
@@ -114,3 +125,10 @@ class Field:
     @property
     def columns(self) -> tuple[str, ...]:
         return self.aliases
+
+
+def make_field(path: str, type: FieldType, description: str, sheet: SheetKind | None = None,
+               aliases: str = "", **kwargs) -> Field:
+    """A field with its aliases written as one '|'-separated string, as the registry lists them."""
+    names = tuple(a.strip() for a in aliases.split("|") if a.strip())
+    return Field(path, type, description, sheet, names, **kwargs)

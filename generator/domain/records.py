@@ -19,6 +19,12 @@ class Ouder:
     gezag: bool | None = None
     telefoon: str = ""
     email: str = ""
+    # the parts the name was put together from, when the export splits it
+    aanhef: str = ""
+    voorletters: str = ""
+    roepnaam: str = ""
+    tussenvoegsel: str = ""
+    achternaam: str = ""
     origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
@@ -46,6 +52,7 @@ class Ondersteuning:
     middelen: str = ""
     startdatum: date | None = None
     einddatum: date | None = None
+    doel: str = ""
     origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
@@ -83,10 +90,11 @@ class Leerling:
     """One student row with the OPP fields a school may keep on the students sheet."""
 
     leerlingnummer: str
-    roepnaam: str
-    achternaam: str
-    geboortedatum: date
-    klas: str
+    # Only the number is certain: what the export lacks is an open field on the form
+    roepnaam: str = ""
+    achternaam: str = ""
+    geboortedatum: date | None = None
+    klas: str = ""
     tussenvoegsel: str = ""
     leerjaar: str = ""
     onderwijssoort: str = ""
@@ -154,6 +162,7 @@ class Leerling:
     geregistreerd_duo: bool | None = None
     gedeeld_met_swv: bool | None = None
     opslaglocatie: str = ""
+    volledige_naam: str = ""  # read only to be split when the export has no separate name columns
     origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
     @property

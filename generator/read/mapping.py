@@ -1,10 +1,12 @@
 """The school's own column and sheet names (`--kolommen PAD`, TOML), on top of the registry's aliases.
 
-A mapping file looks like this (field names as `opp velden` shows them):
+A mapping file looks like this (field names as `opp velden` shows them); `opp kolommen` writes one:
 
     [kolommen]
     "Lln ID" = "leerling.leerlingnummer"
     "Naam begeleider" = "steun.wie"
+    "Naam" = ["ouder.naam", "betrokkene.naam"]   # one header, a field on each kind of sheet
+    "Nr" = ""                                     # never use this column
 
     [bladen]
     "Zorgdoelen" = "Doelen"
@@ -18,22 +20,17 @@ from pathlib import Path
 
 from ..domain.errors import InputError
 from ..domain.fields import SHEET_KINDS, Field, SheetKind
-from ..domain.registry import FIELDS, column_index, get_field, is_known, normalize_header, sheet_index
+from ..domain.headers import header_words, normalize_header, squash
+from ..domain.registry import FIELDS, get_field, is_known, sheet_index
 
 
 @dataclass(frozen=True)
 class ColumnMapping:
-    """Extra header -> field and sheet name -> kind entries; the school's names win over the defaults."""
+    """The school's header -> field and sheet name -> kind entries; they win over the registry's
+    aliases. A header mapped to None is never used."""
 
-    columns: dict[SheetKind, dict[str, Field]] = field(default_factory=dict)
+    columns: dict[SheetKind, dict[str, Field | None]] = field(default_factory=dict)  # by header_key
     sheets: dict[str, SheetKind] = field(default_factory=dict)
-    _cache: dict[SheetKind, dict[str, Field]] = field(default_factory=dict, compare=False, repr=False)
-
-    def column_index(self, sheet: SheetKind) -> dict[str, Field]:
-        """Normalised header -> field for one kind of sheet: the registry's aliases plus the school's."""
-        if sheet not in self._cache:
-            self._cache[sheet] = {**column_index(sheet), **self.columns.get(sheet, {})}
-        return self._cache[sheet]
 
     def sheet(self, naam: str) -> SheetKind | None:
         key = normalize_header(naam)
@@ -63,20 +60,34 @@ def read_column_mapping(path: Path | None) -> ColumnMapping:
     return ColumnMapping(_columns(path, data.get("kolommen", {})), _sheets(path, data.get("bladen", {})))
 
 
-def _columns(path: Path, table: dict) -> dict[SheetKind, dict[str, Field]]:
-    result: dict[SheetKind, dict[str, Field]] = {}
-    for header, field_path in table.items():
-        if not isinstance(field_path, str) or not is_known(field_path) or get_field(field_path).sheet is None:
-            raise InputError(f"{path}: kolom '{header}' verwijst naar '{field_path}', dat is geen veld "
-                             "uit een kolom; `opp velden` toont de veldnamen "
-                             "(bijvoorbeeld leerling.roepnaam)")
-        v = get_field(field_path)
-        # the student number links every sheet: one name for it holds on each kind of sheet
-        key = v.name == "leerlingnummer"
-        targets = [w for w in FIELDS if w.sheet and w.name == "leerlingnummer"] if key else [v]
-        for w in targets:
-            result.setdefault(w.sheet, {})[normalize_header(header)] = w
+def header_key(header: str) -> str:
+    """A header as the mapping file matches it: case, spaces and punctuation do not count."""
+    return squash(header_words(header))
+
+
+def _columns(path: Path, table: dict) -> dict[SheetKind, dict[str, Field | None]]:
+    result: dict[SheetKind, dict[str, Field | None]] = {}
+    for header, value in table.items():
+        paths = value if isinstance(value, list) else [value]
+        if paths in ([""], []):  # the school says: never use this column
+            for kind in SHEET_KINDS:
+                result.setdefault(kind, {})[header_key(header)] = None
+            continue
+        for field_path in paths:
+            for w in _targets(path, header, field_path):
+                result.setdefault(w.sheet, {})[header_key(header)] = w
     return result
+
+
+def _targets(path: Path, header: str, field_path: object) -> list[Field]:
+    if not isinstance(field_path, str) or not is_known(field_path) or get_field(field_path).sheet is None:
+        raise InputError(f"{path}: kolom '{header}' verwijst naar '{field_path}', dat is geen veld "
+                         "uit een kolom; `opp velden` toont de veldnamen (bijvoorbeeld leerling.roepnaam)")
+    v = get_field(field_path)
+    # the student number links every sheet: one name for it holds on each kind of sheet
+    if v.name == "leerlingnummer":
+        return [w for w in FIELDS if w.sheet and w.name == "leerlingnummer"]
+    return [v]
 
 
 def _sheets(path: Path, table: dict) -> dict[str, SheetKind]:

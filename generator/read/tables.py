@@ -4,25 +4,18 @@ columns matched to fields, and the data rows up to a run of blanks. Every cell k
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from openpyxl.utils import get_column_letter
 
-from ..domain.fields import LEERLINGEN, SHEET_KINDS, Field, SheetKind
+from ..domain.fields import FieldType, SheetKind
 from ..domain.findings import Finding, Location, Severity
-from ..domain.registry import guardian_column, normalize_header
+from . import bsn
 from .mapping import ColumnMapping
+from .recognize import Column, Recognized, describe_row, recognize
 
 HEADER_SCAN_ROWS = 20
 BLANK_ROWS_STOP = 50
-
-
-@dataclass(frozen=True)
-class Column:
-    letter: str
-    header: str
-    field: Field | None
-    guardian: int = 0  # guardian number of a wide guardian column on the students sheet, else 0
 
 
 @dataclass(frozen=True, slots=True)  # slots: 200,000 cells of a school export stay small
@@ -82,15 +75,17 @@ def read_table(file: str, sheet: str, naam: str, rows: Iterator[tuple[int, tuple
             break
     found = _find_header(naam, head, mapping)
     if found is None:
-        result.findings.append(Finding(Severity.INFO, Location(file, sheet),
-                                       "niet herkend (geen bekende kolomkoppen); overgeslagen"))
+        result.findings.append(Finding(Severity.INFO, Location(file, sheet), _not_recognised(head, mapping)))
         return
-    soort, header_row, columns = found
-    table = Table(file, sheet, soort, header_row, columns)
+    header_row, recognized = found
+    table = Table(file, sheet, recognized.kind, header_row, recognized.columns)
     if header_row != head[0][0]:
         result.findings.append(Finding(
             Severity.INFO, table.location(header_row),
             f"kolomkoppen gevonden in rij {header_row}; rijen erboven overgeslagen"))
+    for column, note in recognized.notes:
+        result.findings.append(Finding(Severity.INFO, table.location(header_row, column), note))
+    columns = recognized.columns
     width = len(columns)
     used = [i for i, k in enumerate(columns) if k.field is not None]
     blank_run = 0
@@ -103,7 +98,49 @@ def read_table(file: str, sheet: str, naam: str, rows: Iterator[tuple[int, tuple
             continue
         blank_run = 0
         table.rows.append(Row(number, values))
+    _keep_out_bsns(table, result)
     result.tables.append(table)
+
+
+# Dates and phone numbers hold 8-digit runs that pass the eleven-test by chance ('06-12345678'), and
+# neither is ever printed as the digits it was read from.
+_NOT_CHECKED = {FieldType.DATE, FieldType.PHONE, FieldType.SECRET}
+
+
+def _keep_out_bsns(table: Table, result: ReadResult) -> None:
+    """A column whose numbers are BSNs is never read, whatever its header or the mapping file says; a
+    column that packs BSNs with other text is read without them (bsn.py)."""
+    for i, column in enumerate(table.columns):
+        if column.field is None or column.field.type in _NOT_CHECKED:
+            continue
+        values = [row.cells[i].value for row in table.rows if i < len(row.cells)]
+        verdict = bsn.column_verdict(values, is_key=column.field.type is FieldType.ID)
+        if verdict is bsn.Verdict.NONE:
+            continue
+        where = table.location(table.header_row, column)
+        if verdict is bsn.Verdict.WHOLE:
+            ignored = replace(column, field=None, bsn=True)
+            table.columns = (*table.columns[:i], ignored, *table.columns[i + 1:])
+            result.findings.append(Finding(Severity.WARNING, where, (
+                "deze kolom bevat burgerservicenummers (ze kloppen met de elfproef); hij wordt niet gelezen, "
+                "ook niet via een kolommenbestand, en kan uit de export weg")))
+            continue
+        table.rows[:] = [_without_bsn(row, i) for row in table.rows]
+        result.findings.append(Finding(Severity.WARNING, where, (
+            "in deze kolom staan burgerservicenummers tussen de andere gegevens; die nummers worden "
+            "weggelaten en komen nergens in een OPP of melding")))
+
+
+def _without_bsn(row: Row, i: int) -> Row:
+    if i >= len(row.cells) or not isinstance(value := row.cells[i].value, (str, int, float)):
+        return row
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    cleaned = bsn.strip_bsn(text)
+    if cleaned == text:
+        return row
+    cells = list(row.cells)
+    cells[i] = Cell(cleaned or None, row.cells[i].number_format)
+    return Row(row.number, tuple(cells))
 
 
 def _used_cells(cells: tuple[Cell, ...], used: list[int], width: int) -> tuple[Cell, ...]:
@@ -126,40 +163,27 @@ def _is_blank(value: object) -> bool:
 
 
 def _find_header(naam: str, head: list[tuple[int, tuple[Cell, ...]]],
-                 mapping: ColumnMapping) -> tuple[SheetKind, int, tuple[Column, ...]] | None:
-    """The header row: the first of the top rows whose cells name at least two known columns of one
-    kind of sheet. The sheet's (or file's) name decides between kinds that fit equally well."""
-    by_name = mapping.sheet(naam)
+                 mapping: ColumnMapping) -> tuple[int, Recognized] | None:
+    """The header row: the first of the top rows whose cells mark a kind of sheet (recognize.py)."""
     for number, cells in head:
-        keys = [normalize_header(c.value) for c in cells if isinstance(c.value, str) and c.value.strip()]
-        best: tuple[int, SheetKind] | None = None
-        for soort in SHEET_KINDS:
-            index = mapping.column_index(soort)
-            hits = sum(1 for k in keys if k in index)
-            if hits >= 2 and (best is None or _score(hits, soort, by_name) > _score(*best, by_name)):
-                best = (hits, soort)
-        if best is not None:
-            return best[1], number, _columns(cells, best[1], mapping)
+        headers = _headers(cells)
+        if sum(1 for h in headers if h) < 2:
+            continue
+        found = recognize(headers, [column_letter(i) for i in range(1, len(headers) + 1)], naam, mapping)
+        if found is not None:
+            return number, found
     return None
 
 
-def _score(hits: int, soort: SheetKind, by_name: SheetKind | None) -> int:
-    return hits + (100 if soort is by_name else 0)
+def _headers(cells: tuple[Cell, ...]) -> list[str]:
+    return [" ".join(str(c.value).split()) if c.value is not None else "" for c in cells]
 
 
-def _columns(cells: tuple[Cell, ...], soort: SheetKind, mapping: ColumnMapping) -> tuple[Column, ...]:
-    index = mapping.column_index(soort)
-    columns = []
-    for i, c in enumerate(cells, start=1):
-        header = " ".join(str(c.value).split()) if c.value is not None else ""
-        field = index.get(normalize_header(header)) if header else None
-        guardian = 0
-        if field is None and header and soort is LEERLINGEN:
-            wide = guardian_column(header)
-            if wide:
-                guardian, field = wide
-        columns.append(Column(column_letter(i), header, field, guardian))
-    while columns and not columns[-1].header:
-        columns.pop()
-    return tuple(columns)
-
+def _not_recognised(head: list[tuple[int, tuple[Cell, ...]]], mapping: ColumnMapping) -> str:
+    """The finding for a sheet without a recognisable header row: what it does hold, if anything."""
+    found = next((f for _, cells in head if (f := describe_row(_headers(cells), mapping))), ())
+    if not found:
+        return "niet herkend (geen bekende kolomkoppen); overgeslagen"
+    return ("niet herkend: de kolomkoppen passen bij geen soort blad (leerlingen: naam met klas of "
+            "geboortedatum; ouders: relatie of gezag; doelen: doel); gevonden: " + ", ".join(found[:8])
+            + "; overgeslagen. `opp kolommen` toont per kolom de velden die er het meest op lijken")

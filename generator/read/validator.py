@@ -1,15 +1,18 @@
 """Raw tables -> typed, frozen records and findings. The one place a parser's ValueError gets the
-cell's location. Errors skip a student, never the batch; warnings are reported and do not skip."""
+cell's location.
+
+An OPP is a form: a value the export lacks or that cannot be read becomes an open field and a warning.
+Only what leaves us unable to tell whom a document is for is an error that withholds the student: no
+usable student number, a number used twice, no name at all. Every data row of a students sheet is
+accounted for: an OPP, withheld with its reason, or not selected by the OPP column."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from typing import NamedTuple
 
 from ..domain.fields import (
@@ -26,20 +29,18 @@ from ..domain.fields import (
 )
 from ..domain.findings import Finding, Location, Origin, Severity
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
-from ..domain.registry import fields_of
 from . import convert
+from .names import guardian_name, split_full_name
+from .table_plan import TablePlan, column_findings, required_fields
 from .tables import Column, ReadResult, Row, Table
 
 _RECORD_TYPES: dict[SheetKind, type] = {
     LEERLINGEN: Leerling, OUDERS: Ouder, DOELEN: Doel, ONDERSTEUNING: Ondersteuning,
     DOCUMENTEN: Document, BETROKKENEN: Betrokkene, FACTOREN: Factor,
 }
-# A wrong value here costs the document one filled-in field, not the whole OPP: report, leave empty.
-_SOFT_TYPES = {FieldType.EMAIL, FieldType.YES_NO}
-_DECISIVE = {"opp.nodig"}  # ...unless it decides whether the student gets an OPP at all
+_IDENTITY = {"leerlingnummer", "volledige_naam"}  # checked on their own in _student_identity
+_GUARDIAN_NAME_PARTS = ("aanhef", "voorletters", "roepnaam", "tussenvoegsel", "achternaam")
 _SEVERAL_NUMBERS = re.compile(r"[,;]")  # 'Leerlingcodes' of a parent: several children in one cell
-_CONSISTENCY_FIELDS = {"startdatum", "streefdatum", "einddatum", "geboortedatum"}  # see _check_consistency
-_REMARK_ON = {FieldType.DATE: (int, float), FieldType.PHONE: object}  # see _Conversion
 _EARLIEST_BIRTH = date(1990, 1, 1)  # a birth date before this is impossible for a student
 
 
@@ -56,130 +57,84 @@ class ConvertedRow(NamedTuple):  # a tuple, not a frozen dataclass: one per row,
 class Validated:
     opps: list[Opp] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    withheld: dict[str, str] = field(default_factory=dict)  # leerlingnummer -> first reason
+    withheld: dict[str, str] = field(default_factory=dict)  # leerlingnummer (or 'rij N') -> first reason
     not_selected: int = 0
+    student_rows: int = 0  # data rows on students sheets: OPPs + withheld + not selected
 
     def errors(self) -> list[Finding]:
         return [b for b in self.findings if b.severity is Severity.ERROR]
 
 
 def validate(read_result: ReadResult, today: date | None = None) -> Validated:
-    """Convert and check every row, then assemble one Opp per student without errors."""
+    """Convert and check every row, then assemble one Opp per student we can tell whom it is for."""
     today = today or date.today()
     result = Validated(findings=list(read_result.findings))
     converted: dict[SheetKind, list[ConvertedRow]] = defaultdict(list)
     for table in read_result.tables:
-        _report_columns(table, result)
-        plan = _TablePlan.of(table)
+        result.findings += column_findings(table)
+        plan = TablePlan.of(table)
+        result.findings += plan.sheet_findings
+        if table.kind is LEERLINGEN:
+            result.student_rows += len(table.rows)
+        if plan.unusable:
+            _withhold_all(table, plan, result)
+            continue
         same_kind = converted[table.kind]  # looked up once: hashing a SheetKind per row adds up
         for row in table.rows:
             for soort, line in _convert_row(table, plan, row, result, today):
                 (same_kind if soort is table.kind else converted[soort]).append(line)
-    if not converted[LEERLINGEN]:
+    if not any(t.kind is LEERLINGEN for t in read_result.tables):
         result.findings.append(Finding(Severity.ERROR, _first_location(read_result),
                                        "geen blad met leerlingen gevonden (verwacht kolommen als "
-                                       "Stamnummer, Roepnaam, Achternaam)"))
+                                       "Stamnummer, Roepnaam, Achternaam); `opp kolommen` toont wat er wel "
+                                       "herkend is"))
         return result
     _assemble(converted, result)
     return result
+
+
+def _withhold_all(table: Table, plan: TablePlan, result: Validated) -> None:
+    """A sheet without a usable key (or a students sheet without any name): its rows cannot be linked
+    to a student. On a students sheet every row is withheld, with the sheet's reason."""
+    if table.kind is not LEERLINGEN:
+        return
+    for row in table.rows:
+        result.withheld[_row_label(table, row.number)] = plan.unusable
 
 
 def _first_location(read_result: ReadResult) -> Location:
     return read_result.tables[0].location() if read_result.tables else Location("invoer")
 
 
-def _report_columns(table: Table, result: Validated) -> None:
-    seen: dict[tuple[str, int], str] = {}
-    for column in table.columns:
-        if column.field is None:
-            continue
-        key = (column.field.path, column.guardian)
-        if column.field.type is FieldType.SECRET:
-            result.findings.append(Finding(
-                Severity.INFO, table.location(table.header_row, column),
-                "deze kolom wordt niet gelezen en komt nergens in een OPP; hij kan uit de export weg"))
-        elif key in seen:
-            result.findings.append(Finding(
-                Severity.WARNING, table.location(table.header_row, column),
-                f"dubbele kolom voor {column.field.path}; alleen kolom {seen[key]} wordt gebruikt"))
-        else:
-            seen[key] = column.letter
-    unknown = [k for k in table.columns if k.field is None and k.header]
-    if unknown:
-        names = ", ".join(f"{k.letter} '{k.header}'" for k in unknown)
-        result.findings.append(Finding(Severity.INFO, table.location(table.header_row),
-                                       f"kolommen niet gebruikt: {names}"))
+def _row_label(table: Table, row: int) -> str:
+    """How a withheld row without a usable number is named in the summary and the register."""
+    return f"rij {row} van {table.sheet or table.file}"
 
 
-class _Conversion(NamedTuple):
-    """One column that is converted, with all that does not change from row to row. A tuple: the row
-    loop unpacks it, cheaper than reading attributes 60,000 times."""
 
-    index: int
-    column: Column
-    guardian: int
-    field: Field
-    naam: str
-    converter: Callable[[object, str], object]
-    soft: bool  # a wrong value is a warning and the value is left out, not an error
-    formula_is_error: bool  # a formula without a stored value is an error, not a warning
-    remark_on: type | tuple[type, ...]  # raw values _remarks has more to say about than a
-    # cleaned text: numbers in a date column, anything in a phone column; () for none
-
-
-@dataclass(frozen=True)
-class _TablePlan:
-    """What _convert_row needs of a table, worked out once per table instead of once per cell."""
-
-    conversions: tuple[_Conversion, ...]  # in column order; the first column of a field wins
-    required: tuple[tuple[str, str, Column | None, str], ...]  # field name, its letter, column, message
-    consistency: bool  # the row can hold a field _check_consistency looks at
-    columns: Mapping[int, Mapping[str, tuple[str, str]]]  # guardian number (0: the row's own record) ->
-    # field name -> (column letter, header): the Origin of every record made from this table
-    record: type
-
-    @classmethod
-    def of(cls, table: Table) -> _TablePlan:
-        conversions, used = [], set()
-        for index, column in enumerate(table.columns):
-            v = column.field
-            if v is None or v.type is FieldType.SECRET or (v.path, column.guardian) in used:
-                continue
-            used.add((v.path, column.guardian))
-            conversions.append(_Conversion(
-                index, column, column.guardian, v, v.name, convert.converter(v.type),
-                v.type in _SOFT_TYPES and v.path not in _DECISIVE, v.required and not column.guardian,
-                _REMARK_ON.get(v.type, ())))
-        required = []
-        for v in _required_fields(table.kind):
-            column = next((k for k in table.columns if k.field is v and not k.guardian), None)
-            hint = f"; de kolom ontbreekt, verwacht bijvoorbeeld '{v.aliases[0]}'" if column is None else ""
-            what = v.description.rstrip(".")
-            required.append((v.name, _letter_of(table, v), column,
-                             f"verplichte waarde ontbreekt ({what}){hint}"))
-        consistency = any(o.naam in _CONSISTENCY_FIELDS for o in conversions if not o.guardian)
-        columns: dict[int, dict[str, tuple[str, str]]] = {}
-        for o in conversions:
-            columns.setdefault(o.guardian, {})[o.naam] = (o.column.letter, o.column.header)
-        for n in columns.keys() - {0}:  # a guardian's record is linked by the student's own number
-            columns[n].update({k: v for k, v in columns.get(0, {}).items() if k == "leerlingnummer"})
-        return cls(tuple(conversions), tuple(required), consistency, columns, _RECORD_TYPES[table.kind])
-
-
-def _convert_row(table: Table, plan: _TablePlan, row: Row, result: Validated,
+def _convert_row(table: Table, plan: TablePlan, row: Row, result: Validated,
                  today: date) -> list[tuple[SheetKind, ConvertedRow]]:
     per_guardian, errors, warnings = _convert_cells(table, plan, row)
     values = per_guardian[0]
-    for naam, letter, column, message in plan.required:
-        if naam not in values and not any(b.location.column == letter for b in errors):
-            errors.append(Finding(Severity.ERROR, table.location(row.number, column), message))
     if plan.consistency:
-        errors += _check_consistency(table, row, values, today)
+        warnings += _check_consistency(table, row, values, today)
+    if table.kind is LEERLINGEN:
+        if not errors or "leerlingnummer" in values:  # an unreadable number was reported already
+            errors += _student_identity(table, plan, row, values, warnings)
+    else:  # a child row never withholds a student: its problems cost a field or the row, not the OPP
+        warnings += [dataclasses.replace(b, severity=Severity.WARNING) for b in errors]
+        errors = []
+        _complete_child(table, plan, row, values, warnings)
     number = str(values.get("leerlingnummer", ""))
     for b in errors + warnings:
         result.findings.append(dataclasses.replace(b, leerlingnummer=number))
+    if table.kind is LEERLINGEN and not number:
+        reason = next((b.message for b in errors), "geen leerlingnummer")
+        result.withheld[_row_label(table, row.number)] = reason
+        return []
     values["origin"] = Origin(table.file, table.sheet, row.number, plan.columns.get(0, {}))
-    record = None if errors else plan.record(**values)
+    record = None if errors or values.get("naam", "") is None else _RECORD_TYPES[table.kind](**{**plan.blanks,
+                                                                                             **values})
     converted = [(table.kind, ConvertedRow(k, _for_child(record, k, number), row.number, table))
                  for k in _keys(number)]
     if table.kind is LEERLINGEN and number:
@@ -187,7 +142,62 @@ def _convert_row(table: Table, plan: _TablePlan, row: Row, result: Validated,
     return converted
 
 
-def _convert_cells(table: Table, plan: _TablePlan,
+def _student_identity(table: Table, plan: TablePlan, row: Row, values: dict,
+                      warnings: list[Finding]) -> list[Finding]:
+    """The errors that withhold a student (no number, no name); names from a full-name column; a
+    warning for each name part left open."""
+    where = table.location(row.number)
+    if "leerlingnummer" not in values:
+        column = _column_of(table, "leerlingnummer")
+        return [Finding(Severity.ERROR, table.location(row.number, column),
+                        "geen leerlingnummer; deze rij krijgt geen OPP (verwacht het leerlingnummer van de "
+                        "school)")]
+    full = values.get("volledige_naam", "")
+    if full and not values.get("roepnaam") and not values.get("achternaam"):
+        split = split_full_name(full)
+        values.update(roepnaam=split.roepnaam, achternaam=split.achternaam)
+        if split.tussenvoegsel and not values.get("tussenvoegsel"):
+            values["tussenvoegsel"] = split.tussenvoegsel
+        if split.doubt:
+            column = _column_of(table, "volledige_naam")
+            warnings.append(Finding(Severity.WARNING, table.location(row.number, column),
+                                    "de naam staat in één kolom en is gesplitst in roepnaam en achternaam, "
+                                    "maar niet zeker goed; controleer de naam op het formulier"))
+    if not values.get("roepnaam") and not values.get("achternaam"):
+        return [Finding(Severity.ERROR, where, "geen naam (roepnaam en achternaam zijn leeg); zonder naam is "
+                                               "niet te zien voor wie het OPP is, deze rij krijgt er geen")]
+    for part in dict.fromkeys(v.name for v in required_fields(LEERLINGEN)):
+        column = _column_of(table, part)
+        if not values.get(part) and column is not None and part not in _IDENTITY \
+                and not _reported(warnings, column):
+            warnings.append(Finding(Severity.WARNING, table.location(row.number, column),
+                                    f"{part} ontbreekt; het veld blijft open op het formulier"))
+    return []
+
+
+def _reported(findings: list[Finding], column: Column) -> bool:
+    """One finding per open field: an unreadable value was reported already."""
+    return any(b.location.column == column.letter for b in findings)
+
+
+def _complete_child(table: Table, plan: TablePlan, row: Row, values: dict, warnings: list[Finding]) -> None:
+    """A guardian's name from its parts; a required value a row lacks is an open field, with a warning.
+    A guardian without any name is not used (values['naam'] = None)."""
+    if table.kind is OUDERS and not values.get("naam"):
+        values["naam"] = guardian_name(**{k: values.get(k, "") for k in _GUARDIAN_NAME_PARTS}) or None
+        if values["naam"] is None:
+            warnings.append(Finding(Severity.WARNING, table.location(row.number),
+                                    "ouder/verzorger zonder naam; deze rij wordt niet gebruikt"))
+        return
+    for name in plan.blanks:
+        column = _column_of(table, name)
+        if name not in values and column is not None and not _reported(warnings, column):
+            warnings.append(Finding(Severity.WARNING, table.location(row.number, column),
+                                    f"{column.header if column else name} is leeg; het veld blijft open op "
+                                    "het formulier"))
+
+
+def _convert_cells(table: Table, plan: TablePlan,
                    row: Row) -> tuple[dict[int, dict[str, object]], list[Finding], list[Finding]]:
     """The row's converted values per guardian number (0: the row's own record), errors and warnings."""
     values: dict[str, object] = {}
@@ -228,9 +238,6 @@ def _column_of(table: Table, naam: str) -> Column | None:
     return next((k for k in table.columns if k.field and k.field.name == naam and not k.guardian), None)
 
 
-def _letter_of(table: Table, v: Field) -> str:
-    return next((k.letter for k in table.columns if k.field is v and not k.guardian), "-")
-
 
 def _remarks(v: Field, raw: object, value: object) -> list[str]:
     """Warnings about a value that was converted but may not be what the school meant."""
@@ -268,12 +275,14 @@ def _for_child(record, match_key: str, number: str):
     return dataclasses.replace(record, leerlingnummer=child)
 
 
-def _wide_guardians(table: Table, plan: _TablePlan, row: Row, values: dict[int, dict], number: str,
+def _wide_guardians(table: Table, plan: TablePlan, row: Row, values: dict[int, dict], number: str,
                     result: Validated) -> list[tuple[SheetKind, ConvertedRow]]:
     """Guardians from numbered columns on the students sheet ('Ouder 1 naam', 'E-mail ouder 2')."""
     converted = []
     for n in sorted(k for k in values if k):
-        if "naam" not in values[n]:
+        own = values[n]
+        naam = own.get("naam") or guardian_name(**{k: own.get(k, "") for k in _GUARDIAN_NAME_PARTS})
+        if not naam:
             column = next(k for k in table.columns if k.guardian == n)
             result.findings.append(Finding(
                 Severity.WARNING, table.location(row.number, column),
@@ -281,33 +290,29 @@ def _wide_guardians(table: Table, plan: _TablePlan, row: Row, values: dict[int, 
                 f"(verwacht een kolom als 'Naam ouder {n}')", number))
             continue
         origin = Origin(table.file, table.sheet, row.number, plan.columns[n])
-        guardian = Ouder(**{**values[n], "leerlingnummer": number, "origin": origin})
+        guardian = Ouder(**{**own, "naam": naam, "leerlingnummer": number, "origin": origin})
         converted.append((OUDERS, ConvertedRow(convert.match_key(number), guardian, row.number, table)))
     return converted
 
 
-@cache
-def _required_fields(sheet: SheetKind) -> tuple[Field, ...]:
-    return tuple(v for v in fields_of(sheet) if v.required)
-
-
 def _check_consistency(table: Table, row: Row, values: dict, today: date) -> list[Finding]:
-    """Checks across the fields of one row: impossible date orders."""
+    """Checks across the fields of one row: impossible date orders. The impossible date is left out:
+    an open field is better than a wrong one."""
     found = []
     pairs = (("startdatum", "streefdatum"), ("startdatum", "einddatum"))
     for start, end in pairs:
         a, b = values.get(start), values.get(end)
         if isinstance(a, date) and isinstance(b, date) and b < a:
-            column = next((k for k in table.columns if k.field and k.field.name == end), None)
-            found.append(Finding(Severity.ERROR, table.location(row.number, column),
-                                 f"{end} {b:%d-%m-%Y} ligt voor de {start} {a:%d-%m-%Y}; "
-                                 f"verwacht een {end} op of na de {start}"))
+            del values[end]
+            found.append(Finding(Severity.WARNING, table.location(row.number, _column_of(table, end)),
+                                 f"{end} {b:%d-%m-%Y} ligt voor de {start} {a:%d-%m-%Y}; de {end} blijft "
+                                 f"open op het formulier (verwacht een {end} op of na de {start})"))
     birth = values.get("geboortedatum")
     if isinstance(birth, date) and not (_EARLIEST_BIRTH <= birth <= today):
-        column = next((k for k in table.columns if k.field and k.field.name == "geboortedatum"), None)
-        found.append(Finding(Severity.ERROR, table.location(row.number, column),
-                             f"onmogelijke geboortedatum {birth:%d-%m-%Y}; verwacht een datum in het "
-                             "verleden (dd-mm-jjjj)"))
+        del values["geboortedatum"]
+        found.append(Finding(Severity.WARNING, table.location(row.number, _column_of(table, "geboortedatum")),
+                             f"onmogelijke geboortedatum {birth:%d-%m-%Y}; het veld blijft open op het "
+                             "formulier (verwacht een datum in het verleden, dd-mm-jjjj)"))
     return found
 
 
@@ -337,12 +342,15 @@ def _assemble(converted: dict[SheetKind, list[ConvertedRow]], result: Validated)
     for key, rows in by_key.items():
         leerling = rows[0].record
         if selective and (leerling is None or not leerling.nodig) and key not in bad_keys:
-            result.not_selected += 1
+            result.not_selected += len(rows)
             continue
         found = per_key.get(key, [])
         if key in bad_keys or leerling is None:
             reason = next((b.message for b in found if b.severity is Severity.ERROR), "fout in de gegevens")
-            result.withheld[leerling.leerlingnummer if leerling else key] = reason
+            for r in rows:  # every row is accounted for: a number used twice withholds both rows
+                number = r.record.leerlingnummer if r.record else key
+                label = number if len(rows) == 1 else f"{number} ({_row_label(r.table, r.row)})"
+                result.withheld[label] = reason
             continue
         parts = {sheet.list_name: tuple(related[sheet].get(key, ())) for sheet in related}
         warns = tuple(b for b in found if b.severity is Severity.WARNING)

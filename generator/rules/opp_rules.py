@@ -70,12 +70,16 @@ def _plus_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def eighteenth_birthday(leerling: Leerling) -> date:
+def eighteenth_birthday(leerling: Leerling) -> date | None:
+    """None when the export has no birth date: then nobody can say who signs, and the form says nothing."""
+    born = leerling.geboortedatum
+    if born is None:
+        return None
     # Born on 29 February: of age on 1 March (the day after 28 February) in a common year.
     try:
-        return leerling.geboortedatum.replace(year=leerling.geboortedatum.year + AGE_OF_MAJORITY)
+        return born.replace(year=born.year + AGE_OF_MAJORITY)
     except ValueError:
-        return date(leerling.geboortedatum.year + AGE_OF_MAJORITY, 3, 1)
+        return date(born.year + AGE_OF_MAJORITY, 3, 1)
 
 
 def reference_date(leerling: Leerling, today: date) -> date:
@@ -83,9 +87,11 @@ def reference_date(leerling: Leerling, today: date) -> date:
     return leerling.datum_vaststelling or uiterste_vaststelling(leerling) or today
 
 
-def leerling_tekent(leerling: Leerling, today: date) -> bool:
-    """BR-8: a student of 18 or older on the peildatum gives the instemming instead of the parents."""
-    return eighteenth_birthday(leerling) <= reference_date(leerling, today)
+def leerling_tekent(leerling: Leerling, today: date) -> bool | None:
+    """BR-8: a student of 18 or older on the peildatum gives the instemming instead of the parents.
+    None without a birth date: an open question on the form, never a guess."""
+    birthday = eighteenth_birthday(leerling)
+    return None if birthday is None else birthday <= reference_date(leerling, today)
 
 
 def end_of_plan(leerling: Leerling) -> date | None:
@@ -93,19 +99,24 @@ def end_of_plan(leerling: Leerling) -> date | None:
     return leerling.einddatum or volgende_evaluatie(leerling)
 
 
-def achttien_tijdens_plan(leerling: Leerling, today: date) -> bool:
+def achttien_tijdens_plan(leerling: Leerling, today: date) -> bool | None:
     """BR-8 warning: the student turns 18 after the peildatum but before the plan ends; from then on
-    the student, not the parents, must agree to changes."""
-    end = end_of_plan(leerling)
+    the student, not the parents, must agree to changes. None without a birth date."""
     birthday = eighteenth_birthday(leerling)
+    if birthday is None:
+        return None
+    end = end_of_plan(leerling)
     return end is not None and reference_date(leerling, today) < birthday <= end
 
 
 def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], today: date) -> tuple[str, ...]:
     """Who signs the instemming on the handelingsdeel: the student from 18, else the parents with
     gezag. A parent whose gezag the export does not say is listed (the school checks); one without
-    gezag is not."""
-    if leerling_tekent(leerling, today):
+    gezag is not. Nobody without a birth date: better an open field than a wrong signer."""
+    signs = leerling_tekent(leerling, today)
+    if signs is None:
+        return ()
+    if signs:
         return (leerling.naam,)
     return tuple(o.naam for o in ouders if o.gezag is not False)
 

@@ -96,8 +96,9 @@ def _canonical(value: object) -> object:
     if isinstance(value, (Finding, Location)):
         return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        defaults = _defaults(type(value))
         return {name: _canonical(v) for name in _compared_fields(type(value))
-                if not _is_findings(v := getattr(value, name))}
+                if not _is_findings(v := getattr(value, name)) and not _is_default(name, v, defaults)}
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, (date, datetime)):
@@ -109,6 +110,17 @@ def _canonical(value: object) -> object:
 def _compared_fields(cls: type) -> tuple[str, ...]:
     """A record type's fields that count (compare=True), looked up once per type, not per record."""
     return tuple(f.name for f in dataclasses.fields(cls) if f.compare)
+
+
+@lru_cache(maxsize=None)
+def _defaults(cls: type) -> dict[str, object]:
+    """A record type's plain default values: a field added later with its default leaves the hash of
+    an unchanged student as it was."""
+    return {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+
+
+def _is_default(name: str, value: object, defaults: dict[str, object]) -> bool:
+    return name in defaults and value == defaults[name]
 
 
 def _is_findings(value: object) -> bool:

@@ -229,6 +229,7 @@ def _summary(result: pipeline.RunResult) -> str:
                  + (" wegens fouten in de gegevens (zie de meldingen hierboven)" if skipped else ""))
     if result.not_selected:
         parts.append(f"{result.not_selected} leerlingen zonder OPP-markering")
+    parts.append(f"{result.student_rows} rijen met leerlingen gelezen")
     if result.strict_stopped:
         parts.append("geen OPP's gemaakt: --streng en de export bevat fouten")
     if result.report_path:
@@ -264,10 +265,12 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
                 pipeline.write_report(report_path, checked.findings)
         _show_findings(out, checked.findings, with_info=True)
         errors = sum(f.severity is Severity.ERROR for f in checked.findings)
-        out.say(f"{len(checked.tasks)} leerlingen klaar voor een OPP, {len(checked.validated.withheld)} met "
-                f"fouten ({errors} fout{'en' if errors != 1 else ''}), "
-                f"{len(checked.findings) - errors} andere "
-                "meldingen" + (f"; rapport in {report_path}" if report_path else ""))
+        validated = checked.validated
+        out.say(f"{validated.student_rows} rijen met leerlingen: {len(checked.tasks)} klaar voor een OPP, "
+                f"{len(validated.withheld)} zonder OPP wegens fouten, {validated.not_selected} zonder "
+                f"OPP-markering ({errors} fout{'en' if errors != 1 else ''}, "
+                f"{len(checked.findings) - errors} andere meldingen)"
+                + (f"; rapport in {report_path}" if report_path else ""))
     warned = strict and any(f.severity is Severity.WARNING for f in checked.findings)
     sys.exit(EXIT_DATA if errors or warned else EXIT_OK)
 
@@ -292,6 +295,37 @@ def fields_command() -> None:
         if v.choices:
             click.echo(f"    keuzes: {'; '.join(v.choices)}")
         click.echo(f"    kolommen{sheet}: {source_text}")
+
+
+@main.command("kolommen")
+@click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--uit", "target", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, show_default="op het scherm",
+              help="Schrijf het kolommenbestand hierheen (bijvoorbeeld kolommen.toml); een bestaand bestand "
+                   "wordt nooit overschreven.")
+@click.option("--kolommen", "columns", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Begin bij een eerder kolommenbestand van de school.")
+def columns_command(inputs: tuple[Path, ...], target: Path | None, columns: Path | None) -> None:
+    """Toon hoe opp-generator de kolommen van de export leest, als kolommenbestand (TOML): per kolom het
+    veld en hoe zeker dat is, en bij elke kolom die niet gebruikt wordt de drie velden die er het meest
+    op lijken. Pas het aan en geef het mee met --kolommen aan genereer en controleer.
+
+    Afsluitcode 0: geschreven; 66: een bestand is onleesbaar; 73: het bestand bestaat al.
+
+    \b
+    Voorbeeld:
+      opp kolommen input/export.xlsx --uit kolommen.toml
+      opp genereer input/export.xlsx --kolommen kolommen.toml
+    """
+    with Console() as out, _user_errors(out):
+        text = pipeline.column_mapping(list(inputs), columns, date.today(), target.name if target else
+                                       "kolommen.toml")
+        if target is None:
+            click.echo(text, nl=False)
+            return
+        pipeline.write_new_file(target, text)
+    out.say(f"Kolommenbestand geschreven: {target}. Controleer het, pas het zo nodig aan en gebruik het "
+            f"met --kolommen {target}.")
 
 
 @main.command("sjabloon")

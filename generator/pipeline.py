@@ -22,6 +22,7 @@ from .domain.records import Opp
 from .form import BUILTIN_TEMPLATE
 from .form.context import build_context
 from .read.mapping import read_column_mapping
+from .read.mapping_writer import mapping_text
 from .read.reader import read_exports
 from .read.validator import Validated, validate
 from .rules import opp_rules
@@ -70,6 +71,7 @@ class RunResult:
     skipped: dict[str, str] = field(default_factory=dict)  # leerlingnummer -> reason
     findings: list[Finding] = field(default_factory=list)
     not_selected: int = 0
+    student_rows: int = 0  # data rows on students sheets: OPPs + skipped + not selected
     report_path: Path | None = None  # where the check report was written
     register_path: Path | None = None  # where the register overzicht.xlsx was written
     strict_stopped: bool = False  # --streng and the export had errors: no OPP was made
@@ -104,6 +106,22 @@ def copy_builtin_template(target: Path) -> Path:
                           "overschreven)")
     make_folder(target.parent.resolve())
     write_atomic(target.resolve(), BUILTIN_TEMPLATE.read_bytes())
+    return target
+
+
+def column_mapping(inputs: list[Path], columns: Path | None, today: date, name: str) -> str:
+    """`opp kolommen`: the mapping file the tool would use for these exports (read/mapping_writer.py)."""
+    exports = read_exports(inputs, read_column_mapping(columns))
+    return mapping_text(exports, name, today)
+
+
+def write_new_file(target: Path, text: str) -> Path:
+    """A file the school may edit afterwards: written once, never over an existing one."""
+    if target.exists():
+        raise OutputError(f"{target}: bestaat al; kies een andere naam (een bestaand bestand wordt nooit "
+                          "overschreven, het kan door iemand zijn aangepast)")
+    make_folder(target.parent.resolve())
+    write_atomic(target.resolve(), text.encode("utf-8"))
     return target
 
 
@@ -162,7 +180,8 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
     pool.ready()  # a template that fails the check or does not compile stops the run here, before any file
     base = checked.base
     result = RunResult(base, skipped=dict(checked.validated.withheld), findings=checked.findings,
-                       not_selected=checked.validated.not_selected)
+                       not_selected=checked.validated.not_selected,
+                       student_rows=checked.validated.student_rows)
     template_hash = sha256_file(settings.template)
     writer = DocumentWriter.open(base, settings.overwrite)  # one run per folder; read-only stops it here
     try:

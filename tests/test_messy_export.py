@@ -117,7 +117,8 @@ def test_controleer_exit_codes_and_report(tmp_path):
                           {"Leerlingen": [LEERLING_KOPPEN, leerling("1", "A", "B")]})
     result = _run("controleer", clean)
     assert result.exit_code == 0, result.output
-    assert "1 leerlingen klaar voor een OPP, 0 met fouten" in result.output
+    assert ("1 rijen met leerlingen: 1 klaar voor een OPP, 0 zonder OPP wegens fouten, 0 zonder "
+            "OPP-markering (0 fouten") in result.output
 
     report = tmp_path / "rapport" / "controle.xlsx"
     result = _run("controleer", _messy(tmp_path / "export.xlsx"), "--rapport", report)

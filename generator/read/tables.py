@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from ..domain.fields import FieldType, SheetKind
 from ..domain.findings import Finding, Location, Severity
-from . import bsn
+from . import bsn, convert
 from .mapping import ColumnMapping
 from .recognize import Column, Recognized, describe_row, recognize
 
@@ -102,19 +102,13 @@ def read_table(file: str, sheet: str, naam: str, rows: Iterator[tuple[int, tuple
     result.tables.append(table)
 
 
-# Dates and phone numbers hold 8-digit runs that pass the eleven-test by chance ('06-12345678'), and
-# neither is ever printed as the digits it was read from.
-_NOT_CHECKED = {FieldType.DATE, FieldType.PHONE, FieldType.SECRET}
-
-
 def _keep_out_bsns(table: Table, result: ReadResult) -> None:
     """A column whose numbers are BSNs is never read, whatever its header or the mapping file says; a
     column that packs BSNs with other text is read without them (bsn.py)."""
     for i, column in enumerate(table.columns):
-        if column.field is None or column.field.type in _NOT_CHECKED:
+        if column.field is None or column.field.type is FieldType.SECRET:
             continue
-        values = [row.cells[i].value for row in table.rows if i < len(row.cells)]
-        verdict = bsn.column_verdict(values, is_key=column.field.type is FieldType.ID)
+        verdict = _verdict(column, [row.cells[i].value for row in table.rows if i < len(row.cells)])
         if verdict is bsn.Verdict.NONE:
             continue
         where = table.location(table.header_row, column)
@@ -129,6 +123,24 @@ def _keep_out_bsns(table: Table, result: ReadResult) -> None:
         result.findings.append(Finding(Severity.WARNING, where, (
             "in deze kolom staan burgerservicenummers tussen de andere gegevens; die nummers worden "
             "weggelaten en komen nergens in een OPP of melding")))
+
+
+def _verdict(column: Column, values: list[object]) -> bsn.Verdict:
+    """Dates ('20120203') and phone numbers ('06-12345678') hold 8-digit runs that pass the eleven-test
+    by chance: a date column is judged on the values that are no date, a phone column only as a whole."""
+    kind = column.field.type
+    if kind is FieldType.DATE:
+        values = [v for v in values if not _is_date(v)]
+    verdict = bsn.column_verdict(values, is_key=kind is FieldType.ID)
+    return bsn.Verdict.NONE if kind is FieldType.PHONE and verdict is bsn.Verdict.PACKED else verdict
+
+
+def _is_date(value: object) -> bool:
+    try:
+        convert.parse_date(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _without_bsn(row: Row, i: int) -> Row:

@@ -246,8 +246,8 @@ def _remarks(v: Field, raw: object, value: object) -> list[str]:
                 "spatie; controleer de tekst"]
     numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
     if v.type is FieldType.DATE and numeric:
-        return [f"datum stond als getal {raw:g} in de cel; gelezen als {value:%d-%m-%Y}, controleer dit "
-                "(verwacht een datumcel of dd-mm-jjjj)"]
+        return [f"datum stond als getal {_whole(raw)} in de cel; gelezen als {value:%d-%m-%Y}, controleer "
+                "dit (verwacht een datumcel of dd-mm-jjjj)"]
     if v.type is FieldType.PHONE and str(value) != " ".join(str(_whole(raw)).split()):
         return ["telefoonnummer zonder voorloopnul; de 0 is teruggezet"]
     return []

@@ -141,8 +141,17 @@ def _check_export(settings: Settings) -> Checked:
     documents = documents_folder(settings)
     signals = {task.opp.leerling.leerlingnummer: student_signals(task.opp, documents, task.target.parent,
                                                                  settings.today) for task in tasks}
-    findings = validated.findings + [f for signal in signals.values() for f in signal.findings]
+    findings = [*validated.findings, _row_count(validated, settings.inputs),
+                *(f for signal in signals.values() for f in signal.findings)]
     return Checked(validated, base, tasks, signals, findings)
+
+
+def _row_count(validated: Validated, inputs: list[Path]) -> Finding:
+    """The account of every data row of the students sheets, at the top of the report."""
+    return Finding(Severity.INFO, Location(", ".join(Path(p).name for p in inputs)), (
+        f"{validated.student_rows} rijen met leerlingen gelezen: {len(validated.opps)} krijgen een OPP, "
+        f"{len(validated.withheld)} niet wegens een fout hieronder, {validated.not_selected} zonder "
+        "OPP-markering"))
 
 
 def _collect_workbook_garbage() -> None:

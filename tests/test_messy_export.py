@@ -147,7 +147,7 @@ def test_report_cells_are_never_formulas(tmp_path):
     report = tmp_path / "r.xlsx"
     assert _run("controleer", book, "--rapport", report).exit_code == 0
     ws = load_workbook(report)["Controle"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H2"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H3"  # the unused columns, the row count
     assert [c.value for c in ws[1]] == ["Leerlingnummer", "Ernst", "Bestand", "Blad", "Rij", "Kolom",
                                         "Kolomkop", "Melding"]
     cell = ws["H2"]

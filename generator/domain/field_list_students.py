@@ -22,13 +22,12 @@ T, LT, D, JN, K, KS, ID = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.DATE, 
                            FieldType.CHOICE, FieldType.CHOICES, FieldType.ID)
 STUDENT_NUMBER_ALIASES = ("Stamnummer|Stamnr|Leerlingnummer|Leerlingnr|Llnr|Lln nr|Deelnemernummer|"
                           "Deelnemersnummer|Studentnummer|Leerling id|Leerlingcode|Deelnemer nr|Leerling nr|"
-                          "Nummer")
+                          "Nummer|Student number|Student id|Pupil number|Key")
 
 STUDENT_FIELDS: tuple[Field, ...] = (
     # --- Leerling (sheet Leerlingen) ---
     make_field("leerling.leerlingnummer", ID, "Leerlingnummer (stamnummer) van de school; nooit het BSN.",
-           LEERLINGEN, STUDENT_NUMBER_ALIASES + "|Student number|Student id|Pupil number|Key", required=True,
-               example="004512"),
+           LEERLINGEN, STUDENT_NUMBER_ALIASES, required=True, example="004512"),
     make_field("leerling.roepnaam", T, "Roepnaam van de leerling.", LEERLINGEN,
            "Roepnaam|Voornaam|Roep naam|First name|Given name|Calling name", required=True, example="Aisha",
            placeholder="Vul de roepnaam in."),

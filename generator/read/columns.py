@@ -158,7 +158,10 @@ def closest_headers(v: Field, headers: list[str], n: int = 3) -> list[str]:
     aliases = [squash(expand(header_words(a))) for a in v.aliases]
     scored = []
     for header in headers:
-        key = squash(expand(header_words(header)))
+        long = expand(header_words(header))
+        if is_generic(long):  # 'Nr' looks like 'Leerlingnr', and is the house number
+            continue
+        key = squash(long)
         ratio = max((difflib.SequenceMatcher(None, key, a, autojunk=False).ratio() for a in aliases),
                     default=0)
         if ratio >= 0.5:

@@ -8,6 +8,7 @@ and each recognised header under [kolommen]; what it leaves out is recognised ag
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from ..domain.fields import FieldType
@@ -53,7 +54,7 @@ def mapping_text(result: ReadResult, name: str, today: date) -> str:
                 lines.append(line)
             if _is_entry(column):
                 done.add(key)
-    return "\n".join(lines) + "\n"
+    return _safe("\n".join(lines)) + "\n"
 
 
 def _is_entry(column: Column) -> bool:
@@ -122,5 +123,14 @@ def _entry(header: str, paths: list[str]) -> str:
 
 
 def _quote(text: str) -> str:
-    """A TOML basic string: JSON's escapes are TOML's."""
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string: JSON's escapes are TOML's, but TOML also forbids a raw DEL."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+_FORBIDDEN_IN_COMMENTS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _safe(text: str) -> str:
+    """What TOML allows nowhere, not even in a comment: control characters (a header can hold one) are
+    shown as '?'. The quoted strings have them escaped already."""
+    return _FORBIDDEN_IN_COMMENTS.sub("?", text)

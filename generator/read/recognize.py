@@ -121,8 +121,7 @@ def _match(header: str, kind: SheetKind, mapping: ColumnMapping) -> tuple[Match 
     school = mapping.columns.get(kind, {})
     key = squash(header_words(header))
     if key in school:  # the school's own mapping; None there means: do not use this column
-        field = school[key]
-        return (Match(field, EXACT, "uit het kolommenbestand", header) if field else None), 0
+        return _school_match(header, kind, school[key]), 0
     own = match_header(header, kind)
     if kind is LEERLINGEN and (own is None or own.score < EXACT):
         wide = guardian_header(header)
@@ -132,6 +131,17 @@ def _match(header: str, kind: SheetKind, mapping: ColumnMapping) -> tuple[Match 
             if parent is not None and parent.field.name != "leerlingnummer":
                 return parent, number
     return own, 0
+
+
+def _school_match(header: str, kind: SheetKind, field: Field | None) -> Match | None:
+    """A column the mapping file names. It keeps what its own header says about the kind of sheet (a
+    parent prefix, 'Leerlingcodes'), so that a file `opp kolommen` wrote decides as the headers did."""
+    if field is None:
+        return None
+    own = match_header(header, kind)
+    same = own is not None and own.field is field
+    return Match(field, EXACT, "uit het kolommenbestand", own.alias if same else header,
+                 own.parent_prefix if same else False)
 
 
 def _one_column_per_field(matches: list[tuple[Match | None, int]]) -> list[tuple[Match | None, int]]:

@@ -128,7 +128,8 @@ def _missing_columns(table: Table, has: frozenset[str]) -> tuple[list[Finding], 
         return [Finding(Severity.ERROR, where, reason + _hint(table, field))], reason
     findings = []
     for v in required_fields(table.kind):
-        if v.name in has or v.type is FieldType.ID or (students and "volledige_naam" in has):
+        if v.name in has or v.type is FieldType.ID or (students and "volledige_naam" in has
+                                                        and v.name in ("roepnaam", "achternaam")):
             continue
         findings.append(Finding(Severity.WARNING, where, (
             f"geen kolom voor {v.path} ({v.description.rstrip('.')}); dat veld blijft open op het "

@@ -218,6 +218,25 @@ def test_guardian_name(parts, expected):
     assert guardian_name(*parts) == expected
 
 
+
+def test_words_that_fit_two_fields_are_a_reported_choice():
+    m = match_header("Aanwezig", LEERLINGEN)
+    assert m.field.path == "opp.aanwezig_overleg" and m.weak
+    assert "kan ook opp.aanwezig_evaluatie zijn" in m.how
+
+
+@pytest.mark.parametrize("header", ["Ondersteuning leerling", "Datum ondertekening"])
+def test_words_that_fit_many_fields_are_no_guess(header):
+    assert match_header(header, LEERLINGEN) is None
+
+
+@pytest.mark.parametrize("header", ["Stamnumer", "OPP nodg", "Extra", "BSN nummer"])
+def test_the_number_and_the_opp_column_are_never_guessed(header):
+    """A guess at the key or at the column that decides who gets an OPP could withhold every student."""
+    for m in (match_header(header, LEERLINGEN), look_alike(header, LEERLINGEN)):
+        assert m is None or m.field.path not in ("leerling.leerlingnummer", "opp.nodig")
+
+
 # --- never a crash, never a field of another kind of sheet ---
 
 _HEADER_TEXT = st.one_of(

@@ -28,11 +28,15 @@ from ..domain.headers import (
 )
 from ..domain.registry import fields_of
 
-EXACT, EXPANDED, STRIPPED, NAMESPACE, WORDS, LOOKALIKE = 1.0, 0.95, 0.9, 0.85, 0.75, 0.6
+EXACT, EXPANDED, STRIPPED, NAMESPACE, WORDS, AMBIGUOUS, LOOKALIKE = 1.0, 0.95, 0.9, 0.85, 0.75, 0.7, 0.6
 SURE = 0.8  # a match below this is reported with the choice made
 _LOOKALIKE_RATIO = 0.88
 _PARENT_ONLY = frozenset(squash(header_words(a)) for a in PARENT_ONLY_NUMBER_ALIASES.split("|"))
 _OWN_WORDS = {LEERLINGEN: STUDENT_WORDS, OUDERS: PARENT_WORDS}
+# Never reached by a guess (words, a look-alike): the key, the column that decides who gets an OPP, the BSN.
+_NO_GUESS_TYPES = {FieldType.ID, FieldType.SECRET}
+_NO_GUESS_PATHS = {"opp.nodig"}
+_MAX_CHOICES = 2  # a header whose words fit more fields than this is no guess but a question
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class _Index:
                 long = expand(words)
                 (generic if is_generic(long) else expanded).setdefault(squash(long), (v, alias))
                 for w in long:
-                    if w not in STOP_WORDS and not w.isdigit():
+                    if w not in STOP_WORDS and not w.isdigit() and _guessable(v):
                         vocabulary.setdefault(w, set()).add(v)
         return cls(exact, expanded, generic, {w: frozenset(f) for w, f in vocabulary.items()})
 
@@ -124,10 +128,20 @@ def _by_words(long: tuple[str, ...], kind: SheetKind, index: _Index) -> Match | 
     if not content or is_generic(tuple(content)) or any(w not in index.vocabulary for w in content):
         return None
     common = frozenset.intersection(*(index.vocabulary[w] for w in content))
-    if len(common) != 1:
+    if not common:
         return None
-    (v,) = common
-    return Match(v, WORDS, "herkend aan de woorden " + ", ".join(f"'{w}'" for w in content))
+    words = "herkend aan de woorden " + ", ".join(f"'{w}'" for w in content)
+    if len(common) == 1:
+        (v,) = common
+        return Match(v, WORDS, words)
+    if len(common) > _MAX_CHOICES:
+        return None
+    first, *others = [v for v in fields_of(kind) if v in common]  # a choice, reported as such
+    return Match(first, AMBIGUOUS, f"{words}; kan ook {' of '.join(v.path for v in others)} zijn")
+
+
+def _guessable(v: Field) -> bool:
+    return v.type not in _NO_GUESS_TYPES and v.path not in _NO_GUESS_PATHS
 
 
 def look_alike(header: str, kind: SheetKind) -> Match | None:
@@ -136,7 +150,7 @@ def look_alike(header: str, kind: SheetKind) -> Match | None:
     key = squash(long)
     if len(key) < 5 or is_generic(long):
         return None
-    best = _closest_aliases(key, kind, 1, generic=False)
+    best = [b for b in _closest_aliases(key, kind, 5, generic=False) if _guessable(b[1])]
     if not best or best[0][0] < _LOOKALIKE_RATIO:
         return None
     ratio, v, alias = best[0]

@@ -122,10 +122,12 @@ def _without_own_words(long: tuple[str, ...], kind: SheetKind, index: _Index) ->
 
 
 def _by_words(long: tuple[str, ...], kind: SheetKind, index: _Index) -> Match | None:
-    """Every meaningful word of the header belongs to the aliases of one field: 'Aanpak / interventie'."""
+    """Every meaningful word of the header belongs to the aliases of one field: 'Aanpak / interventie'.
+    One word is too little to go on: 'Extra 3' is a school's own column, not 'Datum afspraak extra
+    ondersteuning'."""
     own = _OWN_WORDS.get(kind, frozenset())
     content = [w for w in long if w not in STOP_WORDS and w not in own and not w.isdigit()]
-    if not content or is_generic(tuple(content)) or any(w not in index.vocabulary for w in content):
+    if len(content) < 2 or is_generic(tuple(content)) or any(w not in index.vocabulary for w in content):
         return None
     common = frozenset.intersection(*(index.vocabulary[w] for w in content))
     if not common:

@@ -14,6 +14,8 @@ from ..domain.fields import Field, FieldType
 XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _C1 = re.compile("[\u007f-\u009f]")  # legal in XML, but never meant: DEL and C1 controls (latin-1 mix-ups)
+# dd-mm-jjjj, dd/mm/jjjj and dd.mm.jjjj with one separator throughout: what _DATE_FORMATS reads first
+_DAY_FIRST = re.compile(r"(?P<day>[0-9]{1,2})(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<year>[0-9]{4})")
 _DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
 _YES = {"ja", "j", "x", "waar", "true", "1", "yes", "y", "✓", "v"}
 _NO = {"nee", "n", "onwaar", "false", "0", "no", "-"}
@@ -174,6 +176,12 @@ def _date_in_digits(text: str) -> date | None:
     """dd-mm-jjjj and the other notations of _DATE_FORMATS, or jjjjmmdd."""
     if len(text) == 8 and text.isascii() and text.isdigit():
         return _from_yyyymmdd(text)
+    common = _DAY_FIRST.fullmatch(text)
+    if common is not None:  # nearly every text date: read without strptime, which costs 25 us a try
+        try:
+            return date(int(common["year"]), int(common["month"]), int(common["day"]))
+        except ValueError:
+            return None
     for fmt in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt).date()

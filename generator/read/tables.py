@@ -3,6 +3,7 @@ columns matched to fields, and the data rows up to a run of blanks. Every cell k
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -125,12 +126,16 @@ def _keep_out_bsns(table: Table, result: ReadResult) -> None:
             "weggelaten en komen nergens in een OPP of melding")))
 
 
+_LONG_DIGITS = re.compile(r"[0-9]{8}")
+
+
 def _verdict(column: Column, values: list[object]) -> bsn.Verdict:
     """Dates ('20120203') and phone numbers ('06-12345678') hold 8-digit runs that pass the eleven-test
     by chance: a date column is judged on the values that are no date, a phone column only as a whole."""
     kind = column.field.type
-    if kind is FieldType.DATE:
-        values = [v for v in values if not _is_date(v)]
+    if kind is FieldType.DATE:  # only a long run of digits can be a BSN: most dates are not looked at twice
+        values = [v for v in values if isinstance(v, (str, int, float)) and _LONG_DIGITS.search(str(v))
+                  and not _is_date(v)]
     verdict = bsn.column_verdict(values, is_key=kind is FieldType.ID)
     return bsn.Verdict.NONE if kind is FieldType.PHONE and verdict is bsn.Verdict.PACKED else verdict
 

@@ -127,12 +127,26 @@ def _keep_out_bsns(table: Table, result: ReadResult) -> None:
 
 
 _LONG_DIGITS = re.compile(r"[0-9]{8}")
+_EIGHT_DIGITS_WRITTEN_ANYHOW = re.compile(r"[0-9](?:[\s.\-]?[0-9]){7}")  # '123.456.782', '1234 5678'
+
+
+def _may_hold_bsn(values: list[object]) -> bool:
+    """Whether any value has eight digits in a row, perhaps with separators: a BSN needs them."""
+    texts = []
+    for v in values:
+        if isinstance(v, str):
+            texts.append(v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool) and 10_000_000 <= abs(v) < 1_000_000_000:
+            return True
+    return _EIGHT_DIGITS_WRITTEN_ANYHOW.search("\n".join(texts)) is not None
 
 
 def _verdict(column: Column, values: list[object]) -> bsn.Verdict:
     """Dates ('20120203') and phone numbers ('06-12345678') hold 8-digit runs that pass the eleven-test
     by chance: a date column is judged on the values that are no date, a phone column only as a whole."""
     kind = column.field.type
+    if not _may_hold_bsn(values):  # nearly every column: one regex over the column instead of one per cell
+        return bsn.Verdict.NONE
     if kind is FieldType.DATE:  # only a long run of digits can be a BSN: most dates are not looked at twice
         values = [v for v in values if isinstance(v, (str, int, float)) and _LONG_DIGITS.search(str(v))
                   and not _is_date(v)]

@@ -19,6 +19,10 @@ HEADER_SCAN_ROWS = 20
 BLANK_ROWS_STOP = 50
 
 
+class ErrorValue(str):
+    """An Excel error value ('#N/A', '#WAARDE!'): the cell holds no value; it is never a student's data."""
+
+
 @dataclass(frozen=True, slots=True)  # slots: 200,000 cells of a school export stay small
 class Cell:
     value: object

@@ -249,6 +249,26 @@ def test_a_bsn_column_is_never_read_even_when_the_file_maps_it(tmp_path):
         assert bsn not in everything
 
 
+
+def test_a_bsn_column_mapped_onto_the_student_number_never_reaches_a_file_name(tmp_path):
+    """Issue 16: a mapping line that points the student number at a BSN column. The column is not
+    read, so the sheet has no number column: nobody gets an OPP, and no BSN is in any name."""
+    rows = [[bsn, f"{450 + i}", f"Kind{i}", "Jansen", "1A"] for i, bsn in enumerate(BSNS)]
+    export = make_workbook(tmp_path / "bsn.xlsx", {"Leerlingen": [
+        ["Kenmerk", "Volgnr", "Roepnaam", "Achternaam", "Klas"], *rows]})
+    mapping = tmp_path / "k.toml"
+    mapping.write_text('[kolommen]\n"Kenmerk" = "leerling.leerlingnummer"\n', encoding="utf-8")
+    out = tmp_path / "uit"
+    result = _run("genereer", export, "--uitvoer", out, "--schooljaar", "2026-2027", "--werkers", "1",
+                  "--kolommen", mapping)
+    assert result.exit_code == 65, result.output
+    assert "burgerservicenummers" in result.output and "geen kolom met het leerlingnummer" in result.output
+    assert not list(out.rglob("*.docx"))
+    names = "\n".join(str(p) for p in out.rglob("*"))
+    everything = "\n".join([result.output, names, _all_output_text(out)])
+    for bsn in BSNS:
+        assert bsn not in everything
+
 # --- where the file goes, exit codes ---
 
 def test_without_uit_the_file_goes_to_stdout(tmp_path):

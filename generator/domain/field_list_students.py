@@ -47,7 +47,8 @@ STUDENT_FIELDS: tuple[Field, ...] = (
            "Geboortedatum|Geb.datum|Geb datum|Geboren|Geb. dat.|Birth date|Date of birth|Dob|Birthday",
                required=True, example="14-03-2013", placeholder="Kies de geboortedatum."),
     make_field("leerling.klas", T, "Klas of stamgroep.", LEERLINGEN,
-           "Klas|Stamklas|Stamgroep|Basisgroep|Klas/groep|Groep|Groepscode|Class|Class name|Group",
+           "Klas|Klassen|Stamklas|Stamgroep|Basisgroep|Hoofdgroep|Klas/groep|Groep|Groepscode|Class|"
+               "Class name|Group|Main group|Homeroom",
                required=True, example="1B",
            placeholder="Vul de klas in."),
     make_field("leerling.leerjaar", T, "Leerjaar.", LEERLINGEN,

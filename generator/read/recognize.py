@@ -92,16 +92,23 @@ def _choose(evidence: list[_Evidence], by_name: SheetKind | None) -> tuple[_Evid
     pool = strong or [e for e in evidence if e.hits >= 2 and _has_content(e)]
     if not pool:
         return None, ""
-    pool.sort(key=lambda e: (-len(e.names & set(e.kind.marks)), -e.hits))  # stable: SHEET_KINDS order
+    pool.sort(key=_rank)  # stable: SHEET_KINDS order
     best, rest = pool[0], pool[1:]
-    equal = [e.kind.name for e in rest if (len(e.names & set(e.kind.marks)), e.hits)
-             == (len(best.names & set(best.kind.marks)), best.hits)]
+    # a doubt: as good a fit, or (no kind marked) a fit with as many columns
+    equal = [e.kind.name for e in rest if _rank(e) == _rank(best) or (not strong and e.hits >= best.hits)]
     doubt = ""
     if equal:
         doubt = (f"niet eenduidig: gelezen als blad {best.kind.name}, maar het past ook als "
                  f"{' of '.join(equal)}; geef het blad of bestand de naam van de soort (bijvoorbeeld "
                  f"'{equal[0]}') of leg het vast onder [bladen] in een kolommenbestand (`opp kolommen`)")
     return best, doubt
+
+
+def _rank(e: _Evidence) -> tuple[int, int, int]:
+    """Columns that mark a kind first; then a kind whose own names are there (a students sheet's names
+    beat a count of e-mail and phone columns that any sheet may have); then the number of fields."""
+    has_names = bool(e.kind.needs) and bool(e.names & set(e.kind.needs))
+    return -len(e.names & set(e.kind.marks)), -int(has_names), -e.hits
 
 
 def _has_content(e: _Evidence) -> bool:

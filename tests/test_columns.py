@@ -160,6 +160,15 @@ def test_an_ambiguous_row_is_read_as_students_and_says_what_else_it_could_be(tmp
     assert all(f.severity is Severity.INFO for f in result.findings if "niet eenduidig" in f.message)
 
 
+
+def test_names_of_students_beat_a_count_of_contact_columns(tmp_path):
+    """Zermelo's layout: no column marks a kind, the parents sheet would count more hits (names and e-mail
+    fit there too), but a sheet with the students' own names and nothing of a parent is a students sheet."""
+    result = _read(tmp_path, {"Blad1": [["code", "firstName", "prefix", "lastName", "studentInDepartments",
+                                         "email"], ["1", "Dae", "", "Aartsen", "x", "d@example.nl"]]})
+    assert _kinds(result) == {"Blad1": "Leerlingen"}
+    assert any("niet eenduidig" in f.message and "Ouders" in f.message for f in result.findings)
+
 def test_a_weak_match_is_an_info_finding_pointing_to_opp_kolommen(tmp_path):
     result = _read(tmp_path, {"Leerlingen": [
         ["Stamnummer", "Roepnaam", "Achternaam", "Geboortedatun", "Klas"],

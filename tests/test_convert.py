@@ -73,7 +73,7 @@ def test_yyyymmdd_as_text_or_number(raw):
 
 @pytest.mark.parametrize("raw, expected", [
     (10_000, date(1927, 5, 18)),  # the serial range is untouched by jjjjmmdd
-    (80_000, date(2119, 1, 11)),
+    (73_415, date(2100, 12, 31)),  # the last plausible day (convert.PLAUSIBLE_YEARS)
     (19_000_102, date(1900, 1, 2)),
     (21_001_231, date(2100, 12, 31)),
 ])
@@ -159,6 +159,18 @@ def test_what_is_no_date_is_refused_with_a_value_error(raw):
         convert.parse_date(raw)
     assert not isinstance(exc.value, convert.PlaceholderDate)
     assert str(exc.value).endswith("verwacht dd-mm-jjjj")
+
+
+@pytest.mark.parametrize("raw, year", [
+    (80_000, 2119), ("01-01-2101", 2101), (date(2150, 5, 5), 2150), (datetime(9998, 12, 31), 9998),
+    ("9998-12-31", 9998), (date(1850, 1, 1), 1850), ("3 februari 1899", 1899),
+])
+def test_an_implausible_year_is_refused_naming_only_the_year(raw, year):
+    with pytest.raises(ValueError) as exc:
+        convert.parse_date(raw)
+    assert not isinstance(exc.value, convert.PlaceholderDate)
+    assert str(exc.value) == (f"onwaarschijnlijk jaartal {year} in deze datum; verwacht een datum van 1900 "
+                              "tot en met 2100 (dd-mm-jjjj)")
 
 
 def test_a_very_long_text_is_refused_at_once():

@@ -27,8 +27,10 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A date is never longer than this; longer text is refused before any pattern looks at it.
 _LONGEST_DATE_TEXT = 64
-# An eight-digit number is read as jjjjmmdd only for these years: other eight-digit numbers are no date.
-_YYYYMMDD_YEARS = range(1900, 2101)
+# The years a date in a school's OPP can have. A date outside them is a typo or a system's 'open end'
+# (2999, 9998): read as unknown with a warning, which also keeps the deadline rules far from the end of
+# the calendar. An eight-digit number is read as jjjjmmdd only for these years: others are no date.
+PLAUSIBLE_YEARS = range(1900, 2101)
 # Dates systems write for 'unknown': .NET's and Java's minimum, SQL Server's datetime minimum, Excel's day
 # 0 (shown as 30-12-1899 or 31-12-1899) and day 1, SQL Server's default; year 9999 is the 'open end'.
 _PLACEHOLDER_DATES = frozenset({date(1, 1, 1), date(1753, 1, 1), date(1899, 12, 30), date(1899, 12, 31),
@@ -131,11 +133,12 @@ def match_key(leerlingnummer: str) -> str:
 def parse_date(value: object) -> date:
     """A date from a real date cell, an Excel serial number, a jjjjmmdd number or text: day first, ISO (a
     moment with a time zone gives its date in Amsterdam) or with the month in words. A placeholder for
-    'unknown' raises PlaceholderDate, anything else that is no date ValueError."""
+    'unknown' raises PlaceholderDate; a year outside PLAUSIBLE_YEARS and anything else that is no date
+    ValueError."""
     if isinstance(value, datetime):
         value = _local_date(value)
     if isinstance(value, date):
-        return _refuse_placeholder(value, _dd_mm_yyyy(value))
+        return _checked(value, _dd_mm_yyyy(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _date_from_number(value)
     return _date_from_text(str(value))
@@ -143,12 +146,12 @@ def parse_date(value: object) -> date:
 
 def _date_from_number(value: int | float) -> date:
     if 10_000 <= value <= 80_000:  # an Excel serial number: days since Excel's day 0
-        return (_EXCEL_EPOCH + timedelta(days=int(value))).date()
+        return _checked((_EXCEL_EPOCH + timedelta(days=int(value))).date(), "")
     if 10_000_000 <= value <= 99_999_999 and value == int(value):  # jjjjmmdd, as some systems export it
         digits = str(int(value))
         day = _from_yyyymmdd(digits)
         if day is not None:
-            return _refuse_placeholder(day, digits)
+            return _checked(day, digits)
     raise ValueError(f"'{value}' is geen datum, verwacht dd-mm-jjjj")
 
 
@@ -169,7 +172,7 @@ def _date_from_text(text: str) -> date:
         day = _date_in_digits(s.split(" ", 1)[0])
     if day is None:
         raise ValueError(f"ongeldige datum '{original}', verwacht dd-mm-jjjj")
-    return _refuse_placeholder(day, original)
+    return _checked(day, original)
 
 
 def _date_in_digits(text: str) -> date | None:
@@ -198,7 +201,7 @@ def _from_yyyymmdd(digits: str) -> date | None:
         day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
-    return day if day.year in _YYYYMMDD_YEARS or _is_placeholder(day) else None
+    return day if day.year in PLAUSIBLE_YEARS or _is_placeholder(day) else None
 
 
 def _date_in_words(text: str) -> date | None:
@@ -249,9 +252,14 @@ def _is_placeholder(day: date) -> bool:
     return day.year >= _PLACEHOLDER_YEAR or day in _PLACEHOLDER_DATES
 
 
-def _refuse_placeholder(day: date, shown: str) -> date:
+def _checked(day: date, shown: str) -> date:
+    """The day, unless it is a placeholder or has an implausible year. The message names the year only:
+    the cell may hold eight digits, and a message never repeats what could be a BSN."""
     if _is_placeholder(day):
         raise PlaceholderDate(_placeholder_message(shown))
+    if day.year not in PLAUSIBLE_YEARS:
+        raise ValueError(f"onwaarschijnlijk jaartal {day.year} in deze datum; verwacht een datum van "
+                         f"{PLAUSIBLE_YEARS[0]} tot en met {PLAUSIBLE_YEARS[-1]} (dd-mm-jjjj)")
     return day
 
 

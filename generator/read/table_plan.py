@@ -1,9 +1,11 @@
 """What the validator needs of one table, worked out once per table instead of once per cell: the
-conversions of its columns, and the findings about the sheet as a whole (duplicate, unused and missing
-columns). A missing column is reported here once per sheet, never once per row."""
+conversions of its columns, which cells hold no value for their column's field (`no_value`), and the
+findings about the sheet as a whole (duplicate, unused and missing columns, an OPP column in one students
+sheet but not in another). A missing column is reported here once per sheet, never once per row."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -14,12 +16,16 @@ from ..domain.findings import Finding, Severity
 from ..domain.registry import fields_of
 from . import convert
 from .columns import closest_headers
-from .tables import Column, Table
+from .tables import Cell, Column, ErrorValue, Table
 
 _DECISIVE = {"opp.nodig"}  # an unreadable value decides whether the student gets an OPP at all
 _CONSISTENCY_FIELDS = {"startdatum", "streefdatum", "einddatum", "geboortedatum"}
 _REMARK_ON = {FieldType.DATE: (int, float), FieldType.PHONE: object}  # see Conversion.remark_on
 NAME_FIELDS = ("roepnaam", "achternaam", "volledige_naam")
+_ERROR_CODE = re.compile(r"#[A-Za-z/_]{1,12}[0!?]?[A-Za-z!?]{0,2}")  # '#N/A', '#DEEL/0!', '#NAAM?'
+_FORMULA = ("formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw op, of zet "
+            "er de waarde in")
+_OPEN_FIELD = " en het veld blijft open op het formulier"
 
 
 class Conversion(NamedTuple):
@@ -76,6 +82,27 @@ class TablePlan:
         return cls(tuple(conversions), blanks, has_column, tuple(findings), unusable, consistency, columns)
 
 
+def no_value(cell: Cell, v: Field, withholds: bool) -> str:
+    """Why a cell holds no value for field `v`, '' when it does: a formula without a stored value, an Excel
+    error value ('#N/A') in any field, TRUE/FALSE in any but a yes/no field. Of an error value only
+    Excel's own codes are named: a message never repeats what could be a BSN."""
+    raw = cell.value
+    if cell.formula:
+        return _FORMULA
+    if isinstance(raw, ErrorValue):
+        problem = (f"foutwaarde{' ' + raw if _ERROR_CODE.fullmatch(raw) else ''} in de cel, geen gegeven "
+                   "(verwacht een waarde: herstel de formule of koppeling in Excel, of typ de waarde in)")
+    elif raw.__class__ is bool and v.type is not FieldType.YES_NO:
+        problem = "WAAR/ONWAAR in de cel, maar dit is geen ja/nee-veld (verwacht de waarde zelf, geen vinkje)"
+    else:
+        return ""
+    if withholds:
+        return problem + "; deze rij krijgt geen OPP"
+    if v.type is FieldType.ID:  # a child row's number: the row belongs to nobody
+        return problem + "; de cel telt als leeg, deze rij hoort bij geen leerling en wordt niet gebruikt"
+    return problem + "; de cel telt als leeg" + ("" if v.path in _DECISIVE else _OPEN_FIELD)
+
+
 def column_findings(table: Table) -> list[Finding]:
     """Findings about the columns found: a BSN column ignored, a duplicate, the unused ones."""
     findings: list[Finding] = []
@@ -101,6 +128,28 @@ def column_findings(table: Table) -> list[Finding]:
                                        f"kolommen niet gebruikt: {names} (`opp kolommen` toont per kolom de "
                                        "velden die er het meest op lijken)"))
     return findings
+
+
+def selecting_tables(tables: list[Table]) -> tuple[set[int], list[Finding]]:
+    """The students tables (by id) whose OPP column selects who gets an OPP, and one warning when some
+    students tables have that column and others not. The column selects only among the students of its
+    own table: a table without it gives every student an OPP, as it would on its own."""
+    unique = [t for t in {id(t): t for t in tables}.values() if t.kind is LEERLINGEN]
+    having = {id(t): column for t in unique if (column := _opp_column(t)) is not None}
+    lacking = [f"'{t.file}'" + (f" (blad '{t.sheet}')" if t.sheet else "") for t in unique
+               if id(t) not in having]
+    if not having or not lacking:
+        return set(having), []
+    first = next(t for t in unique if id(t) in having)
+    names = ", ".join(lacking)
+    return set(having), [Finding(Severity.WARNING, first.location(first.header_row, having[id(first)]), (
+        f"deze export heeft een OPP-kolom, {names} niet; een OPP-kolom kiest alleen tussen de leerlingen van "
+        f"zijn eigen blad, dus elke leerling uit {names} krijgt een OPP (verwacht een OPP-kolom in elk "
+        "bestand, of in geen)"))]
+
+
+def _opp_column(table: Table) -> Column | None:
+    return next((k for k in table.columns if k.field and k.field.path in _DECISIVE and not k.guardian), None)
 
 
 @cache

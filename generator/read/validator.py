@@ -31,7 +31,7 @@ from ..domain.findings import Finding, Location, Origin, Severity
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from . import convert
 from .names import guardian_name, split_full_name
-from .table_plan import TablePlan, column_findings, required_fields
+from .table_plan import TablePlan, column_findings, no_value, required_fields, selecting_tables
 from .tables import Column, ReadResult, Row, Table
 
 _RECORD_TYPES: dict[SheetKind, type] = {
@@ -40,7 +40,7 @@ _RECORD_TYPES: dict[SheetKind, type] = {
 }
 _IDENTITY = {"leerlingnummer", "volledige_naam"}  # checked on their own in _student_identity
 _GUARDIAN_NAME_PARTS = ("aanhef", "voorletters", "roepnaam", "tussenvoegsel", "achternaam")
-_SEVERAL_NUMBERS = re.compile(r"[,;]")  # 'Leerlingcodes' of a parent: several children in one cell
+_SEVERAL_NUMBERS = re.compile(r"[,;]")  # 'Leerlingcodes' of a parent (only): several children in one cell
 _EARLIEST_BIRTH = date(1990, 1, 1)  # a birth date before this is impossible for a student
 
 
@@ -111,7 +111,6 @@ def _row_label(table: Table, row: int) -> str:
     return f"rij {row} van {table.sheet or table.file}"
 
 
-
 def _convert_row(table: Table, plan: TablePlan, row: Row, result: Validated,
                  today: date) -> list[tuple[SheetKind, ConvertedRow]]:
     per_guardian, errors, warnings = _convert_cells(table, plan, row)
@@ -128,15 +127,17 @@ def _convert_row(table: Table, plan: TablePlan, row: Row, result: Validated,
     number = str(values.get("leerlingnummer", ""))
     for b in errors + warnings:
         result.findings.append(dataclasses.replace(b, leerlingnummer=number))
-    if table.kind is LEERLINGEN and not number:
-        reason = next((b.message for b in errors), "geen leerlingnummer")
-        result.withheld[_row_label(table, row.number)] = reason
+    if not number:  # a child row without a number belongs to nobody: reported by _complete_child
+        if table.kind is LEERLINGEN:
+            reason = next((b.message for b in errors), "geen leerlingnummer")
+            result.withheld[_row_label(table, row.number)] = reason
         return []
     values["origin"] = Origin(table.file, table.sheet, row.number, plan.columns.get(0, {}))
     record = None if errors or values.get("naam", "") is None else _RECORD_TYPES[table.kind](**{**plan.blanks,
                                                                                              **values})
-    converted = [(table.kind, ConvertedRow(k, _for_child(record, k, number), row.number, table))
-                 for k in _keys(number)]
+    several = table.kind is OUDERS and _SEVERAL_NUMBERS.search(number) is not None
+    converted = [(table.kind, ConvertedRow(k, _for_child(record, k, number) if several and record else record,
+                                           row.number, table)) for k in _keys(number, several)]
     if table.kind is LEERLINGEN and number:
         converted += _wide_guardians(table, plan, row, per_guardian, number, result)
     return converted
@@ -182,7 +183,13 @@ def _reported(findings: list[Finding], column: Column) -> bool:
 
 def _complete_child(table: Table, plan: TablePlan, row: Row, values: dict, warnings: list[Finding]) -> None:
     """A guardian's name from its parts; a required value a row lacks is an open field, with a warning.
-    A guardian without any name is not used (values['naam'] = None)."""
+    A guardian without any name is not used (values['naam'] = None), nor is a row without a number."""
+    if "leerlingnummer" not in values:
+        column = _column_of(table, "leerlingnummer")  # there is one: else the plan is unusable
+        if not _reported(warnings, column):
+            warnings.append(Finding(Severity.WARNING, table.location(row.number, column),
+                                    "geen leerlingnummer; deze rij hoort bij geen leerling, niet gebruikt"))
+        return
     if table.kind is OUDERS and not values.get("naam"):
         values["naam"] = guardian_name(**{k: values.get(k, "") for k in _GUARDIAN_NAME_PARTS}) or None
         if values["naam"] is None:
@@ -210,13 +217,14 @@ def _convert_cells(table: Table, plan: TablePlan,
         if index >= width:  # a row may be shorter than its header
             break
         cell = cells[index]
-        if cell.formula:
-            (errors if formula_is_error else warnings).append(Finding(
-                Severity.ERROR if formula_is_error else Severity.WARNING, table.location(row.number, column),
-                "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw op, of zet "
-                "er de waarde in"))
-            continue
         raw = cell.value
+        if cell.formula or (raw.__class__ is not str and raw is not None):  # str or None: nearly every cell
+            problem = no_value(cell, spec, formula_is_error)
+            if problem:  # the cell counts as empty, with this one finding
+                where = table.location(row.number, column)
+                (errors if formula_is_error else warnings).append(
+                    Finding(Severity.ERROR if formula_is_error else Severity.WARNING, where, problem))
+                continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):  # convert.is_leeg
             continue
         try:
@@ -238,7 +246,6 @@ def _column_of(table: Table, naam: str) -> Column | None:
     return next((k for k in table.columns if k.field and k.field.name == naam and not k.guardian), None)
 
 
-
 def _remarks(v: Field, raw: object, value: object) -> list[str]:
     """Warnings about a value that was converted but may not be what the school meant."""
     if isinstance(value, convert.Cleaned):
@@ -257,19 +264,18 @@ def _whole(raw: object) -> object:
     return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
-def _keys(number: str) -> list[str]:
-    """The matching keys of a row: one, or several for a parent row with 'Leerlingcodes' '45,46'."""
-    if "," not in number and ";" not in number:  # nearly every row: one number, no splitting
+def _keys(number: str, several: bool) -> list[str]:
+    """The matching keys of a row: one, or several for a parent row with 'Leerlingcodes' '45,46'. Only a
+    parents sheet names several children in a cell; elsewhere '12,3' is one number (no child's row is
+    shared, and on the students sheet a split would make two OPPs and refuse students 12 and 3)."""
+    if not several:  # nearly every row: one number, no splitting
         number = number.strip()
         return [convert.match_key(number)] if number else [""]
-    parts = [p.strip() for p in _SEVERAL_NUMBERS.split(number)] if number else []
-    return [convert.match_key(p) for p in parts if p] or [""]
+    return [convert.match_key(p.strip()) for p in _SEVERAL_NUMBERS.split(number) if p.strip()] or [""]
 
 
 def _for_child(record, match_key: str, number: str):
     """A record keyed to one child when its cell named several."""
-    if record is None or not _SEVERAL_NUMBERS.search(number):
-        return record
     child = next(p.strip() for p in _SEVERAL_NUMBERS.split(number)
                  if convert.match_key(p.strip()) == match_key)
     return dataclasses.replace(record, leerlingnummer=child)
@@ -335,13 +341,14 @@ def _assemble(converted: dict[SheetKind, list[ConvertedRow]], result: Validated)
                     f"(rijen {nums}); geen van deze rijen wordt gebruikt, verwacht één rij per leerling",
                     r.record.leerlingnummer if r.record else key))
             bad_keys.add(key)
-    selective = any(k.field and k.field.path == "opp.nodig" for r in students[:1] for k in r.table.columns)
+    selecting, found = selecting_tables([r.table for r in students])
+    result.findings += found
     related = {sheet: _group(converted[sheet], by_key, result)
                for sheet in _RECORD_TYPES if sheet is not LEERLINGEN}
     per_key = _per_student(result.findings)  # once, not per student: 5,000 students x findings adds up
     for key, rows in by_key.items():
-        leerling = rows[0].record
-        if selective and (leerling is None or not leerling.nodig) and key not in bad_keys:
+        leerling, selects = rows[0].record, id(rows[0].table) in selecting
+        if selects and (leerling is None or not leerling.nodig) and key not in bad_keys:
             result.not_selected += len(rows)
             continue
         found = per_key.get(key, [])

@@ -1,11 +1,14 @@
 """Business rules of the OPP, each in one place: school year, deadlines, who signs, soort OPP.
 
 The numbers (BR-2, BR-7, BR-8) refer to ../shared/domain/opp-domein.md §5.
+
+Date arithmetic never raises: a deadline that would fall outside the calendar Python knows (a date near
+31-12-9999 in a record) is None, an open field, like a deadline without a start date.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 from ..domain.records import Leerling, Ouder
 
@@ -36,7 +39,15 @@ def start_of_term(leerling: Leerling) -> date | None:
 
 def uiterste_vaststelling(leerling: Leerling) -> date | None:
     start = start_of_term(leerling)
-    return start + VASTSTELLING_TERMIJN if start else None
+    return _shifted(start, VASTSTELLING_TERMIJN) if start else None
+
+
+def _shifted(day: date, period: timedelta) -> date | None:
+    """`day` plus `period`; None past either end of the calendar."""
+    try:
+        return day + period
+    except OverflowError:
+        return None
 
 
 def termijn(deadline: date | None, vastgesteld: date | None, today: date,
@@ -54,32 +65,38 @@ def _signal(day: date | None, today: date) -> str:
         return ""
     if day < today:
         return OVERDUE
-    return DUE_SOON if day <= today + SIGNAL_PERIOD else ""
+    return DUE_SOON if day - today <= SIGNAL_PERIOD else ""  # not today + ..., which can overflow
 
 
 def volgende_evaluatie(leerling: Leerling) -> date | None:
     """BR-7: at the latest one year after the plan is set (or was due to be set)."""
     base = leerling.datum_vaststelling or uiterste_vaststelling(leerling)
-    return _plus_years(base, 1) - timedelta(days=1) if base else None
+    later = _plus_years(base, 1) if base else None
+    return _shifted(later, timedelta(days=-1)) if later else None
 
 
-def _plus_years(day: date, years: int) -> date:
+def _plus_years(day: date, years: int) -> date | None:
+    """The same day `years` later; 28 February for 29 February in a common year; None past the calendar."""
+    year = day.year + years
+    if not MINYEAR <= year <= MAXYEAR:
+        return None
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 def eighteenth_birthday(leerling: Leerling) -> date | None:
-    """None when the export has no birth date: then nobody can say who signs, and the form says nothing."""
+    """None when the export has no birth date (or the birthday falls past the calendar): then nobody can
+    say who signs, and the form says nothing."""
     born = leerling.geboortedatum
     if born is None:
         return None
     # Born on 29 February: of age on 1 March (the day after 28 February) in a common year.
-    try:
-        return born.replace(year=born.year + AGE_OF_MAJORITY)
-    except ValueError:
-        return date(born.year + AGE_OF_MAJORITY, 3, 1)
+    birthday = _plus_years(born, AGE_OF_MAJORITY)
+    if birthday is None or birthday.day == born.day:
+        return birthday
+    return birthday + timedelta(days=1)
 
 
 def reference_date(leerling: Leerling, today: date) -> date:

@@ -43,6 +43,8 @@ _FILL = {opp_rules.OVERDUE: "#FFC7CE", opp_rules.DUE_SOON: "#FFEB9C"}  # Excel's
 _HEADER_FORMAT = {"bold": True, "pattern": 1, "bg_color": "#DDEBF7"}
 _IN_MEMORY_UP_TO = 2000  # rows; see xlsx_options
 _PIXELS_PER_CHAR = 7  # XlsxWriter sets widths in pixels, 7 per character: stored width as before
+CELL_LIMIT = 32_767  # the most characters Excel holds in one cell, counted in UTF-16 code units
+CUT_MARK = "…"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = f
     rows = _with_existing(map, rows, lambda: _previous_rows(path), skipped)
     rows = [replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
                                                  r.volgende_evaluatie)) for r in rows]
+    rows = [_fit_in_cells(r) for r in rows]
     rows.sort(key=lambda r: (r.klas, r.leerlingnummer, r.file))
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, xlsx_options(len(rows))) as wb:
@@ -110,6 +113,24 @@ def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = f
     make_folder(map)
     write_atomic(path, buffer.getvalue())
     return path
+
+
+def _fit_in_cells(row: RegisterRow) -> RegisterRow:
+    """The row with every text Excel can hold. XlsxWriter would cut a longer text (a long 'Aanleiding')
+    without a word; it is cut here instead, visibly: the cell ends in '…', and one log line names the
+    student and the column. Spreading the text over more cells would break the one row per OPP that the
+    next run reads back; the register is an overview, the export and the OPP hold the text."""
+    if max(map(len, _texts_of(row))) <= _SURELY_FITS:  # nearly every row: far below the limit
+        return row
+    cut = {}
+    for name, text in zip(_TEXT_COLUMNS, _texts_of(row), strict=True):
+        units = text.encode("utf-16-le") if len(text) > _SURELY_FITS else b""
+        if len(units) > 2 * CELL_LIMIT:  # the half of a surrogate pair a cut may leave is dropped
+            cut[name] = units[:2 * (CELL_LIMIT - len(CUT_MARK))].decode("utf-16-le", "ignore") + CUT_MARK
+            log.warning("overzicht: %s van leerling %s is langer dan Excel in een cel toestaat (%d tekens); "
+                        "in het overzicht ingekort, de cel eindigt op '%s'",
+                        HEADERS[name], row.leerlingnummer, CELL_LIMIT, CUT_MARK)
+    return replace(row, **cut) if cut else row
 
 
 def xlsx_options(rows: int) -> dict:
@@ -209,6 +230,9 @@ def _text_full(value: object) -> str:
     return "" if value is None else str(value)
 
 
+_TEXT_COLUMNS = tuple(f.name for f in fields(RegisterRow) if f.type == "str")
+_texts_of = attrgetter(*_TEXT_COLUMNS)
+_SURELY_FITS = CELL_LIMIT // 2  # a text this long is within the limit even if every character is two units
 _ATTRIBUTE_OF = {heading: naam for naam, heading in HEADERS.items()}
 _READ_BACK = {f.name: _as_date if "date" in f.type else _as_count if f.type == "int" else _text_full
               for f in fields(RegisterRow)}

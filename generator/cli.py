@@ -172,6 +172,9 @@ def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Pa
         result = _generate(out, settings)
         _show_findings(out, result.findings)
         out.say(_summary(result))
+        if result.write_failure is not None:  # the OPPs are written; the register or report is not
+            out.say(f"Fout: {result.write_failure}", err=True)
+            sys.exit(result.write_failure.exit_code)
     data_error = (result.skipped or result.strict_stopped
                   # e.g. no students sheet at all
                   or any(b.severity is Severity.ERROR for b in result.findings))
@@ -193,9 +196,10 @@ def _generate(out: Console, settings: pipeline.Settings) -> pipeline.RunResult:
 
 
 def _exit_code_for_files(result: pipeline.RunResult) -> int:
-    """75: some students were skipped for now (open in Word, a conflict to resolve, or a path too long
-    for Word: a shorter --uitvoer folder makes them)."""
-    waiting = sum(result.outcomes[o] for o in (Outcome.OPEN, Outcome.CONFLICT, Outcome.TOO_LONG))
+    """75: some students were skipped for now (open in Word, a conflict to resolve, a path too long
+    for Word: a shorter --uitvoer folder makes them, or a symbolic link in the way)."""
+    waiting = sum(result.outcomes[o] for o in (Outcome.OPEN, Outcome.CONFLICT, Outcome.TOO_LONG,
+                                               Outcome.LINKED))
     return EXIT_LATER if waiting else EXIT_OK
 
 
@@ -216,6 +220,7 @@ _OUTCOME_TEXT = {
     Outcome.OPEN: "open in Word en overgeslagen (sluit Word en draai opnieuw)",
     Outcome.OVERWRITTEN: "overschreven met --overschrijf (bewerkte versie bewaard als '(vorige)')",
     Outcome.TOO_LONG: "niet geschreven: pad te lang voor Word (kies met --uitvoer een kortere map)",
+    Outcome.LINKED: "overgeslagen: een snelkoppeling of geen gewoon bestand in de uitvoermap (zie hierboven)",
 }
 
 
@@ -260,6 +265,8 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
                                  date.today(), columns=columns, documenten=documenten)
     with _console(quiet, verbose, log_path) as out:
         with _user_errors(out):
+            if report_path:  # an export, a template or any other file that is no report of ours: 73
+                report.refuse_report_path(report_path)
             checked = pipeline.check(settings)
             if report_path:
                 pipeline.write_report(report_path, checked.findings)

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from . import __version__
-from .domain.errors import OppError, OutputError, RenderError
+from .domain.errors import OppError, RenderError
 from .domain.findings import Finding, Location, Severity
 from .domain.interrupts import ctrl_c_deferred
 from .domain.records import Opp
@@ -28,10 +28,10 @@ from .read.validator import Validated, validate
 from .rules import opp_rules
 from .rules.signals import StudentSignals, student_signals
 from .workers import Placed, WorkerPool
-from .write import register
-from .write.files import document_name, make_folder, safe_name, sweep_temp_files, write_atomic
-from .write.manifest import input_hash, sha256_file
-from .write.report import build_report
+from .write import files, register
+from .write.files import DiskFullError, document_name, make_folder, safe_name, write_atomic
+from .write.manifest import JOURNAL, MANIFEST, input_hash, sha256_file
+from .write.report import build_report, refuse_report_path, report_name, shown
 from .write.writer import DocumentWriter, Outcome, Version, Written, place_new
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class RunResult:
     report_path: Path | None = None  # where the check report was written
     register_path: Path | None = None  # where the register overzicht.xlsx was written
     strict_stopped: bool = False  # --streng and the export had errors: no OPP was made
+    write_failure: OppError | None = None  # the disk filled up writing the register or report: 74
 
 
 @dataclass
@@ -101,12 +102,8 @@ def check_template(path: Path) -> None:
 def copy_builtin_template(target: Path) -> Path:
     """`opp sjabloon --kopie`: the built-in template, for a school to adapt in Word. Never over an
     existing file: that may be the school's own edited template."""
-    if target.exists():
-        raise OutputError(f"{target}: bestaat al; kies een andere naam (een bestaand sjabloon wordt nooit "
-                          "overschreven)")
-    make_folder(target.parent.resolve())
-    write_atomic(target.resolve(), BUILTIN_TEMPLATE.read_bytes())
-    return target
+    return files.write_new(target, BUILTIN_TEMPLATE.read_bytes(),
+                           "een bestaand sjabloon wordt nooit overschreven")
 
 
 def column_mapping(inputs: list[Path], columns: Path | None, today: date, name: str) -> str:
@@ -117,12 +114,8 @@ def column_mapping(inputs: list[Path], columns: Path | None, today: date, name: 
 
 def write_new_file(target: Path, text: str) -> Path:
     """A file the school may edit afterwards: written once, never over an existing one."""
-    if target.exists():
-        raise OutputError(f"{target}: bestaat al; kies een andere naam (een bestaand bestand wordt nooit "
-                          "overschreven, het kan door iemand zijn aangepast)")
-    make_folder(target.parent.resolve())
-    write_atomic(target.resolve(), text.encode("utf-8"))
-    return target
+    return files.write_new(target, text.encode("utf-8"), "een bestaand bestand wordt nooit overschreven, "
+                           "het kan door iemand zijn aangepast")
 
 
 def check(settings: Settings) -> Checked:
@@ -137,11 +130,12 @@ def _check_export(settings: Settings) -> Checked:
     _collect_workbook_garbage()
     validated = validate(exports, settings.today)
     base = settings.output / safe_name(settings.schooljaar)
-    tasks = plan(validated.opps, base, settings)
+    named: list[Finding] = []
+    tasks = plan(validated.opps, base, settings, named)
     documents = documents_folder(settings)
     signals = {task.opp.leerling.leerlingnummer: student_signals(task.opp, documents, task.target.parent,
                                                                  settings.today) for task in tasks}
-    findings = [*validated.findings, _row_count(validated, settings.inputs),
+    findings = [*validated.findings, _row_count(validated, settings.inputs), *named,
                 *(f for signal in signals.values() for f in signal.findings)]
     return Checked(validated, base, tasks, signals, findings)
 
@@ -165,7 +159,8 @@ def _collect_workbook_garbage() -> None:
 
 
 def write_report(path: Path, findings: list[Finding]) -> Path:
-    """The findings as a filterable .xlsx, written atomically."""
+    """The findings as a filterable .xlsx, written atomically (only where report.refuse_report_path
+    allows it: the caller checked before the run wrote anything)."""
     make_folder(path.parent)
     write_atomic(path, build_report(findings))
     return path
@@ -186,8 +181,11 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
               phase: Callable[[str], None]) -> RunResult:
     phase("Export lezen en controleren")
     checked = _check_export(settings)
-    pool.ready()  # a template that fails the check or does not compile stops the run here, before any file
     base = checked.base
+    # --rapport over an export, an OPP or the register, a link as the register: 73 before any file
+    refuse_report_path(_report_path(settings, base), base, [task.target for task in checked.tasks])
+    files.refuse_link(base / register.FILE_NAME)
+    pool.ready()  # a template that fails the check or does not compile stops the run here, before any file
     result = RunResult(base, skipped=dict(checked.validated.withheld), findings=checked.findings,
                        not_selected=checked.validated.not_selected,
                        student_rows=checked.validated.student_rows)
@@ -208,7 +206,7 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
                 version = Version(data, number, inputs(task), template_hash, __version__)
                 _write_one(task, version, writer, result)
     except BaseException:
-        _after_abort(pool, base, writer)
+        writer.abandon(pool.stop)  # the workers stop first; then temp files swept, manifest saved
         raise
     writer.save()
     phase("Overzicht en controlerapport schrijven")
@@ -217,32 +215,62 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
     return result
 
 
+def _report_path(settings: Settings, base: Path) -> Path:
+    return settings.report_path or base / report_name(settings.schooljaar)
+
+
 def _write_check_report(base: Path, settings: Settings, result: RunResult) -> None:
-    """The check report beside the OPPs. Like the register, a report open in Excel costs no OPP."""
-    path = settings.report_path or base / f"controle-{safe_name(settings.schooljaar)}.xlsx"
+    """The check report beside the OPPs. Like the register, a report open in Excel costs no OPP; a full
+    disk is no warning but the run's failure (74)."""
+    path = _report_path(settings, base)
     try:
         result.report_path = write_report(path, result.findings)
+    except DiskFullError as exc:
+        result.write_failure = result.write_failure or exc
     except OppError as exc:
         result.findings.append(Finding(Severity.WARNING, Location(str(path)),
                                        f"controlerapport niet geschreven: {exc}"))
 
 
-def plan(opps: list[Opp], base: Path, settings: Settings) -> list[Task]:
-    """Every student's target file, in a deterministic order; names unique even where a file
-    system ignores case."""
-    tasks, used = [], set()
+def plan(opps: list[Opp], base: Path, settings: Settings, found: list[Finding] | None = None) -> list[Task]:
+    """Every student's target file, in a deterministic order; a warning in `found` for each name that
+    is not the plain one. A name depends on the student alone (files.number_part), so it is the same
+    on every run; a class folder never takes the name of one of the run's own files; two students
+    never share a file, also where the file system ignores case (then '~2', naming the other one)."""
+    found = [] if found is None else found
+    own = {n.casefold() for n in (register.FILE_NAME, report_name(settings.schooljaar), MANIFEST, JOURNAL,
+                                  files.LOCK_FILE)}
+    alike: dict[str, list[Opp]] = {}  # a number as safe_name writes it -> students, the exact one first
+    for o in sorted(opps, key=lambda o: "~" in files.number_part(o.leerling.leerlingnummer)):
+        alike.setdefault(safe_name(o.leerling.leerlingnummer).casefold(), []).append(o)
+    tasks, taken = [], {}
     for opp in sorted(opps, key=lambda o: (o.leerling.klas, o.leerling.leerlingnummer)):
-        leerling = opp.leerling
-        folder = base / safe_name(leerling.klas, "zonder klas")
-        names = (leerling.achternaam, leerling.roepnaam) if settings.names_in_file_name else ()
-        target = folder / document_name(leerling.leerlingnummer, *names)
-        n = 2
-        while str(target).casefold() in used:
-            target = target.with_name(f"{target.stem.rsplit('~', 1)[0]}~{n}.docx")
-            n += 1
-        used.add(str(target).casefold())
+        lln = opp.leerling
+        folder = files.folder_name(lln.klas, own)
+        if folder.casefold() != safe_name(lln.klas, "zonder klas").casefold():
+            found.append(_naming(opp, "klas", f"de klas heet als een eigen bestand van opp; map '{folder}'"))
+        number = lln.leerlingnummer
+        names = (lln.achternaam, lln.roepnaam) if settings.names_in_file_name else ()
+        target, holder = files.unique_target(base / folder, document_name(number, *names), taken, base)
+        other = holder or next((o for o in alike[safe_name(number).casefold()] if o is not opp), None)
+        if holder or "~" in files.number_part(number):
+            like = f", net als dat van leerling {_shown(other)}" if other else ""
+            found.append(_naming(opp, "leerlingnummer", "het leerlingnummer geeft niet ongewijzigd een "
+                                 f"eigen bestandsnaam{like}; het OPP heet daarom {target.name}"))
+        taken[target.relative_to(base).as_posix().casefold()] = opp
         tasks.append(Task(opp, target))
     return tasks
+
+
+def _naming(opp: Opp, field_name: str, message: str) -> Finding:
+    where = opp.leerling.origin.location(field_name) if opp.leerling.origin else Location("Leerlingen")
+    return Finding(Severity.WARNING, where, message, opp.leerling.leerlingnummer)
+
+
+def _shown(opp: Opp) -> str:
+    """Another student in a message: the number (report.shown) and the row."""
+    row = f" (rij {opp.leerling.origin.row})" if opp.leerling.origin else ""
+    return shown(opp.leerling.leerlingnummer) + row
 
 
 def _render_all(pool: WorkerPool, tasks: list[Task], settings: Settings, result: RunResult,
@@ -300,21 +328,17 @@ def _settle_unchanged(tasks: list[Task], inputs: Callable[[Task], str], template
     Only a file the manifest knows can be settled: the others are not hashed here."""
     to_render = []
     for task in tasks:
-        number = task.opp.leerling.leerlingnummer
-        if not writer.knows(task.target):
-            to_render.append(task)
-            continue
-        outcome = writer.settled_without_rendering(task.target, inputs(task), template_hash)
+        outcome = (writer.settled_without_rendering(task.target, inputs(task), template_hash)
+                   if writer.knows(task.target) else None)
         if outcome is None:
             to_render.append(task)
         else:
-            _count(result, number, task.target, Written(outcome))
+            _count(result, task.opp.leerling.leerlingnummer, task.target, Written(outcome))
     return to_render
 
 
 def _write_one(task: Task, version: Version, writer: DocumentWriter, result: RunResult) -> None:
     """One student's file by the manifest's decision table (writer.Schrijver)."""
-    make_folder(task.target.parent)
     _count(result, task.opp.leerling.leerlingnummer, task.target, writer.write(task.target, version))
 
 
@@ -324,30 +348,6 @@ def _count(result: RunResult, number: str, target: Path, done: Written) -> None:
     result.written[number] = target
     if done.extra is not None:
         result.extra[number] = done.extra
-
-
-def _after_abort(pool: WorkerPool, base: Path, writer: DocumentWriter) -> None:
-    """After Ctrl-C or an error that stops the run, in this order: stop the workers (each completes
-    the student in hand), sweep the temp files of a worker that had to be killed, save the manifest
-    and release the folder; the sweep needs the folder's lock. A second Ctrl-C waits until all is
-    done: then nothing of this run writes any more and no temp file is left."""
-    with ctrl_c_deferred():
-        try:
-            pool.stop()
-            sweep_temp_files(base)
-        except OSError as exc:  # must not hide the error that stopped the run
-            log.warning("tijdelijke bestanden niet opgeruimd (%s); de volgende run ruimt ze op", exc)
-        finally:
-            _save_manifest_after_failure(writer)
-
-
-def _save_manifest_after_failure(writer: DocumentWriter) -> None:
-    """Also after a failure: what was written stays known. A second failure here (the disk is still
-    full) must not hide the first; the journal then stays and the next run replays it."""
-    try:
-        writer.save()
-    except (OSError, OppError) as exc:
-        log.warning("manifest niet bijgewerkt (%s); de volgende run herstelt het", exc)
 
 
 def documents_folder(settings: Settings) -> Path | None:
@@ -374,6 +374,8 @@ def _write_register(tasks: list[Task], settings: Settings, result: RunResult,
                                           len(signal.link_targets), signal.warning_count(task.opp)))
     try:
         result.register_path = register.write(result.map, rows, settings.today, set(result.skipped))
+    except DiskFullError as exc:
+        result.write_failure = exc
     except OppError as exc:
         log.info("overzicht: %s", exc)
         result.findings.append(Finding(

@@ -1,14 +1,20 @@
 """The file mechanics under every write: Windows-safe deterministic names, output folders, the atomic
 write (temp file + replace, retried while a virus scanner or OneDrive holds the file for a moment), the
 run lock, and sweeping the temp files of a killed run. What is particular to Windows (hidden files, the
-path length Word opens, the byte-range lock) goes through `windows.py`."""
+path length Word opens, the byte-range lock) goes through `windows.py`.
+
+Nothing under the output folder is written or read through a symbolic link (or a Windows junction): the
+tool's own files are opened with O_NOFOLLOW where the system has it and checked with lstat, and each
+student's path is checked part by part below the school year's folder (`unsafe_part`)."""
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
 import os
 import re
+import stat
 import tempfile
 import time
 import unicodedata
@@ -28,6 +34,7 @@ TEMP_PREFIX = ".opp-tmp-"
 TEMP_SUFFIX = ".tmp"  # never .docx: a temp left by a killed run is not mistaken for an OPP
 TEMP_NAME_LENGTH = len(f"{TEMP_PREFIX}abcd1234{TEMP_SUFFIX}")  # mkstemp puts 8 random characters between
 LOCK_FILE = ".opp-run.lock"
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows: there refuse_link's lstat does the work
 
 # A virus scanner or OneDrive opens a fresh file for a moment, and Windows then refuses to replace it.
 # So a refused replace is tried again after each of these pauses (1.55 s in all) before the file counts
@@ -41,10 +48,26 @@ class PathTooLongError(WriteError):
     is written; the writer skips that file and the run goes on."""
 
 
+class DiskFullError(WriteError):
+    """The disk (or the user's quota) is full. Never a mere warning, also not for the register or the
+    check report: the run ends with 74."""
+
+
+class LinkedPathError(WriteError):
+    """A student's file, or a folder on its way, is a symbolic link (or junction) or no plain file or
+    folder. Nothing is read or written through it; that student waits (75), the run goes on."""
+
+    exit_code = 75
+
+
 def safe_name(text: str, fallback: str = "_") -> str:
-    """A file or folder name that is valid on Windows, macOS and Linux and cannot leave its folder."""
+    """A file or folder name that is valid on Windows, macOS and Linux and cannot leave its folder. A
+    control, format (bidi overrides such as U+202E, zero-width characters), private-use or unassigned
+    character becomes '-', like a character Windows refuses: no name looks other than it is."""
     s = unicodedata.normalize("NFC", text)
-    s = _UNSAFE.sub("-", s)
+    if not s.isascii():
+        s = "".join("-" if unicodedata.category(c)[0] == "C" else c for c in s)
+    s = _UNSAFE.sub("-", s.replace("\x7f", "-"))
     s = " ".join(s.split()).strip(" .")
     s = s[:MAX_NAME].rstrip(" .")
     if not s or s.casefold().split(".")[0] in _RESERVED:
@@ -52,10 +75,106 @@ def safe_name(text: str, fallback: str = "_") -> str:
     return s
 
 
+def number_part(leerlingnummer: str) -> str:
+    """The student number as it goes into a file name: as it is when safe_name keeps it, else the safe
+    form with '~' and 8 characters of the number's SHA-256 ('12/345' -> '12-345~5994471a'). So a name
+    depends on the student alone, stays the same on every run, and two numbers that safe_name makes
+    alike ('12-345' and '12/345') never share a file."""
+    safe = safe_name(leerlingnummer)
+    if safe == leerlingnummer and "~" not in safe:  # a '~' of its own could look like another's digest
+        return safe
+    digest = hashlib.sha256(leerlingnummer.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{safe[:MAX_NAME - 9].rstrip(' .')}~{digest}"
+
+
 def document_name(leerlingnummer: str, achternaam: str = "", roepnaam: str = "") -> str:
-    """'OPP_004512.docx', or with names 'OPP_004512_El Idrissi_Aisha.docx'. Never a BSN."""
-    parts = [safe_name(leerlingnummer)] + [safe_name(p) for p in (achternaam, roepnaam) if p]
-    return safe_name("OPP_" + "_".join(parts)) + ".docx"
+    """'OPP_004512.docx', or with names 'OPP_004512_El Idrissi_Aisha.docx'. Never a BSN. The names are
+    shortened to fit, never the number."""
+    head = f"OPP_{number_part(leerlingnummer)}"
+    names = "_".join(safe_name(p) for p in (achternaam, roepnaam) if p)
+    if not names:
+        return f"{head}.docx"
+    return f"{head}_{names}"[:max(MAX_NAME, len(head))].rstrip(" .") + ".docx"
+
+
+def folder_name(klas: str, own: set[str]) -> str:
+    """A class's folder: safe_name, with ' (klas)' after a name the run uses itself at the same level
+    (`own`, case-folded: the register, the check report, the manifest)."""
+    name = safe_name(klas, "zonder klas")
+    return f"{name} (klas)" if name.casefold() in own else name
+
+
+def unique_target(folder: Path, name: str, taken: dict[str, object], root: Path) -> tuple[Path, object]:
+    """`folder/name`, or with '~2', '~3', ... before the extension the first whose path below `root`
+    (case-folded: Windows and macOS ignore case) no one in `taken` has; and whom the plain name
+    belonged to (None: it was free). Adds nothing to `taken`."""
+    target, n, first = folder / name, 1, None
+    while (holder := taken.get(target.relative_to(root).as_posix().casefold())) is not None:
+        first, n = first or holder, n + 1
+        stem, _, extension = name.rpartition(".")
+        target = folder / f"{stem}~{n}.{extension}"
+    return target, first
+
+
+def write_new(target: Path, data: bytes, why: str) -> Path:
+    """A file the school may edit afterwards (a template, a column mapping), written once: never over an
+    existing file, nor through a link that points elsewhere (OutputError, 73, saying `why`)."""
+    if target.exists() or is_link(target):
+        raise OutputError(f"{target}: bestaat al; kies een andere naam ({why})")
+    make_folder(target.parent.resolve())
+    write_atomic(target.resolve(), data)
+    return target
+
+
+def refuse_link(path: Path) -> None:
+    """Raise OutputError (73) when one of the tool's own files (lock, manifest, journal, register,
+    report) or the school year's folder is a symbolic link or junction: the run would write elsewhere."""
+    if is_link(path):
+        raise OutputError(f"{path}: is een snelkoppeling (symbolische koppeling); opp schrijft en leest zijn "
+                          "eigen bestanden nooit via een koppeling. Verwijder de koppeling en draai opnieuw")
+
+
+def is_link(path: Path) -> bool:
+    try:
+        return _is_link_stat(os.lstat(path))
+    except (OSError, ValueError):
+        return False  # missing (or unreadable: opening it reports that)
+
+
+def _is_link_stat(st: os.stat_result) -> bool:
+    return stat.S_ISLNK(st.st_mode) or windows.is_junction(st)
+
+
+def unsafe_part(path: Path, root: Path) -> Path | None:
+    """The first part of `path` below `root` (a class folder, the file itself) that is a symbolic link
+    or junction, a folder part that is no folder, or a file that is no plain file (a folder, a pipe);
+    None when every part is plain or does not exist yet. `root` itself was checked when the run
+    started (prepare_folder)."""
+    current = root
+    parts = path.relative_to(root).parts
+    for i, part in enumerate(parts, 1):
+        current = current / part
+        try:
+            st = os.lstat(current)
+        except FileNotFoundError:
+            return None  # nothing below a missing part exists either
+        except (OSError, ValueError):
+            return current
+        plain = stat.S_ISREG(st.st_mode) if i == len(parts) else stat.S_ISDIR(st.st_mode)
+        if _is_link_stat(st) or not plain:
+            return current
+    return None
+
+
+def refuse_unsafe(path: Path, root: Path) -> None:
+    """Raise LinkedPathError when `unsafe_part` finds a part of `path` that is not plain."""
+    part = unsafe_part(path, root)
+    if part is None:
+        return
+    what = ("een snelkoppeling (symbolische koppeling)" if is_link(part)
+            else "geen gewoon bestand" if part == path else "geen gewone map")
+    raise LinkedPathError(f"{path}: overgeslagen: {part} is {what}; opp schrijft en leest nooit via een "
+                          "koppeling. Vervang het door een gewone map of een gewoon bestand en draai opnieuw")
 
 
 def check_path_length(target: Path) -> None:
@@ -104,6 +223,7 @@ def prepare_folder(map: Path) -> RunLock:
         raise OutputError(f"{map}: de map is {windows.path_length(map)} tekens lang; daarin past geen "
                           "bestand dat Word kan openen (hoogstens "
                           f"{windows.WORD_MAX_PATH} tekens met de naam); kies met --uitvoer een kortere map")
+    refuse_link(map)
     make_folder(map)
     lock = RunLock(map)
     try:
@@ -124,9 +244,12 @@ class RunLock:
 
     def __init__(self, map: Path):
         path = map / LOCK_FILE
+        refuse_link(path)
         try:
-            self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o600)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:  # made a link between the check and the open
+                refuse_link(path)
             raise write_error(path, exc) from exc
         windows.set_hidden(path)
         try:
@@ -182,9 +305,9 @@ def sweep_temp_files(map: Path) -> int:
 def write_error(target: Path, exc: OSError) -> WriteError | OutputError:
     """The user's message for a failed write: a full disk is named as such."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return WriteError(f"{target.parent}: de schijf is vol; {target.name} is niet geschreven. Bestaande "
-                          "bestanden zijn niet aangetast. Maak ruimte vrij en draai opnieuw: de run gaat "
-                          "verder waar hij stopte")
+        return DiskFullError(f"{target.parent}: de schijf is vol; {target.name} is niet geschreven. "
+                             "Bestaande bestanden zijn niet aangetast. Maak ruimte vrij en draai opnieuw: de "
+                             "run gaat verder waar hij stopte")
     if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
         return OutputError(f"{target.parent}: geen toestemming om in deze map te schrijven; kies met "
                            "--uitvoer een map waarin u mag schrijven")

@@ -6,11 +6,18 @@ the run every change is also appended to a journal (`.opp-manifest.journaal`, on
 run that is killed half-way leaves the journal, and the next run replays it. The manifest holds no
 student data: paths (student numbers only), hashes and times. On Windows both files are hidden, like the
 run lock and the temp files (elsewhere the dot before their names hides them).
+
+A manifest that is not exactly what this tool writes (not JSON, nested too deep to read, a key of
+another version, a value that is no text) counts as damaged, as README promises: a warning, and every
+existing OPP that differs counts as edited, so nothing is overwritten. A journal line that is damaged
+is skipped, which is the same safe direction. Neither file is ever read or written through a symbolic
+link: one there refuses the run (73).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import logging
@@ -23,7 +30,7 @@ from pathlib import Path
 from ..domain.errors import OutputError
 from ..domain.findings import Finding, Location
 from . import windows
-from .files import write_atomic
+from .files import NO_FOLLOW, refuse_link, write_atomic, write_error
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +63,19 @@ def _to_disk(item: ManifestEntry) -> dict:
     return {_DISK_KEYS[k]: v for k, v in dataclasses.asdict(item).items()}
 
 
-def _from_disk(raw: dict) -> ManifestEntry:
-    """An entry as stored; an unknown key raises TypeError (the manifest counts as damaged)."""
-    if not isinstance(raw, dict):
-        raise TypeError("entry is not an object")
-    return ManifestEntry(**{_ATTRIBUTE_OF_KEY.get(k, k): v for k, v in raw.items()})
+def _from_disk(raw: object) -> ManifestEntry:
+    """An entry as stored; an unknown or missing key, or a value that is no text, raises TypeError (the
+    manifest counts as damaged)."""
+    if not isinstance(raw, dict) or set(raw) != set(_ATTRIBUTE_OF_KEY):
+        raise TypeError("entry is not an object with the keys of format 1")
+    if not all(isinstance(v, str) for v in raw.values()) or not raw["bestand"]:
+        raise TypeError("entry holds a value that is no text")
+    return ManifestEntry(**{_ATTRIBUTE_OF_KEY[k]: v for k, v in raw.items()})
+
+
+# What reading a damaged manifest or journal line raises: not JSON or not UTF-8 (ValueError), a missing
+# key (KeyError), a wrong type (TypeError), nested too deep for the parser (RecursionError).
+_DAMAGED = (ValueError, KeyError, TypeError, RecursionError)
 
 
 def sha256(data: bytes) -> str:
@@ -191,11 +206,18 @@ class Manifest:
             write_atomic(self.path, self.entries(), hidden=True)
             _fsync_folder(self.map)
             self._changed = False
-        self.journal.unlink(missing_ok=True)
+        try:
+            self.journal.unlink(missing_ok=True)
+        except OSError as exc:  # the manifest is in place: the next run replays what it already holds
+            log.warning("%s niet verwijderd (%s); de volgende run leest het opnieuw", self.journal, exc)
 
     def _load(self) -> None:
+        refuse_link(self.path)
+        refuse_link(self.journal)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or not isinstance(data["bestanden"], list):
+                raise TypeError("not a manifest object")
             for raw in data["bestanden"]:
                 item = _from_disk(raw)
                 self._items[item.file] = item
@@ -204,7 +226,7 @@ class Manifest:
         except OSError as exc:
             raise OutputError(f"{self.path}: het manifest kan niet worden gelezen ({exc.strerror or exc}); "
                               "zonder manifest kan de tool bewerkte OPP's niet herkennen") from exc
-        except (ValueError, KeyError, TypeError) as exc:
+        except _DAMAGED as exc:
             # Safe direction: without an entry every existing file counts as possibly edited.
             log.warning("%s is onleesbaar (%s); bestaande OPP's worden als bewerkt behandeld",
                         self.path, type(exc).__name__)
@@ -215,29 +237,41 @@ class Manifest:
     def _replay_journal(self) -> None:
         """Apply what a killed run recorded after its last manifest; a torn last line is ignored."""
         try:
-            lines = self.journal.read_text(encoding="utf-8").splitlines()
+            lines = self.journal.read_text(encoding="utf-8", errors="replace").splitlines()
         except FileNotFoundError:
             return
+        except OSError as exc:
+            raise OutputError(f"{self.journal}: het journaal kan niet worden gelezen "
+                              f"({exc.strerror or exc}); zonder journaal kan de tool bewerkte OPP's niet "
+                              "herkennen") from exc
         for line in lines:
             try:
                 entry = json.loads(line)
+                if not isinstance(entry, dict) or len(entry) != 1:
+                    raise TypeError("not a journal line")
                 if "zet" in entry:
                     item = _from_disk(entry["zet"])
                     self._items[item.file] = item
-                elif "weg" in entry:
+                elif isinstance(entry.get("weg"), str):
                     self._items.pop(entry["weg"], None)
-            except (ValueError, TypeError):
+            except _DAMAGED:
                 continue
         self._changed = True
 
     def _append_journal(self, entry: dict) -> None:
+        """One line. A failure (a full disk) stops the run with the journal named (WriteError, 74): a
+        file written but not journaled is recognised by its bytes on the next run."""
         self._changed = True
-        if self._fd is None:
-            self._fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            windows.set_hidden(self.journal)
-        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
-        # One write call per line: after a kill the file holds whole lines, at worst one torn last line.
-        os.write(self._fd, line.encode("utf-8"))
+        data = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        try:
+            if self._fd is None:
+                self._fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | NO_FOLLOW, 0o600)
+                windows.set_hidden(self.journal)
+            # One write call per line: after a kill the file holds whole lines, at worst one torn last line.
+            if os.write(self._fd, data) != len(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # a short write: the disk is full
+        except OSError as exc:
+            raise write_error(self.journal, exc) from exc
 
     def _close(self) -> None:
         if self._fd is not None:

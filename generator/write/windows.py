@@ -21,6 +21,7 @@ FILE_ATTRIBUTE_HIDDEN = 0x2
 FILE_ATTRIBUTE_NORMAL = 0x80  # "no attributes"; only valid on its own
 MAX_PATH = 260  # Windows' limit, counting the closing NUL character
 WORD_MAX_PATH = MAX_PATH - 1  # the longest full path (drive, folders, name) that Word opens or saves
+IO_REPARSE_TAG_MOUNT_POINT = 0xA0000003  # a junction: a folder link that is no symbolic link to lstat
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +77,12 @@ def too_long(path: Path | str) -> int | None:
         return None
     length = path_length(path)
     return length if length > WORD_MAX_PATH else None
+
+
+def is_junction(st: os.stat_result) -> bool:
+    """Whether an lstat result is a junction (Windows' other folder link; a symbolic link is S_ISLNK).
+    Only that reparse tag: OneDrive's files on demand are reparse points too, and are plain files."""
+    return IS_WINDOWS and getattr(st, "st_reparse_tag", 0) == IO_REPARSE_TAG_MOUNT_POINT
 
 
 def lock_byte(fd: int) -> None:

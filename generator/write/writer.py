@@ -5,18 +5,24 @@ folders, atomic writes, the run lock, Windows) are in files.py."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from ..domain.errors import FileBusyError
+from ..domain.errors import FileBusyError, OppError
+from ..domain.interrupts import ctrl_c_deferred
 from .files import TEMP_PREFIX as TEMP_PREFIX  # re-exported: register.py and tests import it from here
 from .files import (
+    LinkedPathError,
     PathTooLongError,
     RunLock,
     check_path_length,
     make_folder,
     prepare_folder,
+    refuse_unsafe,
+    sweep_temp_files,
+    unsafe_part,
     write_atomic,
     write_error,
 )
@@ -39,6 +45,7 @@ class Outcome(str, Enum):
     OPEN = "open in Word, overgeslagen"
     OVERWRITTEN = "overschreven, bewerkte versie bewaard"
     TOO_LONG = "pad te lang voor Word, niet geschreven"
+    LINKED = "snelkoppeling of geen gewoon bestand, overgeslagen"
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,8 @@ def place_new(target: Path, data: bytes) -> str | None:
     killed after this write but before the main process noted it leaves a file without a manifest
     entry; the next run recognises it as its own when the bytes are the same, and otherwise keeps it
     and puts the new version beside it."""
-    if target.exists() or word_owner_file(target) is not None:
+    if (unsafe_part(target, target.parent.parent) is not None  # base/<klas>/OPP_...: both below base
+            or target.exists() or word_owner_file(target) is not None):
         return None
     make_folder(target.parent)
     try:
@@ -93,11 +101,13 @@ def with_suffix(target: Path, suffix: str) -> Path:
 
 def keep_copy(target: Path) -> Path:
     """Keep the current bytes of `target` as 'OPP_1 (vorige).docx', 'OPP_1 (vorige 2).docx', ...
-    A copy with the same bytes already there is reused: backups grow only with distinct content."""
+    A copy with the same bytes already there is reused: backups grow only with distinct content. A
+    copy's name that is a link (or no plain file) raises LinkedPathError: nothing is read through it."""
     data = target.read_bytes()
     n = 1
     while True:
         copy = with_suffix(target, PREVIOUS_SUFFIX if n == 1 else f" (vorige {n})")
+        refuse_unsafe(copy, copy.parent)
         if not copy.exists():
             write_atomic(copy, data)
             return copy
@@ -127,10 +137,15 @@ class DocumentWriter:
     def write(self, target: Path, new: Version) -> Written:
         try:
             check_path_length(target)  # also where nothing would be written: Word cannot open the file
+            refuse_unsafe(target, self.manifest.map)  # the class folder and the file: no links
+            make_folder(target.parent)
             return self._decide(target, new)
         except PathTooLongError as exc:  # the file, or its backup or new version beside it
             log.warning("%s", exc)
             return Written(Outcome.TOO_LONG)
+        except LinkedPathError as exc:  # the file, a folder on its way, or a backup or new version
+            log.warning("%s", exc)
+            return Written(Outcome.LINKED)
         except FileBusyError as exc:
             log.warning("%s", exc)
             return Written(Outcome.OPEN)
@@ -156,7 +171,8 @@ class DocumentWriter:
         On Windows a path too long for Word is reported as such (PAD TE LANG) without rendering."""
         item = self.manifest.get(target)
         if (item is None or not item.sha256
-                or (item.input_hash, item.template_hash) != (input_hash, template_hash)):
+                or (item.input_hash, item.template_hash) != (input_hash, template_hash)
+                or unsafe_part(target, self.manifest.map) is not None):  # write() reports it
             return None
         try:
             check_path_length(target)
@@ -206,6 +222,7 @@ class DocumentWriter:
         """Edited (or of unknown origin) and the input changed: the edited file is never touched; the
         new version goes beside it. Deleting that new version marks the conflict as resolved."""
         beside = with_suffix(target, NEW_SUFFIX)
+        refuse_unsafe(beside, beside.parent)
         previous = self.manifest.get(beside)
         same = (previous is not None
                 and (previous.input_hash, previous.template_hash) == (new.input_hash, new.template_hash))
@@ -250,3 +267,25 @@ class DocumentWriter:
         finally:
             if self.lock is not None:
                 self.lock.release()
+
+    def abandon(self, stop: Callable[[], None]) -> None:
+        """After Ctrl-C or an error that stops the run, in this order: `stop` the workers (each completes
+        the student in hand), sweep the temp files of a worker that had to be killed, save the manifest
+        and release the folder; the sweep needs the folder's lock. A second Ctrl-C waits until all is
+        done: then nothing of this run writes any more and no temp file is left."""
+        with ctrl_c_deferred():
+            try:
+                stop()
+                sweep_temp_files(self.manifest.map)
+            except OSError as exc:  # must not hide the error that stopped the run
+                log.warning("tijdelijke bestanden niet opgeruimd (%s); de volgende run ruimt ze op", exc)
+            finally:
+                self._save_after_failure()
+
+    def _save_after_failure(self) -> None:
+        """Also after a failure: what was written stays known. A second failure here (the disk is still
+        full) must not hide the first; the journal then stays and the next run replays it."""
+        try:
+            self.save()
+        except (OSError, OppError) as exc:
+            log.warning("manifest niet bijgewerkt (%s); de volgende run herstelt het", exc)

@@ -28,7 +28,9 @@ def test_code_in_a_template_is_refused_by_the_sandbox(tmp_path, payload):
     template = CompiledTemplate(_template(tmp_path, payload))
     with pytest.raises(Exception) as info:
         template.render({})
-    assert "unsafe" in str(info.value) or "SecurityError" in type(info.value).__name__
+    # refused by the sandbox, or the global is not there at all (lipsum is not: it makes text without bound)
+    message = str(info.value)
+    assert "unsafe" in message or "SecurityError" in type(info.value).__name__ or "is undefined" in message
     assert not Path("/tmp/opp-pwned").exists()
 
 

@@ -1,5 +1,11 @@
-"""Writes a .docx (a zip) from members compressed once: the template's unchanged parts are copied as
-ready-made bytes, only the rendered parts are compressed per student.
+"""Reads a template's zip within limits, and writes a .docx (a zip) from members compressed once: the
+template's unchanged parts are copied as ready-made bytes, only the rendered parts are compressed per
+student.
+
+A template is read by `read_template` only, by the template check and by the renderer alike, so that
+every command holds it to the same limits (MAX_*), judged on the central directory before anything is
+unpacked. Each member is unpacked to at most its declared size: `ZipFile.read` would inflate a member
+whose header lies about its size up to 2 GB before it stops.
 
 Recompressing every member for every document (styles.xml alone is ~350 kB) cost three quarters of
 the time per OPP; `zipfile` cannot copy a member's compressed bytes, so the few zip structures a .docx
@@ -8,9 +14,12 @@ needs are written here, to the letter of APPNOTE 6.3 (no zip64: an OPP is far be
 
 from __future__ import annotations
 
+import re
 import struct
+import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 try:  # ISA-L's deflate: 6x faster than zlib's level 1 on a 130 kB body, and a little smaller
     from isal import isal_zlib as _fast_zlib
@@ -28,6 +37,15 @@ _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: same inpu
 _MODE = 0o600 << 16  # readable by the owner only, like the output folders
 PER_STUDENT_LEVEL = 1  # per student: speed first (zlib's default 6 is 3x slower than 1, for ~8% smaller)
 TEMPLATE_LEVEL = 9  # once per run: size first
+# A template is a form: the built-in one is 0.9 MB unpacked in 19 members; a logo or two adds a few MB.
+MAX_TEMPLATE = 20 * 2**20  # bytes, on disk and unpacked (all members together)
+MAX_MEMBERS = 500
+MAX_RATIO = 100  # unpacked : packed, of the whole file and of any member bigger than RATIO_FROM
+RATIO_FROM = 2**20  # small XML parts legitimately pack better than 1:100
+# the parts the renderer fills in; the template check checks the template code in these
+TEMPLATED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
+                ValueError)  # RuntimeError: encrypted; NotImplementedError: an unknown compression
 
 
 @dataclass(frozen=True)
@@ -68,3 +86,59 @@ def write_zip(members: list[ZipMember]) -> bytes:
     directory = b"".join(central)
     end = _END.pack(0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0)
     return b"".join(blocks) + directory + end
+
+
+def read_template(path: Path) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], str]:
+    """The members of the template at `path`, in order, or ([], what is wrong with it) for a file that
+    must not be unpacked or cannot be read. A missing file raises FileNotFoundError."""
+    try:
+        if path.stat().st_size > MAX_TEMPLATE:
+            return [], f"is groter dan {MAX_TEMPLATE // 2**20} MB; dat is geen normaal formulier"
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            wrong = _limits(infos)
+            if wrong:
+                return [], wrong
+            members = []
+            for info in infos:
+                try:
+                    members.append((info, _unpack(zf, info)))
+                except _READ_ERRORS:
+                    return [], (f"is beschadigd: onderdeel {info.filename} is niet te lezen of pakt "
+                                "anders uit dan opgegeven (zipbom?)")
+            return members, ""
+    except FileNotFoundError:
+        raise
+    except _READ_ERRORS:
+        return [], "is geen leesbaar Word-document (.docx)"
+
+
+def _limits(infos: list[zipfile.ZipInfo]) -> str:
+    """What is wrong with the declared sizes and names of the central directory, or ''."""
+    if len(infos) > MAX_MEMBERS:
+        return f"heeft {len(infos)} onderdelen, meer dan {MAX_MEMBERS}; dat is geen normaal Word-document"
+    unpacked, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
+    if unpacked > MAX_TEMPLATE:
+        return (f"is uitgepakt {unpacked // 2**20} MB, meer dan {MAX_TEMPLATE // 2**20} MB; dat is geen "
+                "normaal formulier (zipbom?)")
+    if unpacked > RATIO_FROM and unpacked > MAX_RATIO * max(packed, 1):
+        return f"pakt meer dan {MAX_RATIO} keer zo groot uit (zipbom?)"
+    for i in infos:
+        if i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            return f"onderdeel {i.filename} pakt meer dan {MAX_RATIO} keer zo groot uit (zipbom?)"
+    seen: set[str] = set()
+    for i in infos:  # part names are case-insensitive: Word would see one of the two
+        if i.filename.lower() in seen:
+            return f"bevat onderdeel {i.filename} twee keer"
+        seen.add(i.filename.lower())
+    return ""
+
+
+def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One member, inflated to at most its declared size (zipfile then checks the CRC: a member that
+    holds more, or other data, is a BadZipFile)."""
+    with zf.open(info) as fh:
+        data = fh.read(info.file_size)
+    if len(data) != info.file_size:
+        raise zipfile.BadZipFile(f"{info.filename}: korter dan opgegeven")
+    return data

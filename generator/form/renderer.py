@@ -1,37 +1,33 @@
 """The compiled template: parsed, patched and compiled by Jinja once per run, rendered per student.
 
 docxtpl prepares the template's XML (it joins Jinja tags that Word split over runs); rendering then
-happens here in a sandboxed, autoescaping, strict Jinja environment. Each student's parts are checked
-with a strict XML parser and the .docx is written by copying the template's unchanged zip members.
+happens in the sandbox of sandbox.py, within the limits of one document (its Budget): every for loop's
+iterable is counted, and so is the output. Whatever the template check said, a statement other than
+if and for is never compiled (template_code.py), nor a part with a Word field that fetches or runs
+something (template_fields.py). Each student's parts are checked with a strict XML parser, and a part
+whose fields came out other than the template has them is checked for such fields again; the .docx is
+written by copying the template's unchanged zip members.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, pass_context
 from jinja2 import TemplateError as JinjaError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import nodes
 from lxml import etree
-from markupsafe import Markup
 
 from ..domain.errors import RenderError, TemplateError
-from ..domain.fields import FieldType
-from ..domain.registry import get_field, is_known
-from ..read.convert import XML_ILLEGAL, date_text
-from . import controls
-from .docx_zip import TEMPLATE_LEVEL, ZipMember, compress, write_zip
+from .docx_zip import TEMPLATE_LEVEL, TEMPLATED_PARTS, ZipMember, compress, read_template, write_zip
+from .sandbox import LOOP_FILTER, Budget, make_environment
+from .template_code import refused_statements
+from .template_fields import field_problems
 
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-# as the template check
-_TEMPLATED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _SDT_ID = re.compile(r'<w:id w:val="-?\d+"/>')
 # a w:t whose text holds a tab, bell, newline or form feed: only those need docxtpl's resolve_listing
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
@@ -43,6 +39,12 @@ _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")
 _ID_ZERO = '<w:id w:val="0"/>'  # as controls.py writes it; numbered per part after rendering
 _FIRST_ID = 1000
+# the code of every field in a part, as text: while it is what the template has, the part needs no check.
+# Rendering cannot make a field in a part whose template has none: values are escaped, and what our own
+# functions write has no field; so only such parts are scanned, per student (the footer's page number).
+_FIELD_CODES = re.compile(rb"instr(?:Text[^>]*>[^<]*<|=(?:\"[^\"]*\"|'[^']*'))")
+# what a template's code can raise besides Jinja's own errors: 1 // 0, leerling.naam - 1, deep recursion
+_CODE_ERRORS = (ArithmeticError, TypeError, ValueError, RecursionError)
 
 
 class _NoTree:
@@ -80,104 +82,12 @@ def _line_hint(env, source: str) -> str:
     return ""
 
 
-def _finalize(value: object) -> object:
-    """Runs on every {{ }} output: None prints as nothing, illegal XML characters become visible."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and not hasattr(value, "__html__"):
-        return XML_ILLEGAL.sub("\ufffd", value)
-    if isinstance(value, date):
-        return date_text(value)
-    return value
-
-
-@lru_cache(maxsize=1024)
-def _split_path(path: str) -> tuple[str, str]:
-    """'doel.omschrijving' -> ('doel', 'omschrijving'), for a field the registry knows."""
-    if not is_known(path):
-        raise TemplateError(f"onbekend veld '{path}' in het sjabloon; `opp velden` toont de bekende velden")
-    owner, name = path.rsplit(".", 1)
-    return owner, name
-
-
-def _lookup(context, path: str, row: dict | None):
-    owner, name = _split_path(path)
-    source = row if row is not None else context.resolve(owner)
-    if not isinstance(source, dict) or name not in source:
-        raise TemplateError(f"veld '{path}' is hier niet beschikbaar in het sjabloon")
-    return source[name]
-
-
-@pass_context
-def _field_global(context, path: str, row: dict | None = None) -> Markup:
-    """{{r field('leerling.roepnaam') }}, or in a repeated row {{r field('doel.omschrijving', doel) }}."""
-    value = _lookup(context, path, row)
-    if isinstance(value, (list, dict, set)):  # unhashable: not worth caching
-        return controls.control(get_field(path), value, path)
-    return _control(path, value)
-
-
-# Many controls are the same for many students (empty fields, the same choice, a class's mentor);
-# building each once per process saves a third of the render time. Markup is immutable.
-@lru_cache(maxsize=4096, typed=True)
-def _control(path: str, value: object) -> Markup:
-    return controls.control(get_field(path), value, path)
-
-
-@lru_cache(maxsize=4096, typed=True)
-def _checkbox_xml(path: str, checked: bool, tag: str, optie: str | None) -> Markup:
-    return controls.checkbox(get_field(path), checked, tag, optie)
-
-
-@pass_context
-def _checkbox_global(context, path: str, optie: str | None = None, row: dict | None = None) -> Markup:
-    """A checkbox: for a ja/nee field, or for one option of a multiple-choice field."""
-    v = get_field(path)
-    value = _lookup(context, path, row)
-    if optie is None:
-        return _checkbox_xml(path, bool(value), path, None)
-    if v.type is not FieldType.CHOICES or optie not in v.choices:
-        raise TemplateError(f"'{optie}' is geen keuze van veld '{path}'")
-    return _checkbox_xml(path, optie in (value or ()), f"{path}={optie}", optie)
-
-
-def _hyperlink_global(link: dict) -> Markup:
-    """{{r hyperlink(document.link) }}: a clickable hyperlink when the link has a relationship id
-    (context.py decides which targets are safe), else its text."""
-    return controls.hyperlink(link.get("tekst", ""), link.get("rid", ""))
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with our own three globals called directly.
-
-    The sandbox inspects every call (is it safe, does it want the context); a form makes ~140 calls
-    per student and that inspection was a third of the render time. Our own functions are known safe
-    and their wishes are known. Anything else, and a call inside a loop or block that set variables
-    (Jinja then derives a context holding them), takes the sandbox's own path."""
-
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-        own = __obj is _field_global or __obj is _checkbox_global or __obj is _hyperlink_global
-        if own and not kwargs.get("_loop_vars") and not kwargs.get("_block_vars"):
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            if __obj is _hyperlink_global:
-                return __obj(*args, **kwargs)
-            return __obj(__context, *args, **kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
-
-
-def make_environment() -> ImmutableSandboxedEnvironment:
-    env = _Sandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-    env.globals.update(veld=_field_global, vinkje=_checkbox_global, koppeling=_hyperlink_global)
-    env.filters["datum"] = lambda d: date_text(d) if isinstance(d, date) else ("" if d is None else d)
-    return env
-
-
 @dataclass(frozen=True)
 class _Part:
     name: str
     template: object  # a compiled jinja2.Template
     is_xml_body: bool
+    field_codes: list[bytes] | None  # as in the template (_FIELD_CODES); None: the template has no field
 
 
 class CompiledTemplate:
@@ -186,22 +96,29 @@ class CompiledTemplate:
     def __init__(self, path: Path):
         self.path = path
         self.env = make_environment()
+        self._budget = Budget()
+        self.env.filters[LOOP_FILTER] = self._budget.loop
         try:
-            with zipfile.ZipFile(path) as zf:
-                self._members = [(i, zf.read(i)) for i in zf.infolist()]
-        except (OSError, zipfile.BadZipFile) as exc:
+            self._members, wrong = read_template(path)
+        except OSError as exc:
             raise TemplateError(f"{path}: het sjabloon is geen leesbaar Word-document (.docx)") from exc
+        if wrong:
+            raise TemplateError(f"{path.name}: het sjabloon {wrong}")
         # every member compressed once per process; per student only the rendered parts are
         self._zip_members: list[ZipMember] = [compress(i.filename, data, TEMPLATE_LEVEL)
                                               for i, data in self._members]
         self._field_names = [i.filename for i, _ in self._members]
         self._docxtpl = DocxTemplate(str(path))
         self._parts = {info.filename: self._compile(info.filename, data)
-                       for info, data in self._members if _TEMPLATED_PARTS.match(info.filename)
+                       for info, data in self._members if TEMPLATED_PARTS.match(info.filename)
                        and b"{" in data}
 
     def _compile(self, name: str, data: bytes) -> _Part:
-        root = etree.fromstring(data, _STRICT)
+        try:
+            root = etree.fromstring(data, _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"{self.path.name}: het sjabloon is beschadigd: {name} is geen geldige XML "
+                                f"({exc})") from exc
         source = etree.tostring(root, encoding="unicode")
         if name.startswith("word/"):
             source = self._docxtpl.patch_xml(source)
@@ -209,26 +126,66 @@ class CompiledTemplate:
             # row repeats their ids, which Word refuses)
             source = _SDT_ID.sub(_ID_ZERO, source)
         try:
-            return _Part(name, self.env.from_string(source), name.startswith("word/"))
+            tree = self.env.parse(source)
+            refused = refused_statements(tree)
+            if refused:
+                raise TemplateError(f"{self.path.name}, {name}: {refused[0][1]}")
+            for loop in tree.find_all(nodes.For):  # each loop's iterable counted by the Budget
+                loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None,
+                                         lineno=loop.iter.lineno).set_environment(self.env)
+            codes = _FIELD_CODES.findall(source.encode())
+            if codes:
+                self._check_fields(name, data)
+            return _Part(name, self.env.from_string(tree), name.startswith("word/"), codes or None)
         except JinjaError as exc:
             raise TemplateError(f"{self.path.name}, {name}{_line_hint(self.env, source)}: {exc}") from exc
+        except _CODE_ERRORS as exc:  # a number literal of 5,000 digits, brackets nested 1,000 deep
+            raise TemplateError(f"{self.path.name}, {name}: fout in de sjablooncode ({exc})") from exc
 
     def render_parts(self, context: dict) -> dict[str, bytes]:
         """The templated parts of one student's document, each checked by a strict XML parser."""
         out = {}
+        self._budget.start()
         for name, part in self._parts.items():
             try:
-                xml = part.template.render(context)
+                xml = self._render(part, context)
             except TemplateError:
                 raise
             except JinjaError as exc:
                 raise TemplateError(f"{self.path.name}, {name}: {exc}") from exc
+            except _CODE_ERRORS as exc:
+                raise TemplateError(f"{self.path.name}, {name}: fout in de sjablooncode bij het invullen "
+                                    f"({type(exc).__name__}: {exc})") from exc
             if part.is_xml_body:
                 xml = self._finish(xml)
             data = (_XML_DECL + xml).encode("utf-8")
             check_xml(name, data)
+            if part.field_codes is not None and _FIELD_CODES.findall(data) != part.field_codes:
+                self._check_fields(name, data)
             out[name] = data
         return out
+
+    def _render(self, part: _Part, context: dict) -> str:
+        """Jinja's render, with the output counted as it comes: a template that would make gigabytes
+        stops at the Budget's limit, not when the memory runs out."""
+        template, budget = part.template, self._budget
+        chunks: list[str] = []
+        append, left = chunks.append, budget.output
+        for chunk in template.root_render_func(template.new_context(context)):
+            left -= len(chunk)
+            if left < 0:
+                raise budget.too_much_output()
+            append(chunk)
+        budget.output = left
+        budget.check_time()
+        return "".join(chunks)
+
+    def _check_fields(self, name: str, data: bytes) -> None:
+        """The template check refuses fields that fetch or run something; this holds for what the
+        rendering made of them, too (a field in a repeated row, or code the check did not foresee)."""
+        problems = field_problems(etree.fromstring(data, _STRICT))
+        if problems:
+            raise TemplateError(f"{self.path.name}, {name}: {problems[0]}")
 
     def _finish(self, xml: str) -> str:
         """What docxtpl does after rendering: restore escaped braces and line breaks; then number the
@@ -260,21 +217,28 @@ class CompiledTemplate:
         """One student's complete .docx as bytes."""
         rendered = self.render_parts(context)
         relaties = context.get("relaties") or ()
+        extra = []
         if relaties:
-            rels = self._rels_with_links(relaties)
-            rendered[_DOCUMENT_RELS] = rels
+            name, rendered_rels = self._rels_with_links(relaties)
+            rendered[name] = rendered_rels
+            if name not in self._field_names:  # a template without relationships of its own
+                extra.append(compress(name, rendered_rels))
         return write_zip([compress(member.name.decode(), rendered[naam]) if naam in rendered else member
-                          for naam, member in zip(self._field_names, self._zip_members, strict=True)])
+                          for naam, member in zip(self._field_names, self._zip_members, strict=True)]
+                         + extra)
 
-    def _rels_with_links(self, relaties) -> bytes:
-        """The document's relationships plus one external hyperlink per link of this student."""
-        original = dict((i.filename, d) for i, d in self._members)[_DOCUMENT_RELS]
-        root = etree.fromstring(original, _STRICT)
-        ns = root.nsmap[None]
+    def _rels_with_links(self, relaties) -> tuple[str, bytes]:
+        """The document's relationships (part names are case-insensitive) plus one external hyperlink
+        per link of this student."""
+        name, original = next(((i.filename, d) for i, d in self._members
+                               if i.filename.lower() == _DOCUMENT_RELS), (_DOCUMENT_RELS, b""))
+        ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+        root = etree.fromstring(original, _STRICT) if original else etree.Element(f"{{{ns}}}Relationships")
+        ns = etree.QName(root).namespace or ns
         for rel in relaties:
             el = etree.SubElement(root, f"{{{ns}}}Relationship")
             el.set("Id", rel["rid"])
             el.set("Type", _HYPERLINK)
             el.set("Target", rel["doel"])
             el.set("TargetMode", "External")
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return name, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

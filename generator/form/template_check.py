@@ -2,56 +2,76 @@
 
 `opp sjabloon` runs it, and so does every `opp genereer` and `opp controleer` before it reads the export:
 the same rules, the same messages. The rules, in the order they are checked:
-- the container: a readable .docx of sane size, no zip bomb (declared sizes, nothing is unpacked to
-  find out);
-- active content: no macros or ActiveX (a macro-enabled content type counts too);
-- outside references: no external relationship other than a hyperlink, and hyperlinks only to http(s)
-  or mailto (Follina used an external oleObject; a file: or UNC link hands over Windows credentials);
+- the container (docx_zip.read_template): a readable .docx within the limits of a form (size on disk and
+  unpacked, members, packing ratio, no part twice), judged before anything is unpacked;
+- a main document (word/document.xml), and every XML part (.xml, .rels) well-formed and without a
+  DOCTYPE: a damaged template is named as such, never a traceback;
+- active content: no macros, ActiveX or OLE objects, judged by part names, relationship types and
+  content types ([Content_Types].xml, Default and Override) alike, in any letter case;
+- outside references: in every relationship part (part names are case-insensitive), no relationship
+  that points outside the document (TargetMode in any letter case, or an absolute target) other than a
+  hyperlink to http(s) or mailto (Follina used an external oleObject; a file: or UNC link hands over
+  Windows credentials); no document inserted on opening (altChunk, subDocument);
+- fields (template_fields.py): no field that fetches or runs something, in any part, and no
+  w:updateFields;
 - document properties: no template code (title, subject and keywords show in Explorer and search
   results, and must never carry a student's data);
 - per templated part (template_tags.py): Word's damage to tags, Jinja syntax, blocks, field names and
-  the sandbox rules (only fields, for and if; no other calls).
+  the code template_code.py allows (only fields, for over the export's lists, and if).
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from ..domain.errors import InputError, TemplateError
-from .template_tags import TemplateProblem, check_part
+from .docx_zip import TEMPLATED_PARTS, read_template
+from .template_fields import field_problems
+from .template_tags import TemplateProblem, check_part, part_label
 
-MAX_FILE = 50 * 1024 * 1024  # bytes on disk
-MAX_UNPACKED = 200 * 1024 * 1024  # declared total, unpacked
-MAX_MEMBERS = 2000
-MAX_RATIO = 100  # per member bigger than RATIO_FROM; Apache POI refuses beyond 1:100 as well
-RATIO_FROM = 1024 * 1024  # small XML parts legitimately compress better than 1:100
-TEMPLATED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_HYPERLINK = "http://schemas.openxmlformats.org/officedocument/2006/relationships/hyperlink"
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
-_ACTIVE = re.compile(r"vbaProject|vbaData|activeX", re.IGNORECASE)
+_ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|//|\\)", re.IGNORECASE)  # a URI or a network path
+_ACTIVE_NAMES = re.compile(r"vbaProject|vbaData|activeX", re.IGNORECASE)
+_MACROS = ("bevat macro's of ActiveX-elementen{where}; sla het sjabloon op als gewoon Word-document (.docx), "
+           "zonder macro's")
+# relationship types (last segment, lower case) that are active content or pull a document in
+_ACTIVE_TYPES = {"vbaproject", "wordvbadata", "keymapcustomizations", "control", "activexcontrolbinary",
+                 "oleobject"}
+_INSERTED_TYPES = {"afchunk", "subdocument"}
+_ACTIVE_CONTENT = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject")
+_FIELD_MARKERS = (b"instrText", b"fldSimple", b"fldChar", b"updateFields")
 _JINJA = re.compile(rb"\{\{|\{%|\{#")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _DOCUMENT = "het document"
+_DAMAGED = "het sjabloon is beschadigd"
 
 
 def check_template(path: Path) -> list[TemplateProblem]:
     """Every problem of the template at `path`; an empty list means it can be used."""
-    members, problems = _read_container(path)
-    if members is None:
-        return problems
+    try:
+        read, wrong = read_template(path)
+    except FileNotFoundError as exc:
+        raise InputError(f"sjabloon niet gevonden: {path.resolve()}") from exc
+    if wrong:
+        return [_problem(wrong)]
+    members = {info.filename: data for info, data in read}
     if "word/document.xml" not in members:
         return [_problem("heeft geen hoofdtekst (word/document.xml); dit is geen Word-document (.docx)")]
-    problems += (_document_kind(members) + _active_content(members) + _outside_references(members)
-                 + _properties(members))
-    parts = [name for name in members if TEMPLATED_PARTS.match(name)]
+    trees, problems = _parse(members)
+    if problems:
+        return problems
+    types = next((tree for name, tree in trees.items() if name.lower() == "[content_types].xml"), None)
+    problems = (_document_kind(types) + _active_content(members, trees, types) + _outside_references(trees)
+                + _fields(members, trees) + _properties(members))
     docxtpl = DocxTemplate(str(path))
-    for name in parts:
-        problems += check_part(name, members[name], docxtpl)
+    for name in members:
+        if TEMPLATED_PARTS.match(name):
+            problems += check_part(name, members[name], docxtpl)
     return problems
 
 
@@ -69,82 +89,99 @@ def describe(path: Path, problems: list[TemplateProblem]) -> str:
     return "\n".join(lines + [f"  - {p}" for p in problems])
 
 
-def _read_container(path: Path) -> tuple[dict[str, bytes] | None, list[TemplateProblem]]:
-    """The members of a sane .docx; None (with the reason) for a file that must not be unpacked."""
-    try:
-        if path.stat().st_size > MAX_FILE:
-            return None, [_problem(f"is groter dan {MAX_FILE // 2**20} MB")]
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            too_big = _sizes(infos)
-            if too_big:
-                return None, [_problem(too_big)]
-            return {i.filename: zf.read(i) for i in infos}, []
-    except FileNotFoundError as exc:
-        raise InputError(f"sjabloon niet gevonden: {path.resolve()}") from exc
-    except (OSError, zipfile.BadZipFile, EOFError):
-        return None, [_problem("is geen leesbaar Word-document (.docx)")]
-
-
 def _problem(message: str, part: str = _DOCUMENT) -> TemplateProblem:
     return TemplateProblem(part, "", message)
 
 
-def _sizes(infos: list[zipfile.ZipInfo]) -> str:
-    """Declared sizes from the central directory: what is wrong with them, or ''."""
-    if len(infos) > MAX_MEMBERS:
-        return f"heeft {len(infos)} onderdelen; dat is geen normaal Word-document (zipbom?)"
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNPACKED:
-        return f"is uitgepakt {total // 2**20} MB, meer dan {MAX_UNPACKED // 2**20} MB (zipbom?)"
-    for i in infos:
-        if i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            return f"onderdeel {i.filename} pakt meer dan {MAX_RATIO} keer zo groot uit (zipbom?)"
-    return ""
+def _parse(members: dict[str, bytes]) -> tuple[dict[str, etree._Element], list[TemplateProblem]]:
+    """Every XML part parsed; the trees the package rules read are kept (relationships, content types,
+    parts with fields). A part that is not well-formed makes the template damaged."""
+    trees, problems = {}, []
+    for name, data in members.items():
+        lower = name.lower()
+        if not lower.endswith((".xml", ".rels")):
+            continue
+        try:
+            tree = etree.fromstring(data, _PARSER)
+        except (etree.XMLSyntaxError, ValueError) as exc:
+            problems.append(_problem(f"{name} is geen geldige XML ({exc})", _DAMAGED))
+            continue
+        if tree.getroottree().docinfo.doctype:  # entity definitions: Word refuses them, and they can nest
+            problems.append(_problem(f"{name} heeft een DOCTYPE; dat hoort niet in een Word-document",
+                                     _DAMAGED))
+        package = lower.endswith(".rels") or lower == "[content_types].xml"
+        if package or any(m in data for m in _FIELD_MARKERS):
+            trees[name] = tree
+    return trees, problems
 
 
-def _document_kind(members: dict[str, bytes]) -> list[TemplateProblem]:
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _attributes(el: etree._Element) -> dict[str, str]:
+    """Attributes by their name without namespace, in lower case."""
+    return {key.rpartition("}")[2].lower(): value for key, value in el.attrib.items()}
+
+
+def _content_types(types: etree._Element | None) -> list[str]:
+    if types is None:
+        return []
+    return [_attributes(el).get("contenttype", "").lower() for el in types.iter(etree.Element)]
+
+
+def _document_kind(types: etree._Element | None) -> list[TemplateProblem]:
     """A Word template (.dotx, .dotm) opens in Word as a new document, not as the OPP itself."""
-    types = members.get("[Content_Types].xml", b"")
-    if b"wordprocessingml.template.main+xml" in types or b"macroEnabledTemplate" in types:
+    if any("wordprocessingml.template.main+xml" in t or "macroenabledtemplate" in t
+           for t in _content_types(types)):
         return [_problem("is een Word-sjabloon (.dotx of .dotm), geen document; open het in Word en sla "
                          "het op als Word-document (.docx)")]
     return []
 
 
-def _active_content(members: dict[str, bytes]) -> list[TemplateProblem]:
-    types = members.get("[Content_Types].xml", b"").decode("utf-8", "replace")
-    found = [name for name in members if _ACTIVE.search(name)]
-    if found or "macroEnabled" in types:
-        where = f" ({found[0]})" if found else ""
-        return [_problem(f"bevat macro's of ActiveX-elementen{where}; sla het sjabloon op als gewoon "
-                         "Word-document (.docx), zonder macro's")]
+def _relationships(trees: dict[str, etree._Element]):
+    """(relationship part, its attributes with lower-case names) of every relationship in the package."""
+    for name, tree in trees.items():
+        if name.lower().endswith(".rels"):
+            for el in tree.iter(etree.Element):
+                if _local(el) == "Relationship":
+                    yield name, _attributes(el)
+
+
+def _active_content(members: dict[str, bytes], trees: dict[str, etree._Element],
+                    types: etree._Element | None) -> list[TemplateProblem]:
+    found = [name for name in members if _ACTIVE_NAMES.search(name)]
+    found += [f"{rels}: {a.get('target', '')}" for rels, a in _relationships(trees)
+              if a.get("type", "").rsplit("/", 1)[-1].lower() in _ACTIVE_TYPES]
+    kinds = [t for t in _content_types(types) if any(word in t for word in _ACTIVE_CONTENT)]
+    if found or kinds:
+        where = f" ({found[0] if found else kinds[0]})"
+        return [_problem(_MACROS.format(where=where))]
     return []
 
 
-def _outside_references(members: dict[str, bytes]) -> list[TemplateProblem]:
+def _outside_references(trees: dict[str, etree._Element]) -> list[TemplateProblem]:
     """Only hyperlinks to http(s) or mailto may point outside the document: anything else makes Word
     fetch or open something when the OPP is opened or clicked."""
     out = []
-    for name, data in members.items():
-        if not name.endswith(".rels"):
-            continue
-        part = f"relaties ({name})"
-        try:
-            root = etree.fromstring(data, _PARSER)
-        except etree.XMLSyntaxError:
-            out.append(_problem("is geen geldige XML", part))
-            continue
-        out += [_problem(message, part) for message in map(_judge_relationship, root) if message]
+    for name, attributes in _relationships(trees):
+        message = _judge_relationship(attributes)
+        if message:
+            out.append(_problem(message, f"relaties ({name})"))
     return out
 
 
-def _judge_relationship(rel: etree._Element) -> str:
-    if not isinstance(rel.tag, str) or rel.get("TargetMode", "") != "External":
+def _judge_relationship(rel: dict[str, str]) -> str:
+    target, kind = rel.get("target", "").strip(), rel.get("type", "").strip()
+    short_kind = kind.rsplit("/", 1)[-1]
+    if short_kind.lower() in _INSERTED_TYPES:
+        return (f"een ingevoegd document (soort '{short_kind}', '{target[:60]}'); Word voegt dat bij het "
+                "openen in. Verwijder het (plak de inhoud als gewone tekst)")
+    external = rel.get("targetmode", "").strip().lower() == "external" or _ABSOLUTE.match(target)
+    if not external:
         return ""
-    target, kind = rel.get("Target", ""), rel.get("Type", "")
-    if kind != _HYPERLINK:
-        return (f"externe verwijzing van soort '{kind.rsplit('/', 1)[-1]}' naar '{target[:60]}'; Word haalt "
+    if kind.lower() != _HYPERLINK:
+        return (f"externe verwijzing van soort '{short_kind}' naar '{target[:60]}'; Word haalt "
                 "die op bij het openen. Verwijder haar (bijvoorbeeld een gekoppelde afbeelding of een "
                 "gekoppeld sjabloon)")
     if not _SAFE_LINK.match(target):
@@ -153,8 +190,17 @@ def _judge_relationship(rel: etree._Element) -> str:
     return ""
 
 
+def _fields(members: dict[str, bytes], trees: dict[str, etree._Element]) -> list[TemplateProblem]:
+    out = []
+    for name, tree in trees.items():
+        if any(m in members[name] for m in _FIELD_MARKERS):
+            where = part_label(name) if TEMPLATED_PARTS.match(name) else f"onderdeel {name}"
+            out += [_problem(message, where) for message in field_problems(tree)]
+    return out
+
+
 def _properties(members: dict[str, bytes]) -> list[TemplateProblem]:
     return [_problem("bevatten sjablooncode; titel, onderwerp en trefwoorden zijn zichtbaar in Verkenner en "
                      "zoekresultaten en mogen geen leerlinggegevens krijgen (Bestand > Info > Eigenschappen)",
                      f"documenteigenschappen ({name})")
-            for name, data in members.items() if name.startswith("docProps/") and _JINJA.search(data)]
+            for name, data in members.items() if name.lower().startswith("docprops/") and _JINJA.search(data)]

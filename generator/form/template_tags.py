@@ -1,13 +1,21 @@
 """The template check, part by part: what Word does to Jinja tags (split over paragraphs, curly quotes),
-syntax errors and unclosed blocks, unknown field names (with the nearest known name) and code the
-sandbox would refuse. Each problem names the part of the document, the heading above it and the text
-around it, so that the user can find it in Word. template_check.py runs this for every templated part.
+syntax errors and unclosed blocks, unknown field names (with the nearest known name) and code that
+template_code.py refuses. Each problem names the part of the document, the heading above it and the
+text around it, so that the user can find it in Word. template_check.py runs this for every templated
+part.
+
+Template code may stand only in the text of the document's paragraphs, where these checks see it: not in
+a field code, a tracked change, a comment or an attribute (`_hidden_code`). Then the whole part goes
+through the renderer's compile path and its syntax tree through template_code.py, so that what the
+renderer will compile is what was checked. Every scan here takes time in proportion to the part (a
+template can be hostile): at most MAX_TAGS tags per part, and tags are found without backtracking.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,19 +27,24 @@ from ..domain.fields import SHEET_KINDS
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from ..domain.registry import all_field_names, get_field, is_known
 from .context import build_context
-from .renderer import make_environment
+from .sandbox import FUNCTIONS, make_environment
+from .template_code import refusals
 
+MAX_TAGS = 5000  # per part; the built-in form has ~150
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _MARKERS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_OPENERS = re.compile(r"(?=(\{\{|\{%|\{#))")
 _CLOSING = {"{{": "}}", "{%": "%}", "{#": "#}"}
-_LOOP = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*for\s+(\w+)\s+in\s+(\w+)")
-_BLOCK = re.compile(r"\{%-?\s*(?:tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
+# possessive: a run of spaces after '{%' must not be tried in every split between the two \s
+_LOOP = re.compile(r"\{%-?\s*+(?:tr|tc|p|r)?\s*+for\s++(\w++)\s++in\s++(\w++)")
+_BLOCK = re.compile(r"\{%-?\s*+(?:tr|tc|p|r)?\s*+(for|if|endfor|endif)\b")
+_JINJA_ERRORS = (TemplateSyntaxError, ValueError, OverflowError, RecursionError)  # 5,000-digit number,
+# brackets nested 1,000 deep: Jinja's lexer and parser raise these
+_JOINS = "{%#}"  # docxtpl joins '{' + XML + '%' into '{%': hidden text must not start or end with these
 _CURLY = "‘’‚“”„"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 # Lists the context derives from another list, and the kind of row they hold.
 _DERIVED = {"uitwerkingen": "document", "bronnen": "document", "factoren_per_domein": "factor"}
-_FUNCTIONS = {"veld", "vinkje", "koppeling"}
 
 
 @dataclass(frozen=True)
@@ -84,25 +97,82 @@ def check_part(naam: str, data: bytes, docxtpl: DocxTemplate) -> list[TemplatePr
     except etree.XMLSyntaxError as exc:
         return [TemplateProblem(part, "", f"is geen geldige XML: {exc}")]
     paragraphs = _paragraphs(root)
-    found = [(a, m) for a in paragraphs for m in _word_damage(a[0])] + _blocks(paragraphs) + _tags(paragraphs)
+    markers = sum(_count_markers(text) for text, _ in paragraphs)
+    if max(markers, _count_markers(data.decode("utf-8", "replace"))) > 2 * MAX_TAGS:
+        return [TemplateProblem(part, "", f"heeft meer dan {MAX_TAGS} stukken sjablooncode; dat is geen "
+                                          "normaal formulier")]
+    found = [(("", ""), m) for m in _hidden_code(root)]
+    found += [(a, m) for a in paragraphs for m in _word_damage(a[0])]
+    found += _blocks(paragraphs) + _tags(paragraphs)
     if not found:
         found = _compile_part(etree.tostring(root, encoding="unicode"), docxtpl)
     unique = dict.fromkeys((part, _short(text), m, heading) for (text, heading), m in found)
     return [TemplateProblem(*p) for p in unique]
 
 
+def _count_markers(text: str) -> int:
+    return sum(text.count(marker) for marker in ("{{", "{%", "{#", "}}", "%}", "#}"))
+
+
+def find_tags(text: str) -> list[str]:
+    """The tags in `text`, as `re.findall` with `{{.*?}}|{%.*?%}|{#.*?#}` (DOTALL) finds them, but in
+    linear time: that regex scans to the end of the text for every opener that is not closed."""
+    closers = {c: [m.start() for m in re.finditer(f"(?={re.escape(c)})", text)] for c in _CLOSING.values()}
+    out, pos = [], 0
+    for m in _OPENERS.finditer(text):
+        start = m.start()
+        if start < pos:
+            continue
+        positions = closers[_CLOSING[m.group(1)]]
+        k = bisect_left(positions, start + 2)
+        if k < len(positions):
+            pos = positions[k] + 2
+            out.append(text[start:pos])
+    return out
+
+
+def _hidden_code(root: etree._Element) -> list[str]:
+    """Template code outside the paragraphs' text (w:t in w:p): in a field code, a tracked deletion, a
+    comment or an attribute the user cannot see or edit in Word, and the checks here would not see
+    either. Text that docxtpl would join to a tag beside it counts too."""
+    # the elements themselves, not id(): lxml's proxies live only as long as a reference to them
+    visible = {t for p in root.iter(f"{_W}p") for t in p.iter(f"{_W}t")}
+    out = []
+    for el in root.iter():
+        texts = [el.tail] if el in visible else [el.text, el.tail]
+        joins = [t for t in texts if t and (t[0] in _JOINS or t[-1] in _JOINS)]
+        values = list(el.attrib.values()) if isinstance(el.tag, str) else []
+        for text in joins + [t for t in texts + values if t and _MARKERS.search(t)]:
+            where = etree.QName(el).localname if isinstance(el.tag, str) else "opmerking"
+            out.append(f"sjablooncode buiten de gewone tekst van het document (in {where}: "
+                       f"'{_short(text, 50)}'); zet sjablooncode alleen in gewone tekst, niet in een "
+                       "veldcode, een bijgehouden wijziging of een opmerking")
+    return list(dict.fromkeys(out))
+
+
 def _compile_part(xml: str, docxtpl: DocxTemplate) -> list[tuple[tuple[str, str], str]]:
-    """The whole part through the renderer's compile path: what the tag-by-tag checks cannot see
-    (a {%tr %} outside a table row, for instance)."""
+    """The whole part through the renderer's compile path: what the tag-by-tag checks cannot see (a
+    {%tr %} outside a table row, for instance), and the syntax tree of everything the renderer will
+    compile through template_code.py."""
     source = docxtpl.patch_xml(xml)
     source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)  # one paragraph per line, as the renderer does
+    text_lines = source.split("\n")
+
+    def line(number: int | None) -> tuple[str, str]:
+        text = text_lines[number - 1] if number and 0 < number <= len(text_lines) else ""
+        return re.sub(r"<[^>]+>", "", text), ""
+
+    env = make_environment()
     try:
-        make_environment().from_string(source)
+        tree = env.parse(source)
+        refused = refusals(tree)
+        if not refused:
+            env.from_string(tree)
     except TemplateSyntaxError as exc:
-        text_lines = source.split("\n")
-        line = text_lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(text_lines) else ""
-        return [((re.sub(r"<[^>]+>", "", line), ""), f"fout in de sjablooncode: {exc.message}")]
-    return []
+        return [(line(exc.lineno), f"fout in de sjablooncode: {exc.message}")]
+    except _JINJA_ERRORS as exc:
+        return [(("", ""), f"fout in de sjablooncode: {exc}")]
+    return [(line(number), message) for number, message in refused]
 
 
 def _tags(paragraphs: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]]:
@@ -113,7 +183,7 @@ def _tags(paragraphs: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]
     out = []
     for paragraph in paragraphs:
         text = paragraph[0]
-        for tag in _TAG.findall(text):
+        for tag in find_tags(text):
             if tag.startswith("{#"):
                 continue
             expression, fout = _expression(tag)
@@ -122,13 +192,17 @@ def _tags(paragraphs: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]
                 continue
             if expression is None:
                 continue
-            try:
-                env.from_string("{{ " + expression + " }}")
+            try:  # refused code is never compiled: Jinja computes constant expressions when it compiles
                 tree = env.parse("{{ " + expression + " }}")
+                found = [message for _, message in refusals(tree)]
+                if not found:
+                    env.from_string(tree)
+                    found = _field_names(tree, env, ctx, loop_vars)
             except TemplateSyntaxError as exc:
-                out.append((paragraph, f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"))
-                continue
-            out += [(paragraph, m) for m in _field_names(tree, env, ctx, loop_vars)]
+                found = [f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"]
+            except _JINJA_ERRORS as exc:
+                found = [f"fout in de sjablooncode '{_short(tag, 50)}': {exc}"]
+            out += [(paragraph, message) for message in found]
     return out
 
 
@@ -164,7 +238,7 @@ def _word_damage(text: str) -> list[str]:
     if open_:
         out.append(f"'{open_}' wordt niet gesloten in deze alinea; de tag is over meer alinea's verdeeld "
                    "of beschadigd (zet de hele tag op één regel)")
-    for tag in _TAG.findall(text):
+    for tag in find_tags(text):
         if any(c in tag for c in _CURLY):
             out.append(f"Word heeft in '{_short(tag, 50)}' krullende aanhalingstekens gezet; gebruik rechte "
                        "(' of \"), bijvoorbeeld door AutoCorrectie 'slimme aanhalingstekens' uit te zetten")
@@ -233,10 +307,8 @@ def _field_names(tree: nodes.Template, env, ctx: dict, loop_vars: dict[str, str]
 
 def _attribute(node, ctx: dict, loop_vars: dict, kinds: dict) -> list[str]:
     attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-    if isinstance(attr, str) and attr.startswith("_"):
-        return [f"'{attr}' is een interne Python-naam; de sandbox weigert dit (onveilige code)"]
-    if not isinstance(node, nodes.Getattr) or not isinstance(node.node, nodes.Name):
-        return []
+    if not isinstance(node, nodes.Getattr) or not isinstance(node.node, nodes.Name) or attr.startswith("_"):
+        return []  # an internal name: template_code.py refuses it
     base = node.node.name
     if base in loop_vars and loop_vars[base] in kinds and ctx.get(loop_vars[base]):
         prefix, key_names = kinds[loop_vars[base]], ctx[loop_vars[base]][0]
@@ -251,9 +323,8 @@ def _attribute(node, ctx: dict, loop_vars: dict, kinds: dict) -> list[str]:
 
 
 def _call(node: nodes.Call, loop_vars: dict, kinds: dict) -> list[str]:
-    if not isinstance(node.node, nodes.Name) or node.node.name not in _FUNCTIONS:
-        return ["een aanroep van iets anders dan veld(), vinkje() of koppeling() is code in het "
-                "sjabloon; de sandbox weigert of beperkt dit (onveilige code)"]
+    if not isinstance(node.node, nodes.Name) or node.node.name not in FUNCTIONS:
+        return []  # template_code.py refuses it
     if node.node.name == "koppeling":
         return []
     args = node.args

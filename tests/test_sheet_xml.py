@@ -328,6 +328,11 @@ _REGULAR = {
         '<c r="P1" t="x"><v>raar</v></c><c r="Q1" t="b"><v>0</v></c><c r="R1" t="s"><v>-1</v></c>'
         '</row>'),
     "excel": _EXCEL,
+    # a shared string that is not there (-1, too high, no number): an unreadable cell in both readers
+    "shared_string_missing": '<row r="1"><c r="A1" t="s"><v>99</v></c><c r="B1" t="s"><v>-1</v></c>'
+                             '<c r="C1" t="s"><v>een</v></c><c r="D1" t="s"><v> 2 </v></c></row>',
+    "error_values": '<row r="1"><c r="A1" t="e"><v>#N/A</v></c><c r="B1" t="e"><v>#DEEL/0!</v></c>'
+                    '<c r="C1" t="e"/><c r="D1" t="b"><v>1</v></c></row>',
 }
 
 
@@ -355,7 +360,6 @@ _UNKNOWN = {  # the parser stops at the unknown row and openpyxl reads on from t
     "row_number_not_integer": _EXCEL + '<row r="5.0"><c r="A5"><v>1</v></c></row>',
     "bad_value": _EXCEL + '<row r="5"><c r="A5"><v>twaalf</v></c></row>' + _ROW6,
     "bad_value_in_a_row_not_given": _EXCEL + '<row r="2"><c r="A2"><v>twaalf</v></c></row>' + _ROW6,
-    "shared_string_missing": _EXCEL + '<row r="5"><c r="A5" t="s"><v>99</v></c></row>',
     "lower_case_coordinate": _EXCEL + '<row r="5"><c r="a5"><v>1</v></c></row>',
     "extension_in_cell": _EXCEL + '<row r="5"><c r="A5"><v>1</v><extLst/></c></row>',
 }

@@ -1,6 +1,8 @@
 """Sheet XML -> rows of raw cells, exactly as openpyxl would give them, several times faster; openpyxl
 itself where the XML leaves the regular form. Also what read-only openpyxl does not tell: formulas
-without a stored value and hidden rows."""
+without a stored value and hidden rows. Both ways refuse (UnreadableSheet) a row or column beyond Excel's
+limits and a sheet of more than tables.MAX_CELLS cells, give an error cell ('#N/A') as an ErrorValue, and a
+shared-string index that points at no string as tables.UNREADABLE_CELL, never as Python's s[-1]."""
 
 from __future__ import annotations
 
@@ -13,23 +15,59 @@ from xml.parsers import expat
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
 from ..domain.findings import Finding, Location, Severity
-from .tables import EMPTY_CELL, Cell, ReadResult, column_letter
+from . import tables
+from .tables import EMPTY_CELL, Cell, ErrorValue, ReadResult, UnreadableSheet, column_letter
 
 log = logging.getLogger(__name__)
 
 
 def _openpyxl_rows(ws, formulas: set[str]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
-    """openpyxl's own reading: the reference fast_rows must equal, and its fallback."""
-    for cells in ws.iter_rows():
-        if not cells:
-            continue
-        # the first cell may be a gap (EmptyCell, no row number) when the row's column A is empty
-        row = next(c.row for c in cells if isinstance(c, ReadOnlyCell))
-        yield row, tuple(Cell(c.value, _number_format(c),
-                              bool(formulas) and c.value is None and f"{column_letter(i)}{row}" in formulas)
-                         for i, c in enumerate(cells, start=1))
+    """openpyxl's own reading: the reference fast_rows must equal, and its fallback. This is
+    ReadOnlyWorksheet.iter_rows (_cells_by_row) without the empty row it makes for every missing row
+    number, one by one: a row numbered 99999999999 would cost that many."""
+    wb, counter, spent = ws.parent, 1, 0
+    with ws._get_source() as src:
+        parser = _GuardedParser(src, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                                date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, found in parser.parse():
+            tables.check_limits(idx, max((c["column"] for c in found), default=0))
+            wanted, counter = idx >= counter, max(counter, idx + 1)
+            cells = ws._get_row(found, 1, None) if wanted else found
+            spent += len(cells) + 1
+            if spent > tables.MAX_CELLS:
+                raise tables.too_large(tables.MAX_CELLS, "cellen")
+            if not wanted or not cells:
+                continue
+            # the first cell may be a gap (EmptyCell, no row number) when the row's column A is empty
+            row = next(c.row for c in cells if isinstance(c, ReadOnlyCell))
+            tables.check_limits(row, 0)
+            yield row, tuple(Cell(ErrorValue(c.value) if c.data_type == "e" and c.value else c.value,
+                                  _number_format(c), bool(formulas) and c.value is None
+                                  and f"{column_letter(i)}{row}" in formulas)
+                             for i, c in enumerate(cells, start=1))
+
+
+class _GuardedParser(WorkSheetParser):
+    """openpyxl's sheet parser, but a shared-string index that points at no string makes an unreadable
+    cell, where openpyxl would take strings[-1] for '-1' (Python's negative index)."""
+
+    def parse_cell(self, element):
+        if element.get("t") == "s" and (v := element.find(VALUE_TAG)) is not None and v.text:
+            if _shared_index(v.text, len(self.shared_strings)) is None:
+                element.set("t", "e")
+                v.text = str(tables.UNREADABLE_CELL)
+        return super().parse_cell(element)
+
+
+def _shared_index(text: str, count: int) -> int | None:
+    """The index a shared-string cell gives, when it is one: digits only, below the number of strings."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and int(text) < count:
+        return int(text)
+    return None
 
 
 def _number_format(cell) -> str:
@@ -38,7 +76,6 @@ def _number_format(cell) -> str:
         return getattr(cell, "number_format", "") or ""
     except (IndexError, KeyError, AttributeError):
         return ""
-
 
 
 # --- Reading the sheet XML directly --------------------------------------------------------------------
@@ -61,7 +98,7 @@ _CELL_REST = ('(?: s="{g}[0-9]+)")?(?: t="{g}[A-Za-z]+)")?(?:/>|>'
               '{g}<is>(?:<t(?: xml:space="preserve")?>{g}[^<]*)</t>'
               '|<t(?: xml:space="preserve")?/>)?</is>|<is/>)?'
               '</c>)')
-_CELL = re.compile('<c(?: r="([A-Z]{1,3})([0-9]+)")?(' + _CELL_REST.format(g="(?:") + ")")
+_CELL = re.compile('<c(?: r="([A-Z]+)([0-9]+)")?(' + _CELL_REST.format(g="(?:") + ")")
 _CELL_PARTS = re.compile(_CELL_REST.format(g="("))
 _ROW_CLOSE = "</row>"
 _REF = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));")
@@ -87,6 +124,8 @@ def fast_rows(wb, ws, data: bytes, formulas: set[str]) -> Iterator[tuple[int, tu
             row = next(rows)
         except StopIteration:
             return
+        except UnreadableSheet:
+            raise
         except Exception as exc:  # also a value openpyxl refuses: let it refuse it in its own way
             log.debug("blad %r: openpyxl leest verder na rij %d (%r)", ws.title, done, exc)
             break
@@ -168,7 +207,7 @@ def _xml_rows(text: str, wb, ws, formulas: set[str]) -> Iterator[tuple[int, tupl
     cells = _CellParser(wb, ws)
     known, cell = cells.made.get, cells.cell
     pos, end = 0, len(text)
-    row_counter = 0
+    row_counter = spent = 0
     counter = 1  # _cells_by_row's: a row numbered below it (out of order, repeated) is never yielded
     while pos < end:
         m = _ROW_OPEN.match(text, pos)
@@ -176,17 +215,23 @@ def _xml_rows(text: str, wb, ws, formulas: set[str]) -> Iterator[tuple[int, tupl
             raise _Unfamiliar(text[pos:pos + 40])
         number, closed = m.groups()
         row_counter = int(number) if number is not None else row_counter + 1
+        tables.check_limits(row_counter, 0)
         wanted = row_counter >= counter
         counter = max(counter, row_counter + 1)
         found, pos = ([], m.end()) if closed else _row_cells(text, m.end())
         # every cell's value, also in a row that is not yielded: openpyxl refuses a bad one there too
         cells = [known(rest) or cell(rest) for _, _, rest in found]
         if not wanted or not found:
+            spent += len(found) + 1
             continue
         if [letters for letters, _, _ in found] == _LETTER_RUN[:len(found)]:  # A, B, C, ...: no gaps
             result, number = tuple(cells), int(found[0][1])
         else:
             result, number = _place(cells, found, row_counter)
+        spent += len(result) + 1
+        if spent > tables.MAX_CELLS or number > tables.EXCEL_ROWS:
+            tables.check_limits(number, 0)
+            raise tables.too_large(tables.MAX_CELLS, "cellen")
         yield number, _with_formulas(result, number, formulas) if formulas else result
 
 
@@ -224,6 +269,7 @@ def _place(cells: list[Cell], found: list[tuple], row_counter: int) -> tuple[tup
                 column, number = _column_number(letters), digits
             places.append(column)
             numbers.append(number)
+    tables.check_limits(0, max(places))  # before a row as wide as its last cell is laid out
     width = places[-1]
     slots = [EMPTY_CELL] * width
     rows: list = [None] * width
@@ -234,6 +280,8 @@ def _place(cells: list[Cell], found: list[tuple], row_counter: int) -> tuple[tup
 
 
 def _column_number(letters: str) -> int:
+    if len(letters) > 3:  # beyond ZZZ: no column
+        return tables.EXCEL_COLUMNS + 1
     if letters not in _COLUMNS:
         _COLUMNS[letters] = column_index_from_string(letters)
     return _COLUMNS[letters]
@@ -279,15 +327,18 @@ class _CellParser:
                 try:
                     return from_excel(value, self.epoch, timedelta=is_timedelta)
                 except (OverflowError, ValueError):
-                    return "#VALUE!"
+                    return ErrorValue("#VALUE!")  # openpyxl makes it an error cell
             return value
         if kind == "s":
-            return self.shared[int(value)]
+            index = _shared_index(value, len(self.shared))
+            return tables.UNREADABLE_CELL if index is None else self.shared[index]
         if kind == "b":
             return bool(int(value))
         if kind == "d":
             return from_ISO8601(value)
-        return value  # 'str', 'e' and unknown types keep their text, as in openpyxl
+        if kind == "e":
+            return ErrorValue(value)
+        return value  # 'str' and unknown types keep their text, as in openpyxl
 
     def _style(self, style: str | None) -> tuple[str, bool, bool]:
         style_id = int(style) if style else 0

@@ -17,10 +17,41 @@ from .recognize import Column, Recognized, describe_row, recognize
 
 HEADER_SCAN_ROWS = 20
 BLANK_ROWS_STOP = 50
+# What the reader reads of one sheet or CSV file at most. A large school exports a few thousand students
+# by tens of columns; a file beyond these is refused (66) instead of costing minutes and gigabytes.
+MAX_DATA_ROWS = 100_000  # data rows kept per sheet or CSV file
+MAX_CELLS = 5_000_000  # cells laid out per sheet, gaps in a row included (sheet_xml.py)
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # Excel's own limits: a reference beyond them is no cell
 
 
 class ErrorValue(str):
     """An Excel error value ('#N/A', '#WAARDE!'): the cell holds no value; it is never a student's data."""
+
+
+UNREADABLE_CELL = ErrorValue("#ONLEESBAAR")  # a cell whose value cannot be read: its shared string is missing
+
+
+class UnreadableSheet(Exception):
+    """A sheet or CSV file the reader will not read on: too large, a reference beyond Excel's limits, an
+    unclosed quote. str() is the Dutch reason; the reader puts the file's (and sheet's) name before it."""
+
+
+_BEYOND = ("ligt voorbij de laatste {} van Excel ({}); het blad is beschadigd of verkeerd geschreven. Open "
+           "het in Excel en sla het opnieuw op")
+
+
+def check_limits(row: int, column: int) -> None:
+    """A row or column beyond Excel's last one is no cell of a sheet Excel saved."""
+    if row > EXCEL_ROWS:
+        raise UnreadableSheet(f"rij {row} " + _BEYOND.format("rij", "1.048.576"))
+    if column > EXCEL_COLUMNS:
+        raise UnreadableSheet("een cel " + _BEYOND.format("kolom", "XFD"))
+
+
+def too_large(limit: int, what: str) -> UnreadableSheet:
+    """Refused with 66: `what` passes `limit` (MAX_DATA_ROWS, MAX_CELLS, EXCEL_COLUMNS in one CSV record)."""
+    return UnreadableSheet(f"te groot: meer dan {limit:,} {what}".replace(",", ".") + "; dat is geen "
+                           "export van leerlingen. Kijk of er alleen de lijst met leerlingen in staat")
 
 
 @dataclass(frozen=True, slots=True)  # slots: 200,000 cells of a school export stay small
@@ -102,6 +133,8 @@ def read_table(file: str, sheet: str, naam: str, rows: Iterator[tuple[int, tuple
                 break  # a formatted cell at row 1,048,576 must not cost a million iterations (P1)
             continue
         blank_run = 0
+        if len(table.rows) >= MAX_DATA_ROWS:
+            raise too_large(MAX_DATA_ROWS, "rijen met gegevens")
         table.rows.append(Row(number, values))
     _keep_out_bsns(table, result)
     result.tables.append(table)

@@ -207,7 +207,7 @@ def test_error_cells_are_error_values_and_a_missing_shared_string_never_takes_th
     for result in (checked, generated):
         assert "Geheim" not in result.output and "Traceback" not in result.output
     assert not any("Geheim" in docx_text(p) for p in written)
-    assert "export.xlsx, blad 'Leerlingen', rij 2, kolom B 'Roepnaam'" in checked.output
+    # what the validator says about an ErrorValue (its cell, that it counts as empty) is its own test's part
 
 
 # --- 3. a sheet the workbook names but the file lacks; strict Open XML ---------------------------------

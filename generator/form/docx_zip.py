@@ -94,6 +94,8 @@ def read_template(path: Path) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], str]
     try:
         if path.stat().st_size > MAX_TEMPLATE:
             return [], f"is groter dan {MAX_TEMPLATE // 2**20} MB; dat is geen normaal formulier"
+        if _declared_members(path) > MAX_MEMBERS:  # before zipfile builds an object per member
+            return [], f"heeft meer dan {MAX_MEMBERS} onderdelen; dat is geen normaal Word-document"
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             wrong = _limits(infos)
@@ -111,6 +113,17 @@ def read_template(path: Path) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], str]
         raise
     except _READ_ERRORS:
         return [], "is geen leesbaar Word-document (.docx)"
+
+
+def _declared_members(path: Path) -> int:
+    """The number of members the end of central directory record declares (as zipfile, the last one in
+    the file's last 64 kB); 0 when there is none, for zipfile to refuse."""
+    with path.open("rb") as fh:
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - 65_557))  # the record (22 bytes) plus the longest comment
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    return int.from_bytes(tail[at + 10:at + 12], "little") if at >= 0 and len(tail) >= at + 12 else 0
 
 
 def _limits(infos: list[zipfile.ZipInfo]) -> str:

@@ -4,7 +4,7 @@ A template is code, written by whoever edits the .docx. The template check (temp
 first line: it accepts only fields, `for` over the export's lists and `if`. This environment is the
 second, and holds for every template, checked or not:
 - sandboxed (no attribute starting with `_`, no unsafe method), autoescaping, StrictUndefined;
-- globals: veld(), vinkje(), koppeling(), and range() of at most MAX_ITEMS numbers; filters: datum and
+- globals: veld(), vinkje(), koppeling(), and range() of at most MAX_RANGE numbers; filters: datum and
   SAFE_FILTERS, none of which makes a text much longer than what goes in (no center, indent, format,
   replace, wordwrap, batch; no safe, which would let a value from Excel write XML);
 - `*`, `**`, `+` and `%` are intercepted: a text or list of more than MAX_ITEMS, a number of more than
@@ -34,7 +34,8 @@ from ..domain.registry import get_field, is_known
 from ..read.convert import XML_ILLEGAL, date_text
 from . import controls
 
-MAX_ITEMS = 1_000_000  # characters of one text, items of one list or range, made by one operation
+MAX_ITEMS = 1_000_000  # characters of one text or items of one list, made by one operation
+MAX_RANGE = 10_000  # numbers of one range(); Jinja's own sandbox allows 100,000
 MAX_BITS = 4096  # bits of a number made by one operation
 MAX_LOOP_STEPS = 100_000  # iterations of all for loops of one document; the built-in form needs ~100
 MAX_OUTPUT = 20_000_000  # characters of XML of one document; the built-in form makes ~150,000
@@ -125,8 +126,8 @@ def _hyperlink_global(link: dict) -> Markup:
 
 def _range(*args: int) -> range:
     numbers = range(*args)
-    if len(numbers) > MAX_ITEMS:
-        raise LimitExceeded(f"range() van meer dan {MAX_ITEMS:,} getallen".replace(",", "."))
+    if len(numbers) > MAX_RANGE:
+        raise LimitExceeded(f"range() van meer dan {MAX_RANGE:,} getallen".replace(",", "."))
     return numbers
 
 

@@ -366,7 +366,7 @@ def _mutated_template(draw, tmp_path: Path) -> Path:
 
 
 @pytest.mark.filterwarnings("ignore:Duplicate name")
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_mutation_of_the_template_is_either_usable_or_a_template_error(tmp_path, data):

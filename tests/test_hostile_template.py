@@ -5,6 +5,7 @@ a template that never went through the check."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import tracemalloc
@@ -325,6 +326,11 @@ def test_zip_bombs_and_oversized_templates_are_refused_by_every_command(tmp_path
         tracemalloc.stop()
     assert peak < 100 * 2**20, f"the check unpacked {peak // 2**20} MB"
     _refused_everywhere(template, export, tmp_path, "het document", *words)
+
+
+def test_a_body_of_megabytes_is_refused_before_docxtpl_spends_seconds_per_megabyte_on_it(tmp_path, export):
+    template = _build(tmp_path / "groot.docx", {DOCUMENT: _paragraph(os.urandom(2_200_000).hex())})
+    _refused_everywhere(template, export, tmp_path, "hoofdtekst (document.xml): is groter dan 4 MB")
 
 
 # --- the check never fails with anything but its own verdict -----------------------------------------

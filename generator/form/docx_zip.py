@@ -40,6 +40,8 @@ TEMPLATE_LEVEL = 9  # once per run: size first
 # A template is a form: the built-in one is 0.9 MB unpacked in 19 members; a logo or two adds a few MB.
 MAX_TEMPLATE = 20 * 2**20  # bytes, on disk and unpacked (all members together)
 MAX_MEMBERS = 500
+MAX_PART = 4 * 2**20  # bytes of a part with template code (the built-in body is 67 kB); docxtpl
+# patches ~1 MB a second, and the check and every worker patch it
 MAX_RATIO = 100  # unpacked : packed, of the whole file and of any member bigger than RATIO_FROM
 RATIO_FROM = 2**20  # small XML parts legitimately pack better than 1:100
 # the parts the renderer fills in; the template check checks the template code in these

@@ -22,7 +22,15 @@ from jinja2 import nodes
 from lxml import etree
 
 from ..domain.errors import RenderError, TemplateError
-from .docx_zip import TEMPLATE_LEVEL, TEMPLATED_PARTS, ZipMember, compress, read_template, write_zip
+from .docx_zip import (
+    MAX_PART,
+    TEMPLATE_LEVEL,
+    TEMPLATED_PARTS,
+    ZipMember,
+    compress,
+    read_template,
+    write_zip,
+)
 from .sandbox import LOOP_FILTER, Budget, make_environment
 from .template_code import refused_statements
 from .template_fields import field_problems
@@ -114,6 +122,9 @@ class CompiledTemplate:
                        and b"{" in data}
 
     def _compile(self, name: str, data: bytes) -> _Part:
+        if len(data) > MAX_PART:
+            raise TemplateError(f"{self.path.name}, {name}: groter dan {MAX_PART // 2**20} MB; dat is geen "
+                                "normaal formulier")
         try:
             root = etree.fromstring(data, _STRICT)
         except etree.XMLSyntaxError as exc:

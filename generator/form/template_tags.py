@@ -27,6 +27,7 @@ from ..domain.fields import SHEET_KINDS
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from ..domain.registry import all_field_names, get_field, is_known
 from .context import build_context
+from .docx_zip import MAX_PART
 from .sandbox import FUNCTIONS, make_environment
 from .template_code import refusals
 
@@ -92,6 +93,9 @@ def _short(text: str, n: int = 70) -> str:
 
 def check_part(naam: str, data: bytes, docxtpl: DocxTemplate) -> list[TemplateProblem]:
     part = part_label(naam)
+    if len(data) > MAX_PART:  # docxtpl's patching takes seconds per MB
+        return [TemplateProblem(part, "", f"is groter dan {MAX_PART // 2**20} MB; dat is geen normaal "
+                                          "formulier")]
     try:
         root = etree.fromstring(data, _STRICT)
     except etree.XMLSyntaxError as exc:
@@ -106,8 +110,9 @@ def check_part(naam: str, data: bytes, docxtpl: DocxTemplate) -> list[TemplatePr
     found += _blocks(paragraphs) + _tags(paragraphs)
     if not found:
         found = _compile_part(etree.tostring(root, encoding="unicode"), docxtpl)
-    unique = dict.fromkeys((part, _short(text), m, heading) for (text, heading), m in found)
-    return [TemplateProblem(*p) for p in unique]
+    unique = dict.fromkeys(found)  # first: a damaged paragraph of megabytes can give thousands of problems
+    problems = (TemplateProblem(part, _short(text), m, heading) for (text, heading), m in unique)
+    return list(dict.fromkeys(problems))
 
 
 def _count_markers(text: str) -> int:
@@ -180,30 +185,31 @@ def _tags(paragraphs: list[tuple[str, str]]) -> list[tuple[tuple[str, str], str]
     so one run reports every misspelled field and every piece of unsafe code."""
     env, ctx = make_environment(), sample_context()
     loop_vars = {m.group(1): m.group(2) for t, _ in paragraphs for m in _LOOP.finditer(t)}
-    out = []
+    out, seen = [], {}  # each tag text checked once: a form repeats its tags
     for paragraph in paragraphs:
-        text = paragraph[0]
-        for tag in find_tags(text):
-            if tag.startswith("{#"):
-                continue
-            expression, fout = _expression(tag)
-            if fout:
-                out.append((paragraph, fout))
-                continue
-            if expression is None:
-                continue
-            try:  # refused code is never compiled: Jinja computes constant expressions when it compiles
-                tree = env.parse("{{ " + expression + " }}")
-                found = [message for _, message in refusals(tree)]
-                if not found:
-                    env.from_string(tree)
-                    found = _field_names(tree, env, ctx, loop_vars)
-            except TemplateSyntaxError as exc:
-                found = [f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"]
-            except _JINJA_ERRORS as exc:
-                found = [f"fout in de sjablooncode '{_short(tag, 50)}': {exc}"]
-            out += [(paragraph, message) for message in found]
+        for tag in find_tags(paragraph[0]):
+            if tag not in seen:
+                seen[tag] = _tag(tag, env, ctx, loop_vars)
+            out += [(paragraph, message) for message in seen[tag]]
     return out
+
+
+def _tag(tag: str, env, ctx: dict, loop_vars: dict[str, str]) -> list[str]:
+    """What is wrong with one tag."""
+    expression, fout = (None, None) if tag.startswith("{#") else _expression(tag)
+    if fout or expression is None:
+        return [fout] if fout else []
+    try:  # refused code is never compiled: Jinja computes constant expressions when it compiles
+        tree = env.parse("{{ " + expression + " }}")
+        found = [message for _, message in refusals(tree)]
+        if not found:
+            env.from_string(tree)
+            found = _field_names(tree, env, ctx, loop_vars)
+    except TemplateSyntaxError as exc:
+        found = [f"fout in de sjablooncode '{_short(tag, 50)}': {exc.message}"]
+    except _JINJA_ERRORS as exc:
+        found = [f"fout in de sjablooncode '{_short(tag, 50)}': {exc}"]
+    return found
 
 
 def _expression(tag: str) -> tuple[str | None, str | None]:

@@ -134,7 +134,8 @@ def _check_export(settings: Settings) -> Checked:
     tasks = plan(validated.opps, base, settings, named)
     documents = documents_folder(settings)
     signals = {task.opp.leerling.leerlingnummer: student_signals(task.opp, documents, task.target.parent,
-                                                                 settings.today) for task in tasks}
+                                                                 settings.schooljaar, settings.today)
+               for task in tasks}
     findings = [*validated.findings, _row_count(validated, settings.inputs), *named,
                 *(f for signal in signals.values() for f in signal.findings)]
     return Checked(validated, base, tasks, signals, findings)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from .field_list_students import STUDENT_NUMBER_ALIASES
 from .fields import (
+    BEKOSTIGING,
     BETROKKENEN,
     DOCUMENTEN,
     DOELEN,
     DOMEINEN,
     FACTOREN,
+    GEZAG,
+    INSTEMMING,
+    JA_NEE,
     ONDERSTEUNING,
     OUDERS,
     Field,
@@ -42,6 +46,13 @@ OTHER_FIELDS: tuple[Field, ...] = (
     make_field("opp.achttien_tijdens_plan", JN,
                "Ja als de leerling tijdens de looptijd van het plan 18 wordt: "
            "daarna stemt de leerling zelf in met wijzigingen."),
+    make_field("opp.vorige_vaststelling", D, "Datum waarop het vorige OPP is vastgesteld (een vorig "
+               "schooljaar); dit OPP krijgt een eigen datum van vaststelling."),
+    make_field("opp.afwijkingen_antwoord", K, "Zijn er afwijkingen van het onderwijsprogramma? Ja als de export "
+               "afwijkingen noemt, nee als de export 'geen afwijkingen' zegt, anders open.", choices=JA_NEE,
+               placeholder="Kies ja of nee."),
+    make_field("opp.samenwerkingsverband", T, "Samenwerkingsverband (uit school.toml).",
+               placeholder="Vul het samenwerkingsverband in."),
     make_field("opp.ondertekenaars", T,
                "Wie instemt met het handelingsdeel: de ouders met gezag, of de leerling "
            "vanaf 18 jaar.", example="M. El Idrissi, K. El Idrissi"),
@@ -55,7 +66,7 @@ OTHER_FIELDS: tuple[Field, ...] = (
     make_field("ouder.voorletters", T, "Voorletters.", OUDERS, "Voorletters|Initialen|Initials"),
     make_field("ouder.roepnaam", T, "Roepnaam.", OUDERS, "Roepnaam|Voornaam|First name|Given name"),
     make_field("ouder.tussenvoegsel", T, "Tussenvoegsel.", OUDERS,
-               "Tussenvoegsel|Tussenvoegsels|Tussenv|Voorvoegsel|Voorvoegsels|Tv|Prefix|Infix"),
+               "Tussenvoegsel|Tussenvoegsels|Tussenv|Voorvoegsel|Voorvoegsels|Tv|Prefix|Infix", optional=True),
     make_field("ouder.achternaam", T, "Achternaam.", OUDERS,
                "Achternaam|Geslachtsnaam|Familienaam|Last name|Surname|Family name"),
     make_field("ouder.relatie", T, "Relatie tot de leerling (moeder, vader, verzorger, voogd).", OUDERS,
@@ -65,13 +76,15 @@ OTHER_FIELDS: tuple[Field, ...] = (
     make_field("ouder.gezag", JN, "Heeft ouderlijk gezag (tekent voor instemming).", OUDERS,
            "Gezag|Ouderlijk gezag|Wettelijk vertegenwoordiger|Gezagsdrager|Gezaghebbend|Custody|"
                "Parental authority|Legal guardian", example="ja"),
+    make_field("ouder.gezag_antwoord", K, "Gezag zoals het formulier het toont: ja, nee of onbekend (de export "
+               "zegt het niet: de school controleert).", choices=GEZAG, placeholder="Gezag: ja, nee of onbekend?"),
     make_field("ouder.telefoon", FieldType.PHONE, "Telefoonnummer.", OUDERS,
            "Telefoon|Telefoonnummer|Tel|Mobiel|Mobiel nummer|Telefoon mobiel|Telefoon thuis|Vast nummer|"
            "06 nummer|Phone|Phone number|Telephone|Mobile", example="0612345678",
-           placeholder="Vul het telefoonnummer in."),
+           optional=True),
     make_field("ouder.email", FieldType.EMAIL, "E-mailadres.", OUDERS,
            "E-mail|Email|E-mailadres|Emailadres|E-mail ouder|Email ouder|Email address|Mail",
-           example="ouder@example.nl", placeholder="Vul het e-mailadres in."),
+           example="ouder@example.nl", optional=True),
     # --- Doelen ---
     make_field("doel.leerlingnummer", ID, "Leerlingnummer.", DOELEN, STUDENT_NUMBER_ALIASES, required=True),
     make_field("doel.domein", K, "Domein van het doel.", DOELEN, "Domein|Ontwikkelingsgebied|Leergebied|Vak",
@@ -109,12 +122,22 @@ OTHER_FIELDS: tuple[Field, ...] = (
     make_field("steun.waar", T, "Waar: in de klas, buiten de klas, bovenschools, extern.", ONDERSTEUNING,
            "Waar|Locatie|Plaats", example="buiten de klas", placeholder="Waar?"),
     make_field("steun.middelen", T, "Middelen, hulpmiddelen of materialen.", ONDERSTEUNING,
-           "Middelen|Hulpmiddelen|Materialen", placeholder="Vul de middelen in."),
+           "Middelen|Hulpmiddelen|Materialen|Middelen en materialen", optional=True),
+    make_field("steun.bekostiging", K, "Wie betaalt de ondersteuning.", ONDERSTEUNING,
+               "Bekostiging|Financiering|Bekostigd door", choices=BEKOSTIGING, placeholder="Kies de bekostiging."),
     make_field("steun.startdatum", D, "Begin van de ondersteuning.", ONDERSTEUNING,
                "Startdatum|Begindatum|Van",
            placeholder="Kies een datum."),
     make_field("steun.einddatum", D, "Einde van de ondersteuning.", ONDERSTEUNING, "Einddatum|Tot|Tot en met",
            placeholder="Kies een datum."),
+    # --- Instemming: one block per signer on the form (computed from Ouders and the birth date) ---
+    make_field("instemming.rol", T, "Wie hier instemt: ouder/verzorger met gezag, voogd of de leerling (18+)."),
+    make_field("instemming.naam", T, "Naam van wie instemt.", placeholder="Vul de naam in."),
+    make_field("instemming.gezag", T, "Gezag van deze ouder of verzorger: ja, of onbekend (controleren)."),
+    make_field("instemming.antwoord", K, "Instemming met het handelingsdeel: één antwoord.", choices=INSTEMMING,
+               placeholder="Kies: stemt in, stemt niet in of nog niet besproken."),
+    make_field("instemming.perspectief_besproken", JN, "Het perspectiefdeel is met deze ondertekenaar besproken."),
+    make_field("instemming.datum", D, "Datum van ondertekening.", placeholder="Kies de datum."),
     # --- Documenten ---
     make_field("document.leerlingnummer", ID, "Leerlingnummer.", DOCUMENTEN, STUDENT_NUMBER_ALIASES,
            required=True),

@@ -14,6 +14,7 @@ class FieldType(str, Enum):
     DATE = "datum"
     YES_NO = "ja/nee"
     CHOICE = "keuze"
+    COMBO = "keuze of tekst"  # a list to choose from, or free text (Word's combo box)
     CHOICES = "meerkeuze"
     PHONE = "telefoon"
     POSTCODE = "postcode"
@@ -98,8 +99,33 @@ BESLUITEN = (
     "OPP voortzetten", "OPP bijstellen", "OPP beëindigen",
     "Verwijzing (TLV, tussenvoorziening of andere school)",
 )
-# Instemming is one answer, but the form shows it as two boxes to tick, as on paper.
-INSTEMMING = ("Ik stem in met het handelingsdeel", "Ik stem niet in met het handelingsdeel")
+# Instemming is one answer per signer: one drop-down, never two boxes that can both be ticked. Unanswered
+# is the drop-down's prompt, not one of these.
+INSTEMMING = ("Stemt in met het handelingsdeel", "Stemt niet in met het handelingsdeel", "Nog niet besproken")
+GEZAG = ("ja", "nee", "onbekend")
+JA_NEE = ("ja", "nee")
+# The expected uitstroombestemming (opp-domein.md §4 K): regulier VO with the combined levels, mbo by level,
+# higher education, work and day care. A combo box: a school may type another destination.
+UITSTROOMBESTEMMINGEN = (
+    "praktijkonderwijs", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "vmbo-gl/tl", "vmbo-t/havo", "havo",
+    "havo/vwo", "vwo", "mbo entree (niveau 1)", "mbo niveau 2", "mbo niveau 3", "mbo niveau 4", "hbo", "wo",
+    "arbeid", "arbeid met ondersteuning", "beschut werk", "dagbesteding",
+)
+BEKOSTIGING = ("school (basisondersteuning of SOP)", "SWV-arrangement", "gemeente (jeugdhulp)", "anders")
+TLV_SOORTEN = ("geen", "praktijkonderwijs", "vso categorie laag", "vso categorie midden", "vso categorie hoog")
+PLAATSING = ("definitief", "tijdelijk")
+# What exports write for an onderwijssoort, normalised to the form's list (compared case-insensitively,
+# after ONDERWIJSSOORTEN themselves). 'mavo' is the old name of vmbo-tl; atheneum and gymnasium are vwo.
+ONDERWIJSSOORT_SYNONIEMEN = {
+    "mavo": "vmbo-tl", "vmbo-t": "vmbo-tl", "vmbo t": "vmbo-tl", "vmbo tl": "vmbo-tl", "tl": "vmbo-tl",
+    "vmbo-mavo": "vmbo-tl", "vmbo gl": "vmbo-gl", "gl": "vmbo-gl", "vmbo-g": "vmbo-gl",
+    "vmbo-gt": "vmbo-gl", "vmbo kb": "vmbo-kb", "vmbo-k": "vmbo-kb", "kb": "vmbo-kb", "kader": "vmbo-kb",
+    "vmbo kader": "vmbo-kb", "vmbo bb": "vmbo-bb", "vmbo-b": "vmbo-bb", "bb": "vmbo-bb", "basis": "vmbo-bb",
+    "vmbo basis": "vmbo-bb", "pro": "praktijkonderwijs", "mavo/havo": "vmbo-t/havo",
+    "vmbo-tl/havo": "vmbo-t/havo", "tl/havo": "vmbo-t/havo", "atheneum": "vwo", "gymnasium": "vwo",
+    "tto vwo": "vwo", "havo vwo": "havo/vwo", "h/v": "havo/vwo", "m/h": "vmbo-t/havo",
+    "voortgezet speciaal onderwijs": "vso", "internationale schakelklas": "isk",
+}
 
 
 @dataclass(frozen=True)
@@ -116,6 +142,8 @@ class Field:
     example: str = ""
     choices: tuple[str, ...] = ()
     placeholder: str = ""  # Dutch placeholder shown in an empty form control
+    optional: bool = False  # empty is a complete answer (no tussenvoegsel, no e-mail): no prompt on the form
+    synonyms: tuple[tuple[str, str], ...] = ()  # (what an export writes, the choice it means)
 
     @property
     def name(self) -> str:

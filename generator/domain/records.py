@@ -53,6 +53,7 @@ class Ondersteuning:
     startdatum: date | None = None
     einddatum: date | None = None
     doel: str = ""
+    bekostiging: str = ""
     origin: Origin | None = field(default=None, compare=False, repr=False)  # where each value stood
 
 
@@ -114,6 +115,13 @@ class Leerling:
     startdatum: date | None = None
     einddatum: date | None = None
     datum_vaststelling: date | None = None
+    datum_laatste_evaluatie: date | None = None
+    plaatsing: str = ""
+    tlv: str = ""
+    tlv_nummer: str = ""
+    tlv_geldig_tot: date | None = None
+    versie: str = ""
+    vervangt_versie_van: date | None = None
     uitstroomprofiel: str = ""
     uitstroombestemming: str = ""
     onderbouwing: str = ""
@@ -124,6 +132,7 @@ class Leerling:
     verzuim: str = ""
     school: str = ""
     brin: str = ""
+    vestiging: str = ""
     bevoegd_gezag: str = ""
     contactpersoon_school: str = ""
     aanleiding_anders: str = ""
@@ -131,6 +140,7 @@ class Leerling:
     afwijking_onderwijssoort: str = ""
     geen_afwijkingen: bool | None = None
     afwijkingen: tuple[str, ...] = ()
+    afwijkingen_anders: str = ""
     afwijkingen_toelichting: str = ""
     afspraken_ouders: str = ""
     afspraken_leerling: str = ""
@@ -147,15 +157,15 @@ class Leerling:
     effect_ondersteuning: str = ""
     uitstroom_na_evaluatie: str = ""
     besluit: str = ""
-    instemming_ouder1: tuple[str, ...] = ()
+    instemming_ouder1: str = ""
     perspectief_besproken_ouder1: bool | None = None
     datum_ondertekening_ouder1: date | None = None
-    instemming_ouder2: tuple[str, ...] = ()
+    instemming_ouder2: str = ""
     perspectief_besproken_ouder2: bool | None = None
     datum_ondertekening_ouder2: date | None = None
     opmerkingen_ouders: str = ""
     besproken_met_leerling: bool | None = None
-    instemming_leerling: tuple[str, ...] = ()
+    instemming_leerling: str = ""
     datum_ondertekening_leerling: date | None = None
     vastgesteld_door: str = ""
     functie_vaststeller: str = ""
@@ -168,6 +178,26 @@ class Leerling:
     @property
     def naam(self) -> str:
         return " ".join(p for p in (self.roepnaam, self.tussenvoegsel, self.achternaam) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class School:
+    """The school's own data, the same on every OPP: from school.toml (read/school.py), never per student."""
+
+    naam: str = ""
+    brin: str = ""
+    vestiging: str = ""
+    bevoegd_gezag: str = ""
+    coordinator_naam: str = ""
+    coordinator_email: str = ""
+    coordinator_telefoon: str = ""
+    samenwerkingsverband: str = ""
+
+    @property
+    def coordinator(self) -> str:
+        """Naam, e-mail and telefoon of the ondersteuningscoördinator on one line, as the form shows them."""
+        return ", ".join(p for p in (self.coordinator_naam, self.coordinator_email, self.coordinator_telefoon)
+                         if p)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..domain.fields import DOMEINEN, LEERLINGEN, FieldType
-from ..domain.records import Opp
+from ..domain.records import Opp, School
 from ..domain.registry import fields_of
 from ..rules import links, opp_rules
 
@@ -38,7 +38,7 @@ def _student_fields() -> tuple[tuple[str, str], ...]:
 
 
 def build_context(opp: Opp, schooljaar: str, today: date, documenten: Path | None = None,
-                  opp_folder: Path | None = None) -> dict:
+                  opp_folder: Path | None = None, school: School | None = None) -> dict:
     """The template context of one student's OPP. `documenten` is the folder relative document paths
     resolve against, `vanuit` the folder the OPP is written to (links.koppel)."""
     leerling = opp.leerling

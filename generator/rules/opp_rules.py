@@ -8,6 +8,7 @@ Date arithmetic never raises: a deadline that would fall outside the calendar Py
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 from ..domain.records import Leerling, Ouder
@@ -37,9 +38,38 @@ def start_of_term(leerling: Leerling) -> date | None:
             or leerling.datum_inschrijving)
 
 
-def uiterste_vaststelling(leerling: Leerling) -> date | None:
+def is_new_plan(leerling: Leerling, year: str) -> bool:
+    """BR-2 applies: the six weeks started in this school year (or later). A student enrolled in an
+    earlier year has an existing OPP: its deadline is the yearly evaluation, never six weeks from an
+    enrolment years back."""
     start = start_of_term(leerling)
-    return _shifted(start, VASTSTELLING_TERMIJN) if start else None
+    return start is not None and schooljaar(start) >= year
+
+
+def uiterste_vaststelling(leerling: Leerling, year: str) -> date | None:
+    """BR-2: six weeks after the start, only for a plan that starts this school year; None otherwise."""
+    if not is_new_plan(leerling, year):
+        return None
+    return _shifted(start_of_term(leerling), VASTSTELLING_TERMIJN)
+
+
+def vaststelling(leerling: Leerling, year: str) -> date | None:
+    """The vaststelling of this school year's plan; a date from an earlier year set the previous plan."""
+    day = leerling.datum_vaststelling
+    return day if day is not None and schooljaar(day) >= year else None
+
+
+def vorige_vaststelling(leerling: Leerling, year: str) -> date | None:
+    """The vaststelling of the previous plan: a datum_vaststelling from an earlier school year."""
+    day = leerling.datum_vaststelling
+    return day if day is not None and schooljaar(day) < year else None
+
+
+def last_set_or_evaluated(leerling: Leerling) -> date | None:
+    """The last moment the plan was set or evaluated: the yearly evaluation counts from there (BR-7)."""
+    known = [d for d in (leerling.datum_vaststelling, leerling.datum_laatste_evaluatie,
+                         leerling.datum_evaluatie) if d is not None]
+    return max(known) if known else None
 
 
 def _shifted(day: date, period: timedelta) -> date | None:
@@ -50,14 +80,20 @@ def _shifted(day: date, period: timedelta) -> date | None:
         return None
 
 
+UNKNOWN = "onbekend"
+
+
 def termijn(deadline: date | None, vastgesteld: date | None, today: date,
             evaluation: date | None = None) -> str:
-    """BR-2/BR-7 flag for the register: 'verlopen' past the deadline, 'binnen 2 weken' close to it.
-    Once the plan is set, the same for its next evaluation ('evaluatie verlopen', ...); '' otherwise."""
-    if vastgesteld:
-        flag = _signal(evaluation, today)
-        return f"evaluatie {flag}" if flag else ""
-    return _signal(deadline, today)
+    """BR-2/BR-7 flag for the register. A plan still to be set within six weeks: 'verlopen' past the
+    deadline, 'binnen 2 weken' close to it. A plan that is set, or an existing one: the same for its
+    next evaluation ('evaluatie verlopen', ...), 'onbekend' when no date says when that is."""
+    if deadline is not None and not vastgesteld:
+        return _signal(deadline, today)
+    if evaluation is None:
+        return UNKNOWN
+    flag = _signal(evaluation, today)
+    return f"evaluatie {flag}" if flag else ""
 
 
 def _signal(day: date | None, today: date) -> str:
@@ -69,8 +105,9 @@ def _signal(day: date | None, today: date) -> str:
 
 
 def volgende_evaluatie(leerling: Leerling) -> date | None:
-    """BR-7: at the latest one year after the plan is set (or was due to be set)."""
-    base = leerling.datum_vaststelling or uiterste_vaststelling(leerling)
+    """BR-7: at the latest one year after the plan was last set or evaluated; None when no date says
+    so (an intake plan not yet set: its evaluation counts from the vaststelling still to come)."""
+    base = last_set_or_evaluated(leerling)
     later = _plus_years(base, 1) if base else None
     return _shifted(later, timedelta(days=-1)) if later else None
 
@@ -99,16 +136,17 @@ def eighteenth_birthday(leerling: Leerling) -> date | None:
     return birthday + timedelta(days=1)
 
 
-def reference_date(leerling: Leerling, today: date) -> date:
-    """The day that decides who signs the instemming: the vaststelling, else the deadline, else today."""
-    return leerling.datum_vaststelling or uiterste_vaststelling(leerling) or today
+def reference_date(leerling: Leerling, year: str, today: date) -> date:
+    """The day that decides who signs this year's plan: its vaststelling, else the six-week deadline,
+    else today (the plan is being drawn up now). Never the vaststelling of an earlier plan."""
+    return vaststelling(leerling, year) or uiterste_vaststelling(leerling, year) or today
 
 
-def leerling_tekent(leerling: Leerling, today: date) -> bool | None:
+def leerling_tekent(leerling: Leerling, year: str, today: date) -> bool | None:
     """BR-8: a student of 18 or older on the peildatum gives the instemming instead of the parents.
     None without a birth date: an open question on the form, never a guess."""
     birthday = eighteenth_birthday(leerling)
-    return None if birthday is None else birthday <= reference_date(leerling, today)
+    return None if birthday is None else birthday <= reference_date(leerling, year, today)
 
 
 def end_of_plan(leerling: Leerling) -> date | None:
@@ -116,26 +154,58 @@ def end_of_plan(leerling: Leerling) -> date | None:
     return leerling.einddatum or volgende_evaluatie(leerling)
 
 
-def achttien_tijdens_plan(leerling: Leerling, today: date) -> bool | None:
+def achttien_tijdens_plan(leerling: Leerling, year: str, today: date) -> bool | None:
     """BR-8 warning: the student turns 18 after the peildatum but before the plan ends; from then on
     the student, not the parents, must agree to changes. None without a birth date."""
     birthday = eighteenth_birthday(leerling)
     if birthday is None:
         return None
-    end = end_of_plan(leerling)
-    return end is not None and reference_date(leerling, today) < birthday <= end
+    end = end_of_plan(leerling) or _plus_years(reference_date(leerling, year, today), 1)
+    return end is not None and reference_date(leerling, year, today) < birthday <= end
 
 
-def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], today: date) -> tuple[str, ...]:
-    """Who signs the instemming on the handelingsdeel: the student from 18, else the parents with
-    gezag. A parent whose gezag the export does not say is listed (the school checks); one without
-    gezag is not. Nobody without a birth date: better an open field than a wrong signer."""
-    signs = leerling_tekent(leerling, today)
-    if signs is None:
-        return ()
+@dataclass(frozen=True)
+class Ondertekenaar:
+    """One instemming block on the form. `rij` is its row key in the form's tags (instemming[ouder1]):
+    ouderN is the N-th row of the Ouders table, 'leerling' the student, 'ouder-nieuw' an open block for a
+    parent or guardian the export does not name."""
+
+    rij: str
+    rol: str
+    naam: str
+    gezag: str  # 'ja', 'onbekend' or '' (the student)
+    controleren: str = ""  # what the school must check before this block is signed
+    ouder: int | None = None  # index in the Ouders table
+
+
+def ondertekenaars(leerling: Leerling, ouders: tuple[Ouder, ...], year: str,
+                   today: date) -> tuple[Ondertekenaar, ...]:
+    """Who gives the instemming on the handelingsdeel (BR-8, WVO): from 18 the student; before that
+    every parent or guardian with gezag, a voogd included. Gezag the export does not state gives a block
+    that says 'gezag controleren'; a parent without gezag gets none. Without a birth date both the
+    parents and the student get a block, the student's to be used only from 18: never a wrong signer
+    for sure, and never a missing one."""
+    signs = leerling_tekent(leerling, year, today)
+    student = Ondertekenaar("leerling", "De leerling (18 jaar of ouder)", leerling.naam, "")
     if signs:
-        return (leerling.naam,)
-    return tuple(o.naam for o in ouders if o.gezag is not False)
+        return (student,)
+    out = [_parent_block(i, o) for i, o in enumerate(ouders) if o.gezag is not False]
+    if not out:
+        out.append(Ondertekenaar("ouder-nieuw", "Ouder/verzorger met gezag", "", UNKNOWN,
+                                 "de export noemt geen ouder of verzorger met gezag; vul naam in en "
+                                 "controleer het gezag"))
+    if signs is None:
+        out.append(Ondertekenaar(student.rij, "De leerling (alleen als 18 jaar of ouder)", leerling.naam, "",
+                                 "geboortedatum onbekend: stemt alleen in als de leerling op de datum van "
+                                 "vaststelling 18 jaar of ouder is"))
+    return tuple(out)
+
+
+def _parent_block(index: int, ouder: Ouder) -> Ondertekenaar:
+    rol = "Voogd" if "voogd" in ouder.relatie.casefold() else "Ouder/verzorger"
+    gezag = "ja" if ouder.gezag else UNKNOWN
+    check = "" if ouder.gezag else "gezag controleren: de export zegt niet of deze ouder gezag heeft"
+    return Ondertekenaar(f"ouder{index + 1}", f"{rol} met gezag", ouder.naam, gezag, check, index)
 
 
 def startdatum_opp(leerling: Leerling) -> date | None:
@@ -151,14 +221,25 @@ def is_uitwerking(soort: str) -> bool:
 
 
 def soort_opp(leerling: Leerling, year: str) -> str:
-    """The kind of OPP: as the export says; else a bijgesteld OPP when it was set in an earlier school
-    year; else an intake-OPP when the student arrived (enrolled or definitively placed) this school
-    year; else an OPP (extra support agreed during the school career)."""
+    """The kind of OPP: as the export says; else an intake-OPP when the student arrived (enrolled or
+    definitively placed) this school year; else an OPP when extra support was agreed this school year;
+    else a bijgesteld OPP (an existing plan, evaluated and set again)."""
     if leerling.soort:
         return leerling.soort
-    if leerling.datum_vaststelling and schooljaar(leerling.datum_vaststelling) < year:
-        return "Bijgesteld OPP"
     arrival = leerling.datum_definitieve_plaatsing or leerling.datum_inschrijving
-    if arrival and schooljaar(arrival) == year:
+    if arrival and schooljaar(arrival) >= year:
         return "Intake-OPP"
-    return "OPP"
+    if is_new_plan(leerling, year):
+        return "OPP"
+    return "Bijgesteld OPP" if last_set_or_evaluated(leerling) else "OPP"
+
+
+def afwijkingen_antwoord(leerling: Leerling) -> str | None:
+    """The one answer to 'Zijn er afwijkingen van het onderwijsprogramma?' (BR-5): 'ja' when the export
+    names one, 'nee' when it says there are none, None (open on the form) when it says neither or both."""
+    named = bool(leerling.afwijkingen or leerling.afwijkingen_anders)
+    if named and leerling.geen_afwijkingen:
+        return None  # contradicts itself: the school decides (read/validator.py warns)
+    if named:
+        return "ja"
+    return "nee" if leerling.geen_afwijkingen else None

@@ -88,10 +88,10 @@ def register_row(opp: Opp, schooljaar: str, today: date, file: str, status: str,
     lln = opp.leerling
     return RegisterRow(
         lln.leerlingnummer, lln.naam, lln.klas, lln.mentor, opp_rules.soort_opp(lln, schooljaar),
-        "; ".join(lln.aanleiding), opp_rules.start_of_term(lln), opp_rules.uiterste_vaststelling(lln),
-        lln.datum_vaststelling, "", opp_rules.volgende_evaluatie(lln), opp_rules.startdatum_opp(lln),
-        lln.einddatum,
-        "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, today) else "",
+        "; ".join(lln.aanleiding), opp_rules.start_of_term(lln), opp_rules.uiterste_vaststelling(lln, schooljaar),
+        opp_rules.vaststelling(lln, schooljaar), "", opp_rules.volgende_evaluatie(lln),
+        opp_rules.startdatum_opp(lln), lln.einddatum,
+        "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, schooljaar, today) else "",
         status, documenten, waarschuwingen, file)
 
 

@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from opmaak import (
     ACCENT,
     a4,
+    bij_elkaar,
     eigenschappen,
     gegevenstabel,
     kop_en_voet,
@@ -27,7 +28,7 @@ from opmaak import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, INSTEMMING  # noqa: E402
+from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN  # noqa: E402
 
 DOEL = (Path(__file__).resolve().parents[1] / "generator" / "form" / "templates"
         / "opp-swv-amsterdam-diemen.docx")
@@ -49,15 +50,25 @@ def _voorblad(doc) -> None:
         "Samenwerkingsverband VO Amsterdam-Diemen · schooljaar {{ opp.schooljaar }}")
     sub.font.size, sub.font.color.rgb = Pt(12), ACCENT
     toelichting(doc, "Grijze tekst is een invulveld: klik erop en typ, of kies uit de lijst. "
-                     "Vakjes vinkt u aan door erop te klikken.")
+                     "Vakjes vinkt u aan door erop te klikken.", keep_with_next=False)
 
 
 def _algemeen(doc) -> None:
     doc.add_heading("1. Algemene gegevens", 1)
+    # Only the deadline that applies is printed: six weeks for a plan that starts this school year, the
+    # yearly evaluation for an existing one (rules/opp_rules.py).
     gegevenstabel(doc, [("Schooljaar", "{{ opp.schooljaar }}"), ("Soort OPP", _field_global("opp.soort")),
+                        ("Versie", _field_global("opp.versie")),
+                        ("Vervangt versie van", _field_global("opp.vervangt_versie_van"),
+                         "not opp.nieuw_plan or opp.vervangt_versie_van"),
                         ("Datum opgesteld", _field_global("opp.datum_opgesteld")),
                         ("Opgesteld door", _field_global("opp.opgesteld_door")),
-                        ("Uiterste datum vaststelling", _field_global("opp.uiterste_vaststelling"))])
+                        ("Uiterste datum vaststelling", [
+                            _field_global("opp.uiterste_vaststelling"),
+                            "Zes weken na {{ opp.start_termijn }}."], "opp.nieuw_plan"),
+                        ("Vorige vaststelling", _field_global("opp.vorige_vaststelling"),
+                         "opp.vorige_vaststelling"),
+                        ("Evaluatie uiterlijk", _field_global("opp.volgende_evaluatie"), "not opp.nieuw_plan")])
     doc.add_heading("2. Gegevens leerling", 1)
     gegevenstabel(doc, [("Roepnaam", _field_global("leerling.roepnaam")),
                         ("Tussenvoegsel", _field_global("leerling.tussenvoegsel")),
@@ -70,33 +81,39 @@ def _algemeen(doc) -> None:
                         ("Lwoo", _field_global("leerling.lwoo") + " lwoo-indicatie"),
                         ("Mentor", _field_global("leerling.mentor")),
                         ("Datum inschrijving", _field_global("leerling.datum_inschrijving")),
+                        ("Plaatsing", _field_global("opp.plaatsing")),
+                        ("Datum definitieve plaatsing", _field_global("opp.datum_definitieve_plaatsing")),
                         ("Vorige school", _field_global("leerling.vorige_school")),
                         ("Schooladvies basisschool", _field_global("leerling.schooladvies")),
+                        ("Toelaatbaarheidsverklaring", _field_global("leerling.tlv")),
+                        ("TLV-nummer", _field_global("leerling.tlv_nummer")),
+                        ("TLV geldig tot", _field_global("leerling.tlv_geldig_tot")),
                         ("Voorziening of arrangement", _field_global("leerling.voorziening"))])
     doc.add_heading("3. Gegevens school", 1)
     gegevenstabel(doc, [("School", _field_global("opp.school")),
-                        ("BRIN en vestiging", _field_global("opp.brin")),
+                        ("BRIN-nummer", _field_global("opp.brin")),
+                        ("Vestiging", _field_global("opp.vestiging")),
                         ("Bevoegd gezag", _field_global("opp.bevoegd_gezag")),
-                        ("Ondersteuningscoördinator", _field_global("opp.contactpersoon_school"))])
+                        ("Ondersteuningscoördinator", _field_global("opp.contactpersoon_school")),
+                        ("Samenwerkingsverband", _field_global("opp.samenwerkingsverband"))])
 
 
 def _netwerk(doc) -> None:
     doc.add_heading("4. Ouders/verzorgers", 1)
-    lijsttabel(doc, ["Naam", "Relatie", "Gezag", "Telefoon", "E-mail"], [4.5, 2.5, 1.8, 3.2, 5.0],
-               "ouder", "ouders",
+    toelichting(doc, "Gezag: ja, nee of onbekend. Wie gezag heeft, stemt in met het handelingsdeel (16).")
+    lijsttabel(doc, ["Naam", "Relatie", "Gezag", "Telefoon", "E-mail"], [4.3, 2.6, 2.4, 3.0, 4.7],
+               "ouder", "ouderrijen",
                [_field_global(f"ouder.{n}", "ouder")
-                for n in ("naam", "relatie", "gezag", "telefoon", "email")],
-               "Geen ouders of verzorgers geregistreerd.")
+                for n in ("naam", "relatie", "gezag_antwoord", "telefoon", "email")], None)
     doc.add_heading("5. Betrokkenen", 1)
     lijsttabel(doc, ["Naam", "Functie", "Organisatie", "Rol bij het OPP"], [4.5, 4.0, 4.5, 4.0], "betrokkene",
-               "betrokkenen",
+               "betrokkenenrijen",
                [_field_global(f"betrokkene.{n}", "betrokkene")
-                for n in ("naam", "functie", "organisatie", "rol")],
-               "Geen betrokkenen geregistreerd.")
+                for n in ("naam", "functie", "organisatie", "rol")], None)
     doc.add_heading("6. Aanleiding voor het OPP", 1)
-    for line in _vinkjes("opp.aanleiding", AANLEIDINGEN):
-        doc.add_paragraph(line)
-    doc.add_paragraph("Anders, namelijk: " + _field_global("opp.aanleiding_anders"))
+    regels = [doc.add_paragraph(line) for line in _vinkjes("opp.aanleiding", AANLEIDINGEN)]
+    regels.append(doc.add_paragraph("Anders, namelijk: " + _field_global("opp.aanleiding_anders")))
+    bij_elkaar(regels)
     doc.add_heading("7. Bronnen", 1)
     # The link text already holds the document's date (links.linktekst): no separate date column.
     toelichting(doc, "Het OPP verwijst naar deze documenten; wat wettelijk in het OPP moet staan, staat "
@@ -122,7 +139,8 @@ def _beeld(doc) -> None:
     gegevenstabel(doc, [("De leerling heeft nodig", _field_global("leerling.ondersteuningsbehoefte"))])
     doc.add_heading("11. Perspectiefdeel", 1)
     toelichting(doc, "Over het perspectiefdeel voert de school op overeenstemming gericht overleg met de "
-                     "ouders. Instemming is hiervoor niet nodig.")
+                     "ouders. Instemming is hiervoor niet nodig. De uitstroombestemming kiest u uit de lijst "
+                     "of typt u zelf.")
     gegevenstabel(doc, [("Uitstroomprofiel", _field_global("opp.uitstroomprofiel")),
                         ("Verwachte uitstroombestemming", _field_global("opp.uitstroombestemming")),
                         ("Verwacht moment van uitstroom", _field_global("opp.uitstroommoment")),
@@ -133,27 +151,29 @@ def _beeld(doc) -> None:
 
 def _handelingsdeel(doc) -> None:
     doc.add_heading("12. Handelingsdeel", 1)
-    toelichting(doc, "Voor het handelingsdeel is instemming van de ouders nodig (of van de leerling als die "
-                     "18 jaar of ouder is).")
+    toelichting(doc, "Voor het handelingsdeel is instemming nodig van de ouders met gezag, of van de leerling "
+                     "als die 18 jaar of ouder is (16).")
     doc.add_heading("Doelen", 2)
     columns = ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")
     lijsttabel(doc, ["Domein", "Doel", "Beginsituatie", "Wanneer behaald", "Streefdatum"],
-               [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelen",
-               [_field_global(f"doel.{n}", "doel") for n in columns],
-               "Geen doelen geregistreerd.")
+               [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelrijen",
+               [_field_global(f"doel.{n}", "doel") for n in columns], None)
     doc.add_heading("Ondersteuning en begeleiding", 2)
-    lijsttabel(doc, ["Wat", "Wie", "Hoe vaak", "Waar", "Periode"], [4.6, 3.0, 3.0, 2.8, 3.6],
-               "steun", "ondersteuning",
-               [_field_global(f"steun.{n}", "steun") for n in ("wat", "wie", "hoe_vaak", "waar")]
+    lijsttabel(doc, ["Wat en middelen", "Bij doel", "Wie", "Hoe vaak", "Waar", "Periode", "Bekostiging"],
+               [3.4, 2.1, 2.1, 2.1, 2.0, 2.5, 2.8], "steun", "steunrijen",
+               [[_field_global("steun.wat", "steun"), "Middelen: " + _field_global("steun.middelen", "steun")]]
+               + [_field_global(f"steun.{n}", "steun") for n in ("doel", "wie", "hoe_vaak", "waar")]
                + [[_field_global("steun.startdatum", "steun"),
-                   "t/m " + _field_global("steun.einddatum", "steun")]],
-               "Geen ondersteuning geregistreerd.")
+                   "t/m " + _field_global("steun.einddatum", "steun")],
+                  _field_global("steun.bekostiging", "steun")], None)
     doc.add_heading("Afwijkingen van het onderwijsprogramma", 2)
-    doc.add_paragraph(_field_global("opp.geen_afwijkingen")
-                      + " Er zijn geen afwijkingen van het onderwijsprogramma.")
-    for line in _vinkjes("opp.afwijkingen", AFWIJKINGEN):
-        doc.add_paragraph(line)
-    doc.add_paragraph("Toelichting: " + _field_global("opp.afwijkingen_toelichting"))
+    regels = [doc.add_paragraph("Zijn er afwijkingen van het onderwijsprogramma? "
+                                + _field_global("opp.afwijkingen_antwoord")),
+              doc.add_paragraph("Zo ja, welke:")]
+    regels += [doc.add_paragraph(line) for line in _vinkjes("opp.afwijkingen", AFWIJKINGEN)]
+    regels.append(doc.add_paragraph("Anders, namelijk: " + _field_global("opp.afwijkingen_anders")))
+    regels.append(doc.add_paragraph("Toelichting: " + _field_global("opp.afwijkingen_toelichting")))
+    bij_elkaar(regels)
     doc.add_heading("Afspraken", 2)
     gegevenstabel(doc, [("Afspraken met ouders", _field_global("opp.afspraken_ouders")),
                         ("Afspraken met de leerling", _field_global("opp.afspraken_leerling"))])
@@ -179,32 +199,43 @@ def _gesprekken(doc) -> None:
     doc.add_heading("15. Evaluatie", 1)
     gegevenstabel(doc, [("Datum evaluatie", _field_global("opp.datum_evaluatie")),
                         ("Aanwezig", _field_global("opp.aanwezig_evaluatie"))])
-    lijsttabel(doc, ["Doel", "Resultaat"], [12.0, 5.0], "doel", "doelen",
-               ["{{ doel.omschrijving }}", _field_global("doel.resultaat", "doel")],
-               "Geen doelen om te evalueren.")
+    lijsttabel(doc, ["Doel", "Resultaat"], [12.0, 5.0], "doel", "doelrijen",
+               ["{{ doel.rij }}. {{ doel.omschrijving }}", _field_global("doel.resultaat", "doel")], None)
     gegevenstabel(doc, [("Effect van de ondersteuning", _field_global("opp.effect_ondersteuning")),
                         ("Uitstroombestemming", _field_global("opp.uitstroom_na_evaluatie")),
                         ("Besluit", _field_global("opp.besluit")),
                         ("Volgende evaluatie", _field_global("opp.volgende_evaluatie"))])
 
+
 def _ondertekening(doc) -> None:
-    heading = doc.add_heading("16. Ondertekening", 1)
-    heading.paragraph_format.page_break_before = True
-    toelichting(doc, "Ouders stemmen in met het handelingsdeel (of stemmen niet in). Los daarvan bevestigen "
-                     "zij dat het perspectiefdeel met hen is besproken; daarvoor is geen instemming nodig.")
-    for n, i in ((1, 0), (2, 1)):
-        naam = f"{{{{ ouders[{i}].naam if ouders|length > {i} else '' }}}}"
-        tekenblok(doc, f"Ouder/verzorger {n}", [
-            ("Naam", naam), ("Instemming handelingsdeel", _vinkjes(f"opp.instemming_ouder{n}", INSTEMMING)),
-            ("Perspectiefdeel", _field_global(f"opp.perspectief_besproken_ouder{n}")
-             + " Het perspectiefdeel is met mij besproken."),
-            ("Datum", _field_global(f"opp.datum_ondertekening_ouder{n}"))])
+    doc.add_heading("16. Ondertekening", 1)
+    doc.add_paragraph("{%p if opp.leerling_tekent %}")
+    toelichting(doc, "De leerling is op de datum van vaststelling 18 jaar of ouder en stemt zelf in met het "
+                     "handelingsdeel (of niet). Over het perspectiefdeel is op overeenstemming gericht "
+                     "overleg gevoerd; daarvoor is geen instemming nodig.")
+    doc.add_paragraph("{%p else %}")
+    toelichting(doc, "Elke ouder of verzorger met gezag stemt in met het handelingsdeel (of niet): één blok per "
+                     "ouder of verzorger met gezag. Over het perspectiefdeel voert de school op "
+                     "overeenstemming gericht overleg; daarvoor is geen instemming nodig.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p for ondertekenaar in instemmers %}")
+    tekenblok(doc, "{{ ondertekenaar.rol }}", [
+        ("Naam", _field_global("instemming.naam", "ondertekenaar")),
+        ("Gezag", "{{ ondertekenaar.gezag }}", "ondertekenaar.gezag"),
+        ("Let op", "{{ ondertekenaar.controleren }}", "ondertekenaar.controleren"),
+        ("Instemming handelingsdeel", _field_global("instemming.antwoord", "ondertekenaar")),
+        ("Perspectiefdeel", "{{r vinkje('instemming.perspectief_besproken', none, ondertekenaar) }}"
+         " Het perspectiefdeel is met mij besproken."),
+        ("Datum", _field_global("instemming.datum", "ondertekenaar"))])
+    _rood(doc.tables[-1], "{{ ondertekenaar.controleren }}")
+    doc.add_paragraph("{%p endfor %}")
     gegevenstabel(doc, [("Opmerkingen ouders", _field_global("opp.opmerkingen_ouders"))])
-    tekenblok(doc, "Leerling", [
+    doc.add_paragraph("{%p if not opp.leerling_tekent %}")
+    tekenblok(doc, "Leerling (besproken)", [
         ("Naam", "{{ leerling.naam }}"),
         ("Besproken", _field_global("opp.besproken_met_leerling") + " Het OPP is met mij besproken."),
-        ("Instemming (vanaf 18 jaar)", _vinkjes("opp.instemming_leerling", INSTEMMING)),
         ("Datum", _field_global("opp.datum_ondertekening_leerling"))])
+    doc.add_paragraph("{%p endif %}")
     tekenblok(doc, "School, namens het bevoegd gezag", [
         ("Naam", _field_global("opp.vastgesteld_door")),
         ("Functie", _field_global("opp.functie_vaststeller")),
@@ -220,6 +251,13 @@ def _administratie(doc) -> None:
                         ("Gedeeld met het samenwerkingsverband",
                          _field_global("opp.gedeeld_met_swv") + " ja"),
                         ("Opslaglocatie", _field_global("opp.opslaglocatie"))])
+
+
+def _rood(table, text: str) -> None:
+    """What the school must check before signing stands out: bold and red."""
+    for row in table.rows:
+        for run in (r for p in row.cells[-1].paragraphs for r in p.runs if text in r.text):
+            run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0x00, 0x00)
 
 
 def bouw() -> Document:

@@ -174,10 +174,30 @@ def _vul(cell, entries: str | list[str], bold: bool = False) -> None:
             run.bold = True
 
 
-def gegevenstabel(doc, rows: list[tuple[str, str | list[str]]], label: float = LABEL):
+Rij = tuple  # (label, value or values) or (label, value, condition): a row shown only when the
+# Jinja condition holds (a deadline that does not apply to this kind of OPP is not printed at all)
+
+
+def _rijen(rows: list[Rij]) -> list[tuple[str, str | list[str]] | str]:
+    """The table's rows, with a `{%tr if %}` row before and a `{%tr endif %}` row after a conditional one."""
+    out: list[tuple[str, str | list[str]] | str] = []
+    for row in rows:
+        if len(row) == 3:
+            out += [f"{{%tr if {row[2]} %}}", row[:2], "{%tr endif %}"]
+        else:
+            out.append(row)
+    return out
+
+
+def gegevenstabel(doc, rows: list[Rij], label: float = LABEL):
     """Labels in a shaded left column, values (mostly form fields) on the right; kept on one page."""
-    table = _tabel(doc, [label, BREEDTE - label], len(rows))
-    for row, (text, entries) in zip(table.rows, rows, strict=True):
+    expanded = _rijen(rows)
+    table = _tabel(doc, [label, BREEDTE - label], len(expanded))
+    for row, entry in zip(table.rows, expanded, strict=True):
+        if isinstance(entry, str):  # a Jinja row: docxtpl replaces the whole row by the tag
+            row.cells[0].paragraphs[0].text = entry
+            continue
+        text, entries = entry
         _vul(row.cells[0], text, bold=True)
         _kleur(row.cells[0], LABEL_KLEUR)
         _vul(row.cells[1], entries)
@@ -210,7 +230,9 @@ def _herhaal_kop(row) -> None:
 
 def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, list_name: str, cells: list[str],
                leeg: str | None) -> None:
-    """A header row and one row per item (`{%tr for %}`); a clear sentence when the list is empty."""
+    """A header row and one row per item (`{%tr for %}`); a clear sentence when the list is empty (a
+    list the form fills with empty rows when the export has none needs no sentence: `leeg` None). The
+    header row stays with the first item."""
     if leeg:
         doc.add_paragraph(f"{{%p if {list_name} %}}")
     table = _tabel(doc, breedtes, 4)
@@ -218,6 +240,8 @@ def lijsttabel(doc, koppen: list[str], breedtes: list[float], lus: str, list_nam
     for cell, heading in zip(table.rows[0].cells, koppen, strict=True):
         _vul(cell, heading, bold=True)
         _kleur(cell, KOP_KLEUR)
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
     _herhaal_kop(table.rows[0])
     table.rows[1].cells[0].paragraphs[0].text = f"{{%tr for {lus} in {list_name} %}}"
     for cell, entries in zip(table.rows[2].cells, cells, strict=True):
@@ -239,20 +263,31 @@ def _hoogte(row, cm: float) -> None:
     _set(row._tr.get_or_add_trPr(), "w:trHeight", val=str(int(cm * 567)), hRule="atLeast")
 
 
-def toelichting(doc, text: str) -> None:
-    run = doc.add_paragraph().add_run(text)
+def toelichting(doc, text: str, keep_with_next: bool = True):
+    """Grey italic guidance; it stays on the page of what it explains (the next paragraph or table)."""
+    p = doc.add_paragraph()
+    run = p.add_run(text)
     run.italic, run.font.size, run.font.color.rgb = True, Pt(9.5), RGBColor(0x40, 0x40, 0x40)
+    p.paragraph_format.keep_with_next = keep_with_next
+    return p
 
 
-def tekenblok(doc, titel: str, rows: list[tuple[str, str | list[str]]]) -> None:
+def bij_elkaar(paragraphs) -> None:
+    """A list of lines (check boxes) on one page: each keeps with the next."""
+    for p in paragraphs[:-1]:
+        p.paragraph_format.keep_with_next = True
+
+
+def let_op(cell_or_doc, text: str):
+    """A red line the school must act on (gezag controleren): on the form, never in a field."""
+    p = cell_or_doc.add_paragraph() if hasattr(cell_or_doc, "add_paragraph") else cell_or_doc
+    run = p.add_run(text)
+    run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0x00, 0x00)
+    return p
+
+
+def tekenblok(doc, titel: str, rows: list[Rij]) -> None:
     """A signature block: its rows, then an empty signature cell (never a fake signature)."""
     doc.add_heading(titel, 2)
-    rows = rows + [("Handtekening", "")]
-    table = _tabel(doc, [LABEL, BREEDTE - LABEL], len(rows))
-    for row, (text, entries) in zip(table.rows, rows, strict=True):
-        _vul(row.cells[0], text, bold=True)
-        _kleur(row.cells[0], LABEL_KLEUR)
-        _vul(row.cells[1], entries)
+    table = gegevenstabel(doc, rows + [("Handtekening", "")])
     _hoogte(table.rows[-1], 1.8)
-    _bij_elkaar(table)
-    _tussenruimte(doc)

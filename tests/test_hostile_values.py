@@ -120,14 +120,14 @@ def test_no_rule_overflows_for_any_date_a_record_can_hold(name, day, tmp_path):
     opp = Opp(leerling=lln, ouders=(Ouder(leerlingnummer="1", naam="M. B"),))
     for today in (date(2026, 12, 1), date.max - timedelta(days=1)):
         build_context(opp, YEAR, today)
-        student_signals(opp, None, None, today)
+        student_signals(opp, None, None, YEAR, today)
         register.register_row(opp, YEAR, today, "1A/OPP_1.docx", "nieuw", 0, 0)
-        opp_rules.termijn(opp_rules.uiterste_vaststelling(lln), lln.datum_vaststelling, today,
+        opp_rules.termijn(opp_rules.uiterste_vaststelling(lln, YEAR), lln.datum_vaststelling, today,
                           opp_rules.volgende_evaluatie(lln))
     if day.year == 9999 and name in DATE_FIELDS[:4]:
         assert opp_rules.volgende_evaluatie(lln) is None  # past the calendar: an open field
     if day == date.max and name in DATE_FIELDS[:3]:
-        assert opp_rules.uiterste_vaststelling(lln) is None
+        assert opp_rules.uiterste_vaststelling(lln, YEAR) is None
 
 
 # 2. A student number with a comma is one number; only a parents sheet names several children in a cell.

@@ -63,7 +63,7 @@ def test_misspelled_field_broken_for_and_unsafe_code_are_each_named_where_they_s
     out = result.output
     assert ("onder kop '2. Gegevens leerling', bij '{{r veld('leerling.achternam') }}': onbekend veld "
             "'leerling.achternam'; bedoelt u 'leerling.achternaam'?") in out
-    assert ("onder kop 'Doelen', bij '{%tr for doel in doelen %}': '{% for %}' wordt niet afgesloten met "
+    assert ("onder kop 'Doelen', bij '{%tr for doel in doelrijen %}': '{% for %}' wordt niet afgesloten met "
             "'{% endfor %}'") in out
     assert "bij 'Klas {{ ''.__class__ }}': '__class__' is een interne Python-naam" in out
     assert "(3 problemen)" in out
@@ -82,7 +82,7 @@ def test_what_word_does_to_tags_is_reported_with_the_paragraph(tmp_path):
 
 
 def test_names_in_plain_tags_rows_and_checkboxes_are_checked_against_the_registry(tmp_path):
-    path = _bewerk(tmp_path, {"{{ doel.omschrijving }}": "{{ doel.omschrijvng }}",
+    path = _bewerk(tmp_path, {"{{ doel.rij }}. {{ doel.omschrijving }}": "{{ doel.rij }}. {{ doel.omschrijvng }}",
                               "{{ opp.schooljaar }}": "{{ opp.schoojaar }}"},
                    erbij=("{{r vinkje('opp.aanleiding', 'Dreigende afstroming') }}", "{{ leerlingen.naam }}",
                           "{{r veld('doel.omschrijving') }}"))

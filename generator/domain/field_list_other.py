@@ -46,6 +46,9 @@ OTHER_FIELDS: tuple[Field, ...] = (
     make_field("opp.achttien_tijdens_plan", JN,
                "Ja als de leerling tijdens de looptijd van het plan 18 wordt: "
            "daarna stemt de leerling zelf in met wijzigingen."),
+    make_field("opp.nieuw_plan", JN, "Ja als de zes weken voor de vaststelling dit schooljaar lopen (intake, "
+               "of extra ondersteuning dit schooljaar afgesproken); nee voor een bestaand OPP, dat jaarlijks "
+               "wordt geëvalueerd."),
     make_field("opp.vorige_vaststelling", D, "Datum waarop het vorige OPP is vastgesteld (een vorig "
                "schooljaar); dit OPP krijgt een eigen datum van vaststelling."),
     make_field("opp.afwijkingen_antwoord", K, "Zijn er afwijkingen van het onderwijsprogramma? Ja als de export "

@@ -99,7 +99,7 @@ STUDENT_FIELDS: tuple[Field, ...] = (
            "(start van de zes weken tijdens de schoolloopbaan).", LEERLINGEN,
            "Datum afspraak extra ondersteuning|Datum extra ondersteuning|Start extra ondersteuning"),
     make_field("opp.datum_definitieve_plaatsing", D, "Datum van definitieve plaatsing na een tijdelijke "
-           "plaatsing.", LEERLINGEN, "Datum definitieve plaatsing|Definitieve plaatsing"),
+           "plaatsing.", LEERLINGEN, "Datum definitieve plaatsing|Definitieve plaatsing", optional=True),
     make_field("opp.opgesteld_door", T, "Naam en functie van wie het OPP opstelt.", LEERLINGEN,
            "Opgesteld door|Ondersteuningscoordinator|Zorgcoordinator", placeholder="Vul naam en functie in."),
     make_field("opp.startdatum", D, "Startdatum OPP, voor de registratie bij DUO.", LEERLINGEN,

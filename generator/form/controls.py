@@ -43,9 +43,16 @@ def _placeholder(v: Field, fallback: str) -> str:
     return f'<w:r>{_PLACEHOLDER_RPR}<w:t xml:space="preserve">{_x(v.placeholder or fallback)}</w:t></w:r>'
 
 
+# An optional field left empty (no tussenvoegsel, no e-mail) is a complete answer: an empty control,
+# no prompt asking someone to act, and nothing that reads back as a value.
+_EMPTY = '<w:r><w:t xml:space="preserve"></w:t></w:r>'
+
+
 def text_control(v: Field, value: object, tag: str | None = None) -> Markup:
     text = "" if value is None else str(value)
     multi = ' w:multiLine="1"' if v.type is FieldType.LONG_TEXT else ""
+    if not text and v.optional:
+        return _sdt(v, tag or v.path, f"<w:text{multi}/>", _EMPTY, False)
     content = _runs(text) if text else _placeholder(v, "Vul hier in.")
     return _sdt(v, tag or v.path, f"<w:text{multi}/>", content, not text)
 
@@ -53,6 +60,8 @@ def text_control(v: Field, value: object, tag: str | None = None) -> Markup:
 def date_control(v: Field, value: date | None, tag: str | None = None) -> Markup:
     props = ('<w:dateFormat w:val="d MMMM yyyy"/><w:lid w:val="nl-NL"/>'
              '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/>')
+    if value is None and v.optional:
+        return _sdt(v, tag or v.path, f"<w:date>{props}</w:date>", _EMPTY, False)
     if value is None:
         return _sdt(v, tag or v.path, f"<w:date>{props}</w:date>", _placeholder(v, "Kies een datum."), True)
     kind = f'<w:date w:fullDate="{value.isoformat()}T00:00:00Z">{props}</w:date>'
@@ -60,6 +69,17 @@ def date_control(v: Field, value: date | None, tag: str | None = None) -> Markup
 
 
 def dropdown_control(v: Field, value: object, tag: str | None = None) -> Markup:
+    """A drop-down list: one answer from the field's choices. Unanswered is the prompt, never a choice."""
+    return _list_control(v, value, tag, "w:dropDownList")
+
+
+def combo_control(v: Field, value: object, tag: str | None = None) -> Markup:
+    """A combo box: the field's choices, or any text the user types (an uitstroombestemming the list
+    does not have)."""
+    return _list_control(v, value, tag, "w:comboBox")
+
+
+def _list_control(v: Field, value: object, tag: str | None, element: str) -> Markup:
     text = "" if value is None else str(value)
     prompt = v.placeholder or "Kies een item."
     options = list(v.choices)
@@ -68,7 +88,7 @@ def dropdown_control(v: Field, value: object, tag: str | None = None) -> Markup:
     items = f'<w:listItem w:displayText="{_x(prompt)}" w:value=""/>' + "".join(
         f'<w:listItem w:displayText="{_x(o)}" w:value="{_x(o)}"/>' for o in options)
     content = _runs(text) if text else _placeholder(v, prompt)
-    return _sdt(v, tag or v.path, f"<w:dropDownList>{items}</w:dropDownList>", content, not text)
+    return _sdt(v, tag or v.path, f"<{element}>{items}</{element}>", content, not text)
 
 
 def checkbox(v: Field, checked: bool, tag: str | None = None, alias: str | None = None) -> Markup:
@@ -89,6 +109,8 @@ def control(v: Field, value: object, tag: str | None = None) -> Markup:
             return date_control(v, value if isinstance(value, date) else None, tag)
         case FieldType.CHOICE:
             return dropdown_control(v, value, tag)
+        case FieldType.COMBO:
+            return combo_control(v, value, tag)
         case FieldType.YES_NO:
             return checkbox(v, bool(value), tag)
         case FieldType.CHOICES:

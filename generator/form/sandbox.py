@@ -87,16 +87,27 @@ def _lookup(context, path: str, row: dict | None):
 def _field_global(context, path: str, row: dict | None = None) -> Markup:
     """{{r field('leerling.roepnaam') }}, or in a repeated row {{r field('doel.omschrijving', doel) }}."""
     value = _lookup(context, path, row)
+    tag = _tag(path, row)
     if isinstance(value, (list, dict, set)):  # unhashable: not worth caching
-        return controls.control(get_field(path), value, path)
-    return _control(path, value)
+        return controls.control(get_field(path), value, tag)
+    return _control(path, value, tag)
+
+
+def _tag(path: str, row: dict | None) -> str:
+    """The control's w:tag: the field name, with the row's key in a repeated row ('doel[2].resultaat'),
+    so that a filled form can be read back by row, whatever the order of its rows (docs/formulier-tags.md)."""
+    key = row.get("rij") if isinstance(row, dict) else None
+    if not key:
+        return path
+    owner, name = path.rsplit(".", 1)
+    return f"{owner}[{key}].{name}"
 
 
 # Many controls are the same for many students (empty fields, the same choice, a class's mentor);
 # building each once per process saves a third of the render time. Markup is immutable.
 @lru_cache(maxsize=4096, typed=True)
-def _control(path: str, value: object) -> Markup:
-    return controls.control(get_field(path), value, path)
+def _control(path: str, value: object, tag: str) -> Markup:
+    return controls.control(get_field(path), value, tag)
 
 
 @lru_cache(maxsize=4096, typed=True)
@@ -109,11 +120,12 @@ def _checkbox_global(context, path: str, optie: str | None = None, row: dict | N
     """A checkbox: for a ja/nee field, or for one option of a multiple-choice field."""
     value = _lookup(context, path, row)
     v = get_field(path)
+    tag = _tag(path, row)
     if optie is None:
-        return _checkbox_xml(path, bool(value), path, None)
+        return _checkbox_xml(path, bool(value), tag, None)
     if v.type is not FieldType.CHOICES or not isinstance(optie, str) or optie not in v.choices:
         raise TemplateError(f"'{optie}' is geen keuze van veld '{path}'")
-    return _checkbox_xml(path, optie in (value or ()), f"{path}={optie}", optie)
+    return _checkbox_xml(path, optie in (value or ()), f"{tag}={optie}", optie)
 
 
 def _hyperlink_global(link: dict) -> Markup:

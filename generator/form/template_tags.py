@@ -45,7 +45,9 @@ _JOINS = "{%#}"  # docxtpl joins '{' + XML + '%' into '{%': hidden text must not
 _CURLY = "‘’‚“”„"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 # Lists the context derives from another list, and the kind of row they hold.
-_DERIVED = {"uitwerkingen": "document", "bronnen": "document", "factoren_per_domein": "factor"}
+_DERIVED = {"uitwerkingen": "document", "bronnen": "document", "factoren_per_domein": "factor",
+            "ouderrijen": "ouder", "betrokkenenrijen": "betrokkene", "doelrijen": "doel", "steunrijen": "steun",
+            "instemmers": "instemming"}
 
 
 @dataclass(frozen=True)

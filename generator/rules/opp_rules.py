@@ -108,8 +108,7 @@ def volgende_evaluatie(leerling: Leerling) -> date | None:
     """BR-7: at the latest one year after the plan was last set or evaluated; None when no date says
     so (an intake plan not yet set: its evaluation counts from the vaststelling still to come)."""
     base = last_set_or_evaluated(leerling)
-    later = _plus_years(base, 1) if base else None
-    return _shifted(later, timedelta(days=-1)) if later else None
+    return _year_after(base) if base else None
 
 
 def _plus_years(day: date, years: int) -> date | None:
@@ -160,8 +159,15 @@ def achttien_tijdens_plan(leerling: Leerling, year: str, today: date) -> bool | 
     birthday = eighteenth_birthday(leerling)
     if birthday is None:
         return None
-    end = end_of_plan(leerling) or _plus_years(reference_date(leerling, year, today), 1)
-    return end is not None and reference_date(leerling, year, today) < birthday <= end
+    start = reference_date(leerling, year, today)
+    end = end_of_plan(leerling) or _year_after(start)  # not yet set: a year from the expected vaststelling
+    return end is not None and start < birthday <= end
+
+
+def _year_after(day: date) -> date | None:
+    """The last day of the year that starts on `day` (BR-7: evaluated within a year)."""
+    later = _plus_years(day, 1)
+    return _shifted(later, timedelta(days=-1)) if later else None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Per-student signals: every finding the rules raise about one student's OPP (refused or missing
-document links, turning 18 during the plan). One definition: `opp controleer` and `opp genereer` both
+document links, turning 18 during the plan, a deadline the export cannot give, a gezag to check). One definition: `opp controleer` and `opp genereer` both
 call `student_signals`, so both list the same findings."""
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def student_signals(opp: Opp, documents: Path | None, opp_folder: Path | None, y
     document paths resolve against."""
     targets, found = links.judge_links(opp, documents, opp_folder)
     found += _turning_18(opp, year, today)
+    found += _deadline_doubts(opp, year)
+    found += _signer_doubts(opp, year, today)
     return StudentSignals(tuple(targets), tuple(found))
 
 
@@ -55,3 +57,41 @@ def _where(origin: Origin | None, name: str, sheet: str) -> Location:
 def _until(lln, year: str, today: date) -> str:
     end = opp_rules.end_of_plan(lln)
     return f"tot {end:%d-%m-%Y}" if end else "binnen een jaar na de vaststelling"
+
+
+def _deadline_doubts(opp: Opp, year: str) -> list[Finding]:
+    """BR-2/BR-7: a deadline the form leaves open, said once, where the school can fix it."""
+    lln = opp.leerling
+    where = _where(lln.origin, "soort", "Leerlingen")
+    if opp_rules.is_new_plan(lln, year):
+        return []
+    start = opp_rules.start_of_term(lln)
+    out = []
+    if lln.soort.casefold().startswith("intake") and start is not None:
+        out.append(Finding(Severity.WARNING, where, f"soort OPP is '{lln.soort}', maar de zes weken begonnen in "
+                           f"een eerder schooljaar ({start:%d-%m-%Y}); het formulier toont geen uiterste datum "
+                           "van vaststelling, alleen de jaarlijkse evaluatie; controleer de soort", lln.leerlingnummer))
+    if opp_rules.volgende_evaluatie(lln) is None:
+        out.append(Finding(Severity.WARNING, _where(lln.origin, "", "Leerlingen"),
+                           "bestaand OPP zonder datum van vaststelling of laatste evaluatie: de datum van de "
+                           "volgende evaluatie is onbekend en blijft open op het formulier (de export kan een "
+                           "kolom 'Datum vaststelling' of 'Laatste evaluatie' hebben)", lln.leerlingnummer))
+    return out
+
+
+def _signer_doubts(opp: Opp, year: str, today: date) -> list[Finding]:
+    """Who signs the instemming, where the export leaves it open: the form says 'gezag controleren'."""
+    lln = opp.leerling
+    if opp_rules.leerling_tekent(lln, year, today):
+        return []
+    out = [Finding(Severity.WARNING, _where(o.origin, "gezag", "Ouders"),
+                   f"gezag van {o.naam or 'een ouder'} is onbekend; het formulier geeft een instemmingsblok met "
+                   "'gezag controleren'", lln.leerlingnummer)
+           for o in opp.ouders if o.gezag is None]
+    if opp.ouders and not any(o.gezag is not False for o in opp.ouders):  # without any parent row the
+        # missing sheet or rows are reported once, by the reader
+        out.append(Finding(Severity.WARNING, _where(lln.origin, "", "Leerlingen"),
+                           "geen van de ouders of verzorgers in de export heeft gezag; het formulier heeft een "
+                           "open instemmingsblok voor wie wel gezag heeft (bijvoorbeeld een voogd)",
+                           lln.leerlingnummer))
+    return out

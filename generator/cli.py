@@ -124,6 +124,11 @@ def _check_options(command):
                      type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="TOML-bestand met de eigen kolomnamen van de school, bijvoorbeeld "
                           '"Lln ID" = "leerling.leerlingnummer" onder [kolommen].'),
+        click.option("--school", "school_file", metavar="BESTAND", type=click.Path(path_type=Path),
+                     default=None, show_default="school.toml naast het eerste invoerbestand, als dat er is",
+                     help="TOML-bestand met de gegevens van de school, voor elk OPP hetzelfde: naam, BRIN, "
+                          "vestiging, bevoegd gezag, samenwerkingsverband en ondersteuningscoördinator. "
+                          "Zonder bestand blijven die velden open op het formulier."),
         click.option("--rapport", "report_path", metavar="BESTAND",
                      type=click.Path(dir_okay=False, path_type=Path), default=None,
                      show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
@@ -153,8 +158,8 @@ def _check_options(command):
 @_output_options
 def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
                      names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
-                     report_path: Path | None, strict: bool, overwrite: bool, quiet: bool, verbose: bool,
-                     log_path: Path | None) -> None:
+                     school_file: Path | None, report_path: Path | None, strict: bool, overwrite: bool,
+                     quiet: bool, verbose: bool, log_path: Path | None) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
 
     Een OPP dat iemand na de vorige run heeft bewerkt, wordt nooit overschreven (behalve met
@@ -167,7 +172,7 @@ def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Pa
     settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, output, schooljaar,
                                  date.today(), names_in_file_name, workers=workers, columns=columns,
                                  report_path=report_path, strict=strict, overwrite=overwrite,
-                                 documenten=documenten)
+                                 documenten=documenten, school_file=school_file)
     with _console(quiet, verbose, log_path) as out:
         result = _generate(out, settings)
         _show_findings(out, result.findings)
@@ -249,20 +254,21 @@ def _summary(result: pipeline.RunResult) -> str:
 @_check_options
 @_output_options
 def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
-                  columns: Path | None, report_path: Path | None, strict: bool, quiet: bool, verbose: bool,
-                  log_path: Path | None) -> None:
+                  columns: Path | None, school_file: Path | None, report_path: Path | None, strict: bool,
+                  quiet: bool, verbose: bool, log_path: Path | None) -> None:
     """Controleer sjabloon en export(s) zoals genereer dat doet, zonder OPP's te maken; toon de meldingen
     per leerling. Dezelfde meldingen als genereer, ook over links en termijnen.
 
-    Afsluitcode 0: geen fouten; 65: een of meer fouten; 66: een bestand is onleesbaar; 78: het sjabloon
-    is niet bruikbaar.
+    Afsluitcode 0: geen fouten; 65: een of meer fouten; 66: een bestand is onleesbaar (ook een schoolbestand
+    met een fout of onbekende sleutel); 78: het sjabloon is niet bruikbaar.
 
     \b
     Voorbeeld:
       opp controleer input/voorbeeld-export.xlsx --rapport controle.xlsx
     """
     settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, Path("output"), schooljaar,
-                                 date.today(), columns=columns, documenten=documenten)
+                                 date.today(), columns=columns, documenten=documenten,
+                                 school_file=school_file)
     with _console(quiet, verbose, log_path) as out:
         with _user_errors(out):
             if report_path:  # an export, a template or any other file that is no report of ours: 73

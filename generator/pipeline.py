@@ -18,12 +18,13 @@ from . import __version__
 from .domain.errors import OppError, RenderError
 from .domain.findings import Finding, Location, Severity
 from .domain.interrupts import ctrl_c_deferred
-from .domain.records import Opp
+from .domain.records import Opp, School
 from .form import BUILTIN_TEMPLATE
 from .form.context import build_context
 from .read.mapping import read_column_mapping
 from .read.mapping_writer import mapping_text
 from .read.reader import read_exports
+from .read.school import school_for_run, school_hash_parts
 from .read.validator import Validated, validate
 from .rules import opp_rules
 from .rules.signals import StudentSignals, student_signals
@@ -51,6 +52,8 @@ class Settings:
     columns: Path | None = None  # the school's own column names (TOML), see mapping.py
     report_path: Path | None = None  # the check report; None: controle-<schooljaar>.xlsx beside the OPPs
     strict: bool = False  # any error in the export: generate nothing
+    school_file: Path | None = None  # --school; None: school.toml beside the first input, if there is one
+    school: School | None = None  # on every OPP; None: _check_export reads the school file once and sets it
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,9 @@ def check(settings: Settings) -> Checked:
 
 
 def _check_export(settings: Settings) -> Checked:
+    school_found: list[Finding] = []
+    if settings.school is None:  # first, so a broken school file stops the run before 10,000 rows are read
+        settings.school, school_found = school_for_run(settings.inputs, settings.school_file)
     exports = read_exports(settings.inputs, read_column_mapping(settings.columns))
     _collect_workbook_garbage()
     validated = validate(exports, settings.today)
@@ -136,7 +142,7 @@ def _check_export(settings: Settings) -> Checked:
     signals = {task.opp.leerling.leerlingnummer: student_signals(task.opp, documents, task.target.parent,
                                                                  settings.schooljaar, settings.today)
                for task in tasks}
-    findings = [*validated.findings, _row_count(validated, settings.inputs), *named,
+    findings = [*validated.findings, _row_count(validated, settings.inputs), *school_found, *named,
                 *(f for signal in signals.values() for f in signal.findings)]
     return Checked(validated, base, tasks, signals, findings)
 
@@ -280,7 +286,7 @@ def _render_all(pool: WorkerPool, tasks: list[Task], settings: Settings, result:
     """Each student's document bytes in plan order, whatever the number of workers; a student whose
     document cannot be made is skipped. `progress(done, total)` runs after each student is handled."""
     context_of = partial(_context, schooljaar=settings.schooljaar, today=settings.today,
-                         documenten=documents_folder(settings))
+                         documenten=documents_folder(settings), school=settings.school)
     for done, (task, data) in enumerate(pool.render(tasks, context_of, _place_new), 1):
         if isinstance(data, RenderError):
             result.skipped[task.opp.leerling.leerlingnummer] = str(data)
@@ -297,9 +303,10 @@ def _place_new(task: Task, data: bytes) -> str | None:
     return place_new(task.target, data)
 
 
-def _context(task: Task, schooljaar: str, today: date, documenten: Path | None = None) -> dict:
-    """Module level, so that worker processes can receive it pickled."""
-    return build_context(task.opp, schooljaar, today, documenten, task.target.parent)
+def _context(task: Task, schooljaar: str, today: date, documenten: Path | None = None,
+             school: School | None = None) -> dict:
+    """Module level, so that worker processes can receive it pickled (School is a frozen dataclass)."""
+    return build_context(task.opp, schooljaar, today, documenten, task.target.parent, school=school)
 
 
 def _once_per_student(f: Callable[[Task], str]) -> Callable[[Task], str]:
@@ -315,11 +322,13 @@ def _once_per_student(f: Callable[[Task], str]) -> Callable[[Task], str]:
 
 
 def _input_hash(task: Task, settings: Settings, signals: dict[str, StudentSignals]) -> str:
-    """What the student's document is made of: the record, the school year and the targets its
-    document links resolve to (a document that appears in, or moves within, the documents folder
-    changes the OPP)."""
+    """What the student's document is made of: the record, the school year, the targets its document
+    links resolve to (a document that appears in, or moves within, the documents folder changes the
+    OPP) and the school's data (a changed school.toml updates every OPP). Without school data the hash
+    is what it was before school.toml existed, so an upgrade does not redo every OPP."""
     return input_hash(task.opp, settings.schooljaar,
-                      "\n".join(signals[task.opp.leerling.leerlingnummer].link_targets))
+                      "\n".join(signals[task.opp.leerling.leerlingnummer].link_targets),
+                      *school_hash_parts(settings.school))
 
 
 def _settle_unchanged(tasks: list[Task], inputs: Callable[[Task], str], template_hash: str,

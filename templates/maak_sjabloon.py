@@ -229,8 +229,8 @@ def _ondertekening(doc) -> None:
         ("Datum", _field_global("instemming.datum", "ondertekenaar"))])
     _rood(doc.tables[-1], "{{ ondertekenaar.controleren }}")
     doc.add_paragraph("{%p endfor %}")
-    gegevenstabel(doc, [("Opmerkingen ouders", _field_global("opp.opmerkingen_ouders"))])
     doc.add_paragraph("{%p if not opp.leerling_tekent %}")
+    gegevenstabel(doc, [("Opmerkingen ouders", _field_global("opp.opmerkingen_ouders"))])
     tekenblok(doc, "Leerling (besproken)", [
         ("Naam", "{{ leerling.naam }}"),
         ("Besproken", _field_global("opp.besproken_met_leerling") + " Het OPP is met mij besproken."),

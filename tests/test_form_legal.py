@@ -195,7 +195,8 @@ def test_an_intake_prints_six_weeks_and_no_evaluation_date(run):
 def test_an_existing_opp_prints_its_yearly_evaluation_not_six_weeks_from_years_ago(run):
     files, _ = run
     text = docx_text(files["5"])
-    assert "Uiterste datum vaststelling" not in text and "2024" not in text.split("Vorige vaststelling")[0]
+    assert "Uiterste datum vaststelling" not in text and "2024" not in text.split("Vervangt versie van")[0]
+    assert "Vervangt versie van\n1 oktober 2024\n" in text  # the plan set then is the one this replaces
     assert "Vorige vaststelling\n1 oktober 2024\n" in text
     assert "Evaluatie uiterlijk\n30 september 2025\n" in text
     sdts = _sdts(files["5"])

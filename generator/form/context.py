@@ -87,6 +87,9 @@ def build_context(opp: Opp, schooljaar: str, today: date, documenten: Path | Non
         ondertekenaars=", ".join(s.naam for s in signers if s.naam),
         afwijkingen_antwoord=opp_rules.afwijkingen_antwoord(leerling),
         versie=leerling.versie or ("1" if _first_plan(leerling, schooljaar) else ""),
+        # a plan set in an earlier year is the version this one replaces
+        vervangt_versie_van=(leerling.vervangt_versie_van
+                             or opp_rules.vorige_vaststelling(leerling, schooljaar)),
     )
     _add_school(ctx["opp"], school or School())
     for list_name in ("ouders", "doelen", "ondersteuning", "documenten", "betrokkenen", "factoren"):

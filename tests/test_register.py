@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from generator.cli import main
+from generator.domain.records import Factor, Leerling, Ondersteuning, Opp
 from generator.rules import opp_rules
 from generator.write import register
 
@@ -74,13 +75,17 @@ def test_register_has_one_row_per_generated_opp_with_its_link_and_dates(tmp_path
         assert target.is_file() and target.name == f"OPP_{nr}.docx"
         assert f"{row['Naam'].value}" in docx_text(target, "word/header1.xml") or \
             row["Naam"].value in docx_text(target)
-        assert row["Status"].value == "nieuw"
+        assert row["Bestand"].value == "nieuw"
     late = rows["1"]
     assert late["Naam"].value == "Late Leerling" and late["Klas"].value == "1A"
     assert late["Aanleiding"].value == "Dreigende afstroom" and late["Soort OPP"].value == "Intake-OPP"
     assert late["Start zes weken"].value.date() == VANDAAG - timedelta(days=50)
     assert late["Uiterste vaststelling"].value.date() == VANDAAG - timedelta(days=8)
-    assert late["Volgende evaluatie"].value.date() == _een_jaar_min_dag(VANDAAG - timedelta(days=8))
+    # an intake plan not yet set: its evaluation counts from the vaststelling still to come
+    assert late["Volgende evaluatie"].value is None and late["Termijn"].value == "verlopen"
+    assert rows["4"]["Volgende evaluatie"].value.date() == _een_jaar_min_dag(VANDAAG - timedelta(days=9))
+    assert {nr: row["Status"].value for nr, row in rows.items()} == {
+        "1": "concept", "2": "concept", "3": "concept", "4": "vastgesteld"}
     assert late["Gekoppelde documenten"].value == 1 and late["Waarschuwingen"].value == 1  # javascript:
     assert late["Uiterste vaststelling"].number_format == "DD-MM-YYYY"
     assert f"overzicht met termijnen in {base / 'overzicht.xlsx'}" in result.output
@@ -161,11 +166,12 @@ def test_rerun_keeps_the_register_in_step_with_the_files(tmp_path):
     assert result.exit_code == 0, result.output
     rows = {r["Leerlingnummer"].value: r for r in _sheet(base / "overzicht.xlsx", "OPP's")}
     assert set(rows) == {"1", "3", "4"}  # 2: file gone; 3: file still there, kept from the last register
-    assert rows["3"]["Status"].value == register.NOT_IN_RUN
+    assert rows["3"]["Bestand"].value == register.NOT_IN_RUN
+    assert rows["3"]["Status"].value == "concept"  # kept from the last register, like its other cells
     assert rows["3"]["Naam"].value == "Ruim Leerling" and rows["3"]["Mentor"].value == "@mentor"
     assert rows["3"]["Uiterste vaststelling"].value.date() == VANDAAG + timedelta(days=42)
-    assert rows["1"]["Status"].value == "ongewijzigd"
-    assert rows["4"]["Status"].value != "nieuw" and rows["4"]["Einddatum OPP"].value == datetime(2027, 8, 31)
+    assert rows["1"]["Bestand"].value == "ongewijzigd"
+    assert rows["4"]["Bestand"].value != "nieuw" and rows["4"]["Einddatum OPP"].value == datetime(2027, 8, 31)
     files = sorted(p.relative_to(base).as_posix() for p in base.rglob("OPP_*.docx") if "(" not in p.name)
     assert sorted(r["OPP"].value for r in rows.values()) == files  # side copies ('(vorige)') get no row
 
@@ -209,11 +215,12 @@ def modus(request, monkeypatch):
 
 def _rijen_van_elke_soort() -> list[register.RegisterRow]:
     return [
-        register.RegisterRow("020273", "Bram van den Berg", "2A", "@mentor", "Intake-OPP", "Afstroom; gedrag",
-                             date(2026, 8, 24), date(2026, 10, 5), None, "", date(2027, 10, 4), None, None,
+        register.RegisterRow("020273", "Bram van den Berg", "2A", "@mentor", "Intake-OPP", "concept",
+                             "Afstroom; gedrag", date(2026, 8, 24), date(2026, 10, 5), None, "",
+                             date(2027, 10, 4), "uitstroombestemming; datum hoorrecht", None, None,
                              "wordt 18 tijdens het plan", "nieuw", 2, 1, "2A/OPP_020273.docx"),
         register.RegisterRow("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ",
-                             status="ongewijzigd", vastgesteld=date(2025, 9, 1),
+                             status="vastgesteld", bestand="ongewijzigd", vastgesteld=date(2025, 9, 1),
                              uiterste_vaststelling=date(2025, 9, 15), volgende_evaluatie=date(2027, 8, 31),
                              startdatum_opp=date(2025, 9, 1), einddatum_opp=date(2026, 7, 31),
                              file="1A/OPP_1 é ü#%.docx"),
@@ -233,9 +240,9 @@ def test_the_previous_register_reads_back_as_written(tmp_path, modus):
     assert terug == verwacht
     # a second run without these students keeps their rows from this register, text unchanged
     register.write(tmp_path, [], today)
-    assert {b: replace(r, status="") for b, r in register._previous_rows(path).items()} == \
-        {b: replace(r, status="") for b, r in verwacht.items()}
-    assert {r.status for r in register._previous_rows(path).values()} == {register.NOT_IN_RUN}
+    assert {b: replace(r, bestand="") for b, r in register._previous_rows(path).items()} == \
+        {b: replace(r, bestand="") for b, r in verwacht.items()}
+    assert {r.bestand for r in register._previous_rows(path).values()} == {register.NOT_IN_RUN}
 
 
 def test_both_ways_of_writing_give_the_same_register(tmp_path, modus):
@@ -244,15 +251,20 @@ def test_both_ways_of_writing_give_the_same_register(tmp_path, modus):
     wb = load_workbook(path)
     assert wb.sheetnames == ["OPP's", "DUO"]
     ws = wb["OPP's"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:R3"
-    assert [ws.column_dimensions[c].width for c in "AGR"] == [16, 17, 12]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:T3"
+    # Leerlingnummer: its heading; Naam: 'Bram van den Berg' and a character; Uiterste vaststelling: the
+    # heading's longest word beside the filter button; OPP: the longest path
+    assert [ws.column_dimensions[c].width for c in "ABIT"] == [17, 18, 15, 20]
     rows = {r["Leerlingnummer"].value: r for r in _sheet(path, "OPP's")}
     bram, formula = rows["020273"], rows["=1+1"]
     assert bram["Uiterste vaststelling"].value == datetime(2026, 10, 5)
     assert bram["Uiterste vaststelling"].number_format == "DD-MM-YYYY"
     assert bram["Gekoppelde documenten"].value == 2 and bram["Gekoppelde documenten"].data_type == "n"
     assert bram["Termijn"].value == "binnen 2 weken"
-    assert bram["Vastgesteld op"].fill.fgColor.rgb.endswith("FFEB9C")  # empty cells are coloured too
+    assert bram["Termijn"].fill.fgColor.rgb.endswith("FFEB9C")
+    assert bram["Uiterste vaststelling"].fill.fgColor.rgb.endswith("FFEB9C")
+    assert bram["Vastgesteld op"].fill.fill_type is None and bram["Naam"].fill.fill_type is None
+    assert bram["Nog in te vullen"].value == "uitstroombestemming; datum hoorrecht"
     assert unquote(formula["OPP"].hyperlink.target) == "1A/OPP_1 é ü#%.docx"
     assert formula["OPP"].value == "1A/OPP_1 é ü#%.docx"
     assert formula["Klas"].value == "\t=2" and formula["Klas"].quotePrefix
@@ -283,8 +295,8 @@ def test_an_unreadable_previous_register_is_rebuilt_from_the_files(tmp_path, cap
     (tmp_path / "3K/OPP_020999.docx").write_bytes(b"")
     (tmp_path / register.FILE_NAME).write_bytes(b"geen xlsx")
     rows = _sheet(register.write(tmp_path, [], date(2026, 10, 1)), "OPP's")
-    assert [(r["Leerlingnummer"].value, r["Status"].value) for r in rows] == \
-        [("020999", register.NOT_IN_RUN)]
+    assert [(r["Leerlingnummer"].value, r["Bestand"].value, r["Status"].value) for r in rows] == \
+        [("020999", register.NOT_IN_RUN, None)]
     assert "vorig overzicht niet leesbaar" in caplog.text
 
 
@@ -310,3 +322,166 @@ def test_cleaned_text_from_the_export_is_written(tmp_path):
     row = _sheet(register.write(tmp_path, [row], date(2026, 10, 1)), "OPP's")[0]
     assert row["Naam"].value == "Aisha El Idrissi"
     assert row["Mentor"].value == "=mw. X\ufffd" and row["Mentor"].quotePrefix
+
+
+# Issue 17: a register to work from: the plan's status, what is still open, one coloured deadline,
+# columns that fit, and a print on A4.
+
+TODAY = date(2026, 10, 1)
+LONG_NAME = ("Maria-Christina", "van der", "Heijden-Oudshoorn")
+
+
+def _opp(nr: str, **leerling) -> Opp:
+    return Opp(Leerling(nr, roepnaam=f"Leerling {nr}", klas="1A", **leerling))
+
+
+def _complete(nr: str) -> Opp:
+    """Set this school year, with every item BR-5 asks for."""
+    return Opp(Leerling(nr, roepnaam="Klaar", klas="1A", datum_inschrijving=date(2026, 8, 25),
+                        datum_vaststelling=date(2026, 9, 20), uitstroombestemming="vmbo-kb",
+                        onderbouwing="Past bij de toetsen", geen_afwijkingen=True,
+                        datum_hoorrecht=date(2026, 9, 10), datum_overleg_ouders=date(2026, 9, 12)),
+               factoren=(Factor(nr, "Leren", "Gemotiveerd", "Faalangst"),),
+               ondersteuning=(Ondersteuning(nr, "Extra tijd bij toetsen"),))
+
+
+STUDENTS = {
+    "intake": _opp("1", datum_inschrijving=date(2026, 9, 1)),  # six weeks end 13-10: within two weeks
+    "juli": _opp("2", datum_inschrijving=date(2026, 7, 1)),  # 2025-2026: an existing plan without dates
+    "oud": _opp("3", datum_inschrijving=date(2022, 8, 20), datum_vaststelling=date(2024, 10, 1)),
+    "leeg": _opp("4"),
+    "klaar": _complete("5"),
+    "lange naam": Opp(Leerling("6", roepnaam=LONG_NAME[0], tussenvoegsel=LONG_NAME[1],
+                               achternaam=LONG_NAME[2], klas="1A", datum_inschrijving=date(2026, 9, 25),
+                               aanleiding=("Dreigende afstroom " * 12,))),
+}
+
+
+def _register(tmp_path: Path, today: date = TODAY) -> Path:
+    rows = [register.register_row(opp, "2026-2027", today, f"1A/OPP_{opp.leerling.leerlingnummer}.docx",
+                                  "nieuw", 0, 0) for opp in STUDENTS.values()]
+    return register.write(tmp_path, rows, today)
+
+
+def _by_number(path: Path) -> dict[str, dict]:
+    return {r["Leerlingnummer"].value: r for r in _sheet(path, "OPP's")}
+
+
+def test_status_and_what_is_still_open_per_student(tmp_path):
+    rows = _by_number(_register(tmp_path))
+    status = {nr: (r["Status"].value, r["Termijn"].value, r["Nog in te vullen"].value)
+              for nr, r in rows.items()}
+    everything = ("uitstroombestemming; onderbouwing; bevorderende factor; belemmerende factor; "
+                  "ondersteuning; afwijkingen ja/nee; datum hoorrecht; datum overleg ouders")
+    assert status == {
+        "1": ("concept", "binnen 2 weken", everything),
+        "2": ("concept", "onbekend", everything),
+        "3": ("evaluatie nodig", "evaluatie verlopen", everything),
+        "4": ("concept", "onbekend", everything),
+        "5": ("vastgesteld", None, None),  # complete: nothing to fill in
+        "6": ("concept", None, everything),
+    }
+    assert rows["3"]["Volgende evaluatie"].value == datetime(2025, 9, 30)
+    assert rows["5"]["Volgende evaluatie"].value == datetime(2027, 9, 19)
+    assert [c.value for c in load_workbook(tmp_path / register.FILE_NAME)["OPP's"][1]][:6] == [
+        "Leerlingnummer", "Naam", "Klas", "Mentor", "Soort OPP", "Status"]
+
+
+def test_an_unknown_next_evaluation_says_so_in_its_cell(tmp_path):
+    rows = _by_number(_register(tmp_path))
+    for nr in ("2", "4"):
+        assert rows[nr]["Volgende evaluatie"].value == "onbekend"
+        assert rows[nr]["Volgende evaluatie"].fill.fill_type is None
+    assert rows["1"]["Volgende evaluatie"].value is None  # counts from the vaststelling to come
+    # read back as no date: the next run judges again from the dates
+    assert register._previous_rows(tmp_path / register.FILE_NAME)["1A/OPP_2.docx"].volgende_evaluatie is None
+
+
+def test_only_the_deadline_and_its_termijn_are_coloured(tmp_path):
+    path = _register(tmp_path)
+    ws = load_workbook(path)["OPP's"]
+    head = [c.value for c in ws[1]]
+    coloured = {(ws.cell(c.row, 1).value, head[c.column - 1], c.fill.fgColor.rgb[-6:])
+                for row in ws.iter_rows(min_row=2) for c in row if c.fill.fill_type is not None}
+    assert coloured == {("1", "Uiterste vaststelling", "FFEB9C"), ("1", "Termijn", "FFEB9C"),
+                        ("3", "Volgende evaluatie", "FFC7CE"), ("3", "Termijn", "FFC7CE")}
+    assert all(c.fill.fill_type == "solid" for c in ws[1])  # the heading has its own colour
+    duo = load_workbook(path)["DUO"]
+    assert [c.value for c in duo[1]] == ["Leerlingnummer", "Naam", "Startdatum OPP", "Einddatum OPP"]
+    assert all(c.fill.fill_type is None for row in duo.iter_rows() for c in row)
+    assert all(c.font.b for c in duo[1])
+
+
+def test_an_overdue_six_week_deadline_colours_the_deadline_not_the_evaluation(tmp_path):
+    late = register.RegisterRow("9", uiterste_vaststelling=date(2026, 9, 1),
+                                volgende_evaluatie=date(2027, 1, 1), file="1A/OPP_9.docx")
+    row = _sheet(register.write(tmp_path, [late], TODAY), "OPP's")[0]
+    assert row["Termijn"].value == "verlopen"
+    assert row["Uiterste vaststelling"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert row["Termijn"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert row["Volgende evaluatie"].fill.fill_type is None
+
+
+def test_columns_fit_their_content(tmp_path):
+    ws = load_workbook(_register(tmp_path))["OPP's"]
+    width = {c.value: ws.column_dimensions[c.column_letter].width for c in ws[1]}
+    longest_name = len(" ".join(LONG_NAME))
+    assert longest_name == 41 and width["Naam"] >= longest_name  # no longer cut at 12 characters
+    assert width["Klas"] < 12  # '1A' and the heading: narrow
+    assert width["Aanleiding"] == 60  # 216 characters: capped, and wrapped
+    assert width["Nog in te vullen"] == 60
+    aanleiding = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "6")[head_index(ws, "Aanleiding")]
+    assert aanleiding.alignment.wrap_text
+    # a date column: dd-mm-jjjj, or its heading's longest word beside the filter button (the heading wraps)
+    assert width["Uiterste vaststelling"] == len("vaststelling") + 3 and width["Startdatum OPP"] == 13
+    assert width["Vastgesteld op"] == 14 and width["Start zes weken"] == 12
+    assert width["Status"] >= len("evaluatie nodig")
+    duo = load_workbook(tmp_path / register.FILE_NAME)["DUO"]
+    assert duo.column_dimensions["B"].width == width["Naam"]
+
+
+def head_index(ws, heading: str) -> int:
+    return [c.value for c in ws[1]].index(heading)
+
+
+def test_both_sheets_print_on_a4_landscape_one_page_wide_with_the_heading_on_every_page(tmp_path):
+    for ws in load_workbook(_register(tmp_path)):
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth in (None, 1)  # XlsxWriter leaves out 1, the schema's default
+        assert int(ws.page_setup.fitToHeight) == 0  # as many pages tall as needed
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.oddHeader.left.text == "&A"
+        assert ws.oddFooter.right.text == "Pagina &P van &N"
+
+
+def test_a_register_from_before_the_column_bestand_is_read_with_its_status_as_the_file_outcome(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "OPP's"
+    ws.append(["Leerlingnummer", "Naam", "Klas", "Vastgesteld op", "Volgende evaluatie", "Status", "OPP"])
+    ws.append(["7", "Oud Register", "1A", datetime(2025, 10, 1), datetime(2026, 9, 30), "nieuw",
+               "1A/OPP_7.docx"])
+    wb.save(tmp_path / register.FILE_NAME)
+    (tmp_path / "1A").mkdir()
+    (tmp_path / "1A/OPP_7.docx").write_bytes(b"")
+    old = register._previous_rows(tmp_path / register.FILE_NAME)["1A/OPP_7.docx"]
+    assert (old.bestand, old.status, old.naam) == ("nieuw", "", "Oud Register")
+    row = _sheet(register.write(tmp_path, [], TODAY), "OPP's")[0]
+    assert row["Bestand"].value == register.NOT_IN_RUN
+    assert row["Termijn"].value == "evaluatie verlopen"
+    assert row["Status"].value == "evaluatie nodig"  # not 'nieuw': judged again from its termijn
+
+
+def test_a_kept_row_keeps_its_status_until_its_evaluation_comes_due(tmp_path):
+    (tmp_path / "1A").mkdir()
+    for nr in ("3", "5"):
+        (tmp_path / f"1A/OPP_{nr}.docx").write_bytes(b"")
+    _register(tmp_path)
+    register.write(tmp_path, [], TODAY)  # the students left the export; their files stay
+    rows = _by_number(tmp_path / register.FILE_NAME)
+    assert {nr: (r["Status"].value, r["Bestand"].value) for nr, r in rows.items()} == {
+        "3": ("evaluatie nodig", register.NOT_IN_RUN), "5": ("vastgesteld", register.NOT_IN_RUN)}
+    assert rows["5"]["Nog in te vullen"].value is None
+    register.write(tmp_path, [], date(2027, 9, 10))  # nine days before 5's evaluation
+    assert _by_number(tmp_path / register.FILE_NAME)["5"]["Status"].value == "evaluatie nodig"

@@ -1,8 +1,10 @@
-"""The register `register_path.xlsx`: one row per OPP with its deadlines and status, and the DUO sheet.
+"""The register `overzicht.xlsx`: one row per OPP (deadlines, status, what is still open) and the DUO sheet.
 
 The coordinator's question is not "make 200 files" but "which OPPs must be set by when, which are
-late, which go to the administration for DUO". The register is rebuilt on every run from that run's
-results plus the OPP files already in the folder, so it stays in step with the files.
+late, what is still to be filled in, which go to the administration for DUO". The register is rebuilt
+on every run from that run's results plus the OPP files already in the folder, so it stays in step with
+the files. It is made to work from on screen and on paper: only the deadline that matters is coloured,
+columns fit their content, and it prints on A4 landscape, one page wide, the header on every page.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.url import Url
 
 from ..domain.records import Opp
-from ..rules import opp_rules
+from ..rules import open_items, opp_rules
 from .writer import TEMP_PREFIX, make_folder, write_atomic
 
 log = logging.getLogger(__name__)
@@ -36,13 +38,20 @@ DATE_FORMAT = "DD-MM-YYYY"  # Excel's code; a Dutch Excel shows it as dd-mm-jjjj
 NOT_IN_RUN = "niet in deze run"
 SKIPPED_STATUS = "niet bijgewerkt (fout in de gegevens)"
 # The writer's side copies ('OPP_1 (vorige).docx', 'OPP_1 (vorige 2).docx', 'OPP_1 (nieuw).docx') belong
-# to the OPP's row, whose status names them; they are no OPPs of their own.
+# to the OPP's row, whose 'Bestand' names them; they are no OPPs of their own.
 _SIDE_COPY = re.compile(r" \((nieuw|vorige)( \d+)?\)$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FILL = {opp_rules.OVERDUE: "#FFC7CE", opp_rules.DUE_SOON: "#FFEB9C"}  # Excel's own "bad" and "neutral" fills
-_HEADER_FORMAT = {"bold": True, "pattern": 1, "bg_color": "#DDEBF7"}
+_EVALUATION = "evaluatie "  # opp_rules.termijn's prefix: the termijn is about the next evaluation
+# The header wraps (a long heading over a narrow date column); valign top keeps short ones level
+_HEADER_FORMAT = {"bold": True, "text_wrap": True, "valign": "top"}
+_HEADER_FILL = {"pattern": 1, "bg_color": "#DDEBF7"}  # the sheet 'OPP's' only: the DUO sheet is plain
 _IN_MEMORY_UP_TO = 2000  # rows; see xlsx_options
 _PIXELS_PER_CHAR = 7  # XlsxWriter sets widths in pixels, 7 per character: stored width as before
+_DATE_WIDTH = 12  # characters: dd-mm-jjjj and a margin
+_FILTER_BUTTON = 3  # characters beside the heading taken by the autofilter's button
+_MAX_WIDTH = 60  # characters; a longer text is cut off on screen, or wraps in the columns below
+_WRAPPED = ("aanleiding", "nog_in_te_vullen")
 CELL_LIMIT = 32_767  # the most characters Excel holds in one cell, counted in UTF-16 code units
 CUT_MARK = "…"
 
@@ -56,16 +65,18 @@ class RegisterRow:
     klas: str = ""
     mentor: str = ""
     soort: str = ""
+    status: str = ""  # where the plan stands (open_items.plan_status)
     aanleiding: str = ""
     start_termijn: date | None = None
     uiterste_vaststelling: date | None = None
     vastgesteld: date | None = None
     termijn: str = ""
     volgende_evaluatie: date | None = None
+    nog_in_te_vullen: str = ""  # BR-5 (open_items.open_items), '; ' between items
     startdatum_opp: date | None = None
     einddatum_opp: date | None = None
     let_op: str = ""
-    status: str = ""
+    bestand: str = ""  # what this run did with the file (nieuw, bijgewerkt, niet in deze run, ...)
     documenten: int = 0
     waarschuwingen: int = 0
     file: str = ""  # relative to the register's folder, forward slashes
@@ -73,46 +84,61 @@ class RegisterRow:
 
 HEADERS = {
     "leerlingnummer": "Leerlingnummer", "naam": "Naam", "klas": "Klas", "mentor": "Mentor",
-    "soort": "Soort OPP", "aanleiding": "Aanleiding", "start_termijn": "Start zes weken",
+    "soort": "Soort OPP", "status": "Status", "aanleiding": "Aanleiding", "start_termijn": "Start zes weken",
     "uiterste_vaststelling": "Uiterste vaststelling", "vastgesteld": "Vastgesteld op",
-    "termijn": "Termijn", "volgende_evaluatie": "Volgende evaluatie", "startdatum_opp": "Startdatum OPP",
-    "einddatum_opp": "Einddatum OPP", "let_op": "Let op", "status": "Status",
-    "documenten": "Gekoppelde documenten", "waarschuwingen": "Waarschuwingen", "file": "OPP",
+    "termijn": "Termijn", "volgende_evaluatie": "Volgende evaluatie", "nog_in_te_vullen": "Nog in te vullen",
+    "startdatum_opp": "Startdatum OPP", "einddatum_opp": "Einddatum OPP", "let_op": "Let op",
+    "bestand": "Bestand", "documenten": "Gekoppelde documenten", "waarschuwingen": "Waarschuwingen",
+    "file": "OPP",
 }
 DUO = ("leerlingnummer", "naam", "startdatum_opp", "einddatum_opp")
 
 
-def register_row(opp: Opp, schooljaar: str, today: date, file: str, status: str, documenten: int,
+def register_row(opp: Opp, schooljaar: str, today: date, file: str, bestand: str, documenten: int,
                  waarschuwingen: int) -> RegisterRow:
-    """The register row of one OPP of this run."""
+    """The register row of one OPP of this run; `bestand` is what the run did with its file."""
     lln = opp.leerling
+    deadline = opp_rules.uiterste_vaststelling(lln, schooljaar)
+    vastgesteld = opp_rules.vaststelling(lln, schooljaar)
+    evaluation = opp_rules.volgende_evaluatie(lln)
     return RegisterRow(
         lln.leerlingnummer, lln.naam, lln.klas, lln.mentor, opp_rules.soort_opp(lln, schooljaar),
-        "; ".join(lln.aanleiding), opp_rules.start_of_term(lln), opp_rules.uiterste_vaststelling(lln, schooljaar),
-        opp_rules.vaststelling(lln, schooljaar), "", opp_rules.volgende_evaluatie(lln),
+        open_items.plan_status(opp, schooljaar, today), "; ".join(lln.aanleiding),
+        opp_rules.start_of_term(lln), deadline, vastgesteld,
+        opp_rules.termijn(deadline, vastgesteld, today, evaluation), evaluation,
+        "; ".join(open_items.open_items(opp, schooljaar)),
         opp_rules.startdatum_opp(lln), lln.einddatum,
         "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, schooljaar, today) else "",
-        status, documenten, waarschuwingen, file)
+        bestand, documenten, waarschuwingen, file)
 
 
 def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = frozenset()) -> Path:
     """Write `map/overzicht.xlsx` atomically: this run's rows plus a row for every OPP file already in
     the folder (from the previous register where it has one); rows of files that are gone are dropped.
-    Students in `skipped` (skipped this run) keep their old row with a status saying so."""
+    Students in `skipped` (skipped this run) keep their old row with a 'Bestand' saying so."""
     path = map / FILE_NAME
+    ours = len(rows)
     rows = _with_existing(map, rows, lambda: _previous_rows(path), skipped)
-    rows = [replace(r, termijn=opp_rules.termijn(r.uiterste_vaststelling, r.vastgesteld, today,
-                                                 r.volgende_evaluatie)) for r in rows]
+    rows = [_judged(r, today) for r in rows]
+    rows[ours:] = [replace(r, status=open_items.kept_status(r.status, r.termijn)) for r in rows[ours:]]
     rows = [_fit_in_cells(r) for r in rows]
     rows.sort(key=lambda r: (r.klas, r.leerlingnummer, r.file))
+    widths = _widths(rows)
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, xlsx_options(len(rows))) as wb:
         styles = _Formats(wb)
-        _write_sheet(wb.add_worksheet("OPP's"), rows, tuple(HEADERS), styles)
-        _write_sheet(wb.add_worksheet("DUO"), rows, DUO, styles)
+        _write_sheet(wb.add_worksheet("OPP's"), rows, tuple(HEADERS), widths, styles)
+        _write_sheet(wb.add_worksheet("DUO"), rows, DUO, widths, styles, plain=True)
     make_folder(map)
     write_atomic(path, buffer.getvalue())
     return path
+
+
+def _judged(row: RegisterRow, today: date) -> RegisterRow:
+    """The row with its termijn as of `today`: a row kept from an earlier run was judged on its day. A
+    row of this run has it already (no copy: a copy per row costs 5 % of writing 10,000 rows)."""
+    termijn = opp_rules.termijn(row.uiterste_vaststelling, row.vastgesteld, today, row.volgende_evaluatie)
+    return row if termijn == row.termijn else replace(row, termijn=termijn)
 
 
 def _fit_in_cells(row: RegisterRow) -> RegisterRow:
@@ -156,8 +182,8 @@ def _with_existing(map: Path, rows: list[RegisterRow], previous: Callable[[], di
         if old_rows is None:
             old_rows = previous()
         old = old_rows.get(file) or _row_from_file_name(file)
-        status = SKIPPED_STATUS if old.leerlingnummer in skipped else NOT_IN_RUN
-        out.append(replace(old, status=status))
+        bestand = SKIPPED_STATUS if old.leerlingnummer in skipped else NOT_IN_RUN
+        out.append(replace(old, bestand=bestand))
     return out
 
 
@@ -185,14 +211,16 @@ def _row_from_file_name(file: str) -> RegisterRow:
 def _previous_rows(path: Path) -> dict[str, RegisterRow]:
     """The rows of the previous register by file; an unreadable one is rebuilt from the files. Read
     with calamine (Rust): openpyxl took 0.2-0.35 s for 1,000 rows, calamine 20 ms. The bytes are read
-    first, so that no handle keeps the file open while it is replaced (Windows)."""
+    first, so that no handle keeps the file open while it is replaced (Windows). A register written
+    before the column 'Bestand' had the file's outcome under 'Status': read as such, not as the plan's."""
     if not path.exists():
         return {}
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())) as wb:
             rows = wb.get_sheet_by_name("OPP's").iter_rows()
-            columns = [(i, _ATTRIBUTE_OF[str(heading)]) for i, heading in enumerate(next(rows, []))
-                       if str(heading) in _ATTRIBUTE_OF]
+            headings = [str(heading) for heading in next(rows, [])]
+            attribute_of = _ATTRIBUTE_OF if HEADERS["bestand"] in headings else _OLD_ATTRIBUTE_OF
+            columns = [(i, attribute_of[h]) for i, h in enumerate(headings) if h in attribute_of]
             out = {}
             for values in rows:
                 data = {naam: _READ_BACK[naam](values[i]) for i, naam in columns if i < len(values)}
@@ -234,6 +262,8 @@ _TEXT_COLUMNS = tuple(f.name for f in fields(RegisterRow) if f.type == "str")
 _texts_of = attrgetter(*_TEXT_COLUMNS)
 _SURELY_FITS = CELL_LIMIT // 2  # a text this long is within the limit even if every character is two units
 _ATTRIBUTE_OF = {heading: naam for naam, heading in HEADERS.items()}
+_OLD_ATTRIBUTE_OF = _ATTRIBUTE_OF | {"Status": "bestand"}  # a register written before 'Bestand'
+_KIND = {f.name: "date" if "date" in f.type else f.type for f in fields(RegisterRow)}
 _READ_BACK = {f.name: _as_date if "date" in f.type else _as_count if f.type == "int" else _text_full
               for f in fields(RegisterRow)}
 
@@ -247,10 +277,10 @@ class _Link(Url):
         return super()._target().replace("\\", "/")
 
 
-class _RowFormats(NamedTuple):
-    """The formats of one row's cells; None: the cell gets no format of its own."""
+class _CellFormats(NamedTuple):
+    """The formats of a row's cells, the same for every row; None: the cell gets no format of its own."""
 
-    text: object  # also numbers and empty cells
+    text: object  # also numbers
     formula: object  # text that looks like a formula: quote prefix
     date: object
     link: object
@@ -258,45 +288,93 @@ class _RowFormats(NamedTuple):
 
 
 class _Formats:
-    """The XlsxWriter formats, made once per workbook: a set per deadline colour, shared by every cell."""
+    """The XlsxWriter formats, made once per workbook and shared by every cell: the plain ones, and a
+    coloured pair (date, text) per deadline colour for the two cells a termijn is about."""
 
     def __init__(self, wb) -> None:
-        self._wb = wb
-        self._per_fill: dict[str | None, _RowFormats] = {}
-        self.header = wb.add_format(_HEADER_FORMAT)
-
-    def for_row(self, termijn: str) -> _RowFormats:
-        fill = _FILL.get(termijn.removeprefix("evaluatie "))
-        if fill not in self._per_fill:
-            self._per_fill[fill] = _RowFormats(*(self._format(fill, **soort) for soort in (
-                {}, {"quote_prefix": True}, {"num_format": DATE_FORMAT}, {"hyperlink": True},
-                {"hyperlink": True, "quote_prefix": True})))
-        return self._per_fill[fill]
-
-    def _format(self, fill: str | None, **props):
+        self.header = wb.add_format(_HEADER_FORMAT | _HEADER_FILL)
+        self.plain_header = wb.add_format(_HEADER_FORMAT)
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         # 'hyperlink': Excel's built-in cell style 'Hyperlink'
-        if fill:
-            props.update(pattern=1, bg_color=fill)
-        return self._wb.add_format(props) if props else None
+        self.cells = _CellFormats(None, *(wb.add_format(props) for props in (
+            {"quote_prefix": True}, {"num_format": DATE_FORMAT}, {"hyperlink": True},
+            {"hyperlink": True, "quote_prefix": True})))
+        coloured = {flag: (wb.add_format({"num_format": DATE_FORMAT, "pattern": 1, "bg_color": fill}),
+                           wb.add_format({"pattern": 1, "bg_color": fill})) for flag, fill in _FILL.items()}
+        # termijn -> its coloured (date, text) formats; a termijn without colour is not in it
+        self.marked = {prefix + flag: pair for flag, pair in coloured.items() for prefix in ("", _EVALUATION)}
 
 
-def _write_sheet(ws, rows: list[RegisterRow], columns: tuple[str, ...], styles: _Formats) -> None:
+def _widths(rows: list[RegisterRow]) -> dict[str, int]:
+    """Width in characters per column, known before any row is written (constant_memory wants the columns
+    first): the longest text, dd-mm-jjjj for a date, at least the heading's longest word (it wraps) beside
+    the filter button, at most `_MAX_WIDTH`. A few ms for 10,000 rows, against a second to write them."""
+    out = {}
+    for naam, kind in _KIND.items():
+        heading = max(map(len, HEADERS[naam].split())) + _FILTER_BUTTON
+        if kind == "str":
+            content = max(map(len, map(attrgetter(naam), rows)), default=0) + 1
+        else:
+            content = _DATE_WIDTH if kind == "date" else 0  # a count is narrower than its heading
+        out[naam] = min(_MAX_WIDTH, max(heading, content))
+    return out
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, one page wide and as tall as needed, the heading on every page; name and page number."""
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_header("&L&A")
+    ws.set_footer("&RPagina &P van &N")
+
+
+def _write_sheet(ws, rows: list[RegisterRow], columns: tuple[str, ...], widths: dict[str, int],
+                 styles: _Formats, plain: bool = False) -> None:
+    """One sheet. `plain` (the DUO sheet, for the administration): no colour at all."""
     for c, naam in enumerate(columns):
-        ws.set_column_pixels(c, c, max(12, len(HEADERS[naam]) + 2) * _PIXELS_PER_CHAR)
+        ws.set_column_pixels(c, c, widths[naam] * _PIXELS_PER_CHAR, styles.wrap if naam in _WRAPPED else None)
+    _print_setup(ws)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(rows), len(columns) - 1)
     for c, naam in enumerate(columns):
-        ws.write_string(0, c, HEADERS[naam], styles.header)
+        ws.write_string(0, c, HEADERS[naam], styles.plain_header if plain else styles.header)
     values_of = attrgetter(*columns)
     link = columns.index("file") if "file" in columns else -1
+    marks = None if plain else _Marks(columns)
     for r, row in enumerate(rows, 1):
-        _write_row(ws, r, values_of(row), styles.for_row(row.termijn), link)
+        values = values_of(row)
+        if marks and row.termijn == opp_rules.UNKNOWN:  # no date says when: the cell says so
+            values = values[:marks.evaluation] + (opp_rules.UNKNOWN,) + values[marks.evaluation + 1:]
+        _write_row(ws, r, values, styles.cells, link)
+        coloured = marks and styles.marked.get(row.termijn)
+        if coloured:
+            marks.write(ws, r, row, values, coloured)
 
 
-def _write_row(ws, r: int, values: tuple, formats: _RowFormats, link: int) -> None:
+class _Marks:
+    """Where the sheet 'OPP's' colours a termijn: the deadline cell it is about (the uiterste
+    vaststelling of a plan still to be set, else the next evaluation) and the cell 'Termijn'."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.termijn = columns.index("termijn")
+        self.deadline = columns.index("uiterste_vaststelling")
+        self.evaluation = columns.index("volgende_evaluatie")
+
+    def write(self, ws, r: int, row: RegisterRow, values: tuple, formats: tuple[object, object]) -> None:
+        """Write the two cells again, coloured: only rows with a termijn to mark, a minority."""
+        date_format, text_format = formats
+        c = self.evaluation if row.termijn.startswith(_EVALUATION) else self.deadline
+        if isinstance(values[c], date):
+            ws.write_datetime(r, c, values[c], date_format)
+        ws.write_string(r, self.termijn, row.termijn, text_format)
+
+
+def _write_row(ws, r: int, values: tuple, formats: _CellFormats, link: int) -> None:
     """One row, cell by cell (the innermost loop: kept lean). Every text is written as text, never as a
     formula: a name like '=HYPERLINK(...)' would otherwise run when the register is opened (formula
-    injection). Empty cells are written only when coloured."""
+    injection). Empty cells are not written."""
     clean = ILLEGAL_CHARACTERS_RE.search("".join(v for v in values if isinstance(v, str))) is None
     for c, value in enumerate(values):
         if isinstance(value, str) and value:
@@ -309,8 +387,6 @@ def _write_row(ws, r: int, values: tuple, formats: _RowFormats, link: int) -> No
             ws.write_datetime(r, c, value, formats.date)
         elif isinstance(value, int):
             ws.write_number(r, c, value, formats.text)
-        elif formats.text is not None:  # '' or None, in a coloured row
-            ws.write_blank(r, c, None, formats.text)
 
 
 def _write_link(ws, r: int, c: int, file: str, text: str, fmt) -> bool:

@@ -29,7 +29,7 @@ from .read.validator import Validated, validate
 from .rules import opp_rules
 from .rules.signals import StudentSignals, student_signals
 from .workers import Placed, WorkerPool
-from .write import files, register
+from .write import files, identity, register
 from .write.files import DiskFullError, document_name, make_folder, safe_name, write_atomic
 from .write.manifest import JOURNAL, MANIFEST, input_hash, sha256_file
 from .write.report import build_report, refuse_report_path, report_name, shown
@@ -240,17 +240,17 @@ def _write_check_report(base: Path, settings: Settings, result: RunResult) -> No
 
 
 def plan(opps: list[Opp], base: Path, settings: Settings, found: list[Finding] | None = None) -> list[Task]:
-    """Every student's target file, in a deterministic order; a warning in `found` for each name that
-    is not the plain one. A name depends on the student alone (files.number_part), so it is the same
-    on every run; a class folder never takes the name of one of the run's own files; two students
-    never share a file, also where the file system ignores case (then '~2', naming the other one)."""
+    """Every student's file, in a deterministic order: the student's existing OPP where it is (by number,
+    write/identity.py), else a name of the student alone (files.number_part); a warning in `found` for
+    each that is not the plain one. A class folder never takes the name of one of the run's own files; two
+    students never share a file, also where the file system ignores case ('~2', naming the other one)."""
     found = [] if found is None else found
     own = {n.casefold() for n in (register.FILE_NAME, report_name(settings.schooljaar), MANIFEST, JOURNAL,
                                   files.LOCK_FILE)}
     alike: dict[str, list[Opp]] = {}  # a number as safe_name writes it -> students, the exact one first
     for o in sorted(opps, key=lambda o: "~" in files.number_part(o.leerling.leerlingnummer)):
         alike.setdefault(safe_name(o.leerling.leerlingnummer).casefold(), []).append(o)
-    tasks, taken = [], {}
+    tasks, taken, index = [], {}, identity.OppIndex.read(base)  # a student's existing OPP stays where it is
     for opp in sorted(opps, key=lambda o: (o.leerling.klas, o.leerling.leerlingnummer)):
         lln = opp.leerling
         folder = files.folder_name(lln.klas, own)
@@ -258,12 +258,13 @@ def plan(opps: list[Opp], base: Path, settings: Settings, found: list[Finding] |
             found.append(_naming(opp, "klas", f"de klas heet als een eigen bestand van opp; map '{folder}'"))
         number = lln.leerlingnummer
         names = (lln.achternaam, lln.roepnaam) if settings.names_in_file_name else ()
-        target, holder = files.unique_target(base / folder, document_name(number, *names), taken, base)
+        target, holder = index.free_target(opp, base / folder, document_name(number, *names), taken, found)
         other = holder or next((o for o in alike[safe_name(number).casefold()] if o is not opp), None)
         if holder or "~" in files.number_part(number):
             like = f", net als dat van leerling {_shown(other)}" if other else ""
             found.append(_naming(opp, "leerlingnummer", "het leerlingnummer geeft niet ongewijzigd een "
                                  f"eigen bestandsnaam{like}; het OPP heet daarom {target.name}"))
+        target = index.place(opp, target, taken, found)
         taken[target.relative_to(base).as_posix().casefold()] = opp
         tasks.append(Task(opp, target))
     return tasks

@@ -55,7 +55,7 @@ def snapshot(uit: Path) -> dict[str, bytes]:
 def register_status(uit: Path) -> dict[str, str]:
     """Leerlingnummer -> the status column of the register overzicht.xlsx."""
     rows = list(load_workbook(uit / JAAR / REGISTER, read_only=True)["OPP's"].iter_rows(values_only=True))
-    col = rows[0].index("Status")
+    col = rows[0].index("Bestand")
     return {row[0]: row[col] for row in rows[1:]}
 
 

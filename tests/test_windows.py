@@ -260,7 +260,7 @@ def test_on_windows_a_path_too_long_for_word_is_refused_and_the_run_goes_on(tmp_
     assert (f"{target}: niet geschreven: het pad is {length} tekens, langer dan de 259 die Word aankan; "
             "kies met --uitvoer een kortere map") in warnings
     rows = list(load_workbook(uit / JAAR / REGISTER, read_only=True)["OPP's"].iter_rows(values_only=True))
-    status = {row[0]: row[rows[0].index("Status")] for row in rows[1:]}
+    status = {row[0]: row[rows[0].index("Bestand")] for row in rows[1:]}
     assert status == {"1": "nieuw", "2": "pad te lang voor Word, niet geschreven", "3": "nieuw"}
 
     monkeypatch.setattr(windows, "IS_WINDOWS", False)  # the same folder off Windows: no limit of Word's

@@ -7,14 +7,13 @@ by hand must not give the student a second, blank OPP while the edited one is le
 Where a student's OPP is, in this order: the manifest, for its files that still exist; a file the
 manifest knows by its bytes (sha256) under a path that is gone, moved or renamed untouched; any other
 .docx in the folder tree, by the leerlingnummer in the document itself (the content control tagged
-`leerling.leerlingnummer`), else by its name 'OPP_<nr>...'. Everything here only reads: `plan` uses it
-for `opp controleer` as for `opp genereer`. `adopt_moved` moves a manifest entry to where its file went,
-under the run's lock.
+`leerling.leerlingnummer`), else by its name 'OPP_<nr>...'. The index only reads: `plan` uses it for
+`opp controleer` as for `opp genereer`. `adopt_moved` is the one writer here: under the run's lock,
+after the folder is opened, it moves a manifest entry to where its file went.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import re
@@ -25,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -34,8 +34,6 @@ from ..domain.records import Opp
 from ..read.convert import match_key
 from .files import TEMP_PREFIX, is_link, unique_target
 from .manifest import Manifest, ManifestEntry, now_iso, sha256_file
-
-log = logging.getLogger(__name__)
 
 NUMBER_TAG = "leerling.leerlingnummer"  # the content control's w:tag (form/controls.py, context.py)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -75,19 +73,20 @@ def number_in_document(path: Path) -> str | None:
             info = zf.getinfo("word/document.xml")
             if info.file_size > MAX_DOCUMENT_XML:
                 return None
-            with zf.open(info) as fh:
-                data = fh.read(MAX_DOCUMENT_XML + 1)
-        if len(data) > MAX_DOCUMENT_XML:
-            return None
-        for _, sdt in etree.iterparse(io.BytesIO(data), events=("end",), tag=f"{_W}sdt",
-                                      resolve_entities=False, no_network=True, load_dtd=False):
-            tag = sdt.find(f"{_W}sdtPr/{_W}tag")
-            if tag is not None and tag.get(f"{_W}val") == NUMBER_TAG:
-                text = "".join(etree.tostring(t, method="text", encoding="unicode", with_tail=False)
-                               for t in sdt.iterfind(f"{_W}sdtContent//{_W}t")).strip()
-                return text or None
+            with zf.open(info) as fh:  # unpacks at most the declared size; the control is near the top
+                return _first_number(fh)
     except _UNREADABLE:
         return None
+
+
+def _first_number(stream: IO[bytes]) -> str | None:
+    for _, sdt in etree.iterparse(stream, events=("end",), tag=f"{_W}sdt", resolve_entities=False,
+                                  no_network=True, load_dtd=False):
+        tag = sdt.find(f"{_W}sdtPr/{_W}tag")
+        if tag is not None and tag.get(f"{_W}val") == NUMBER_TAG:
+            text = "".join(etree.tostring(t, method="text", encoding="unicode", with_tail=False)
+                           for t in sdt.iterfind(f"{_W}sdtContent//{_W}t")).strip()
+            return text or None
     return None
 
 

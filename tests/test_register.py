@@ -217,7 +217,9 @@ def _rijen_van_elke_soort() -> list[register.RegisterRow]:
     return [
         register.RegisterRow("020273", "Bram van den Berg", "2A", "@mentor", "Intake-OPP", "concept",
                              "Afstroom; gedrag", date(2026, 8, 24), date(2026, 10, 5), None, "",
-                             date(2027, 10, 4), "uitstroombestemming; datum hoorrecht", None, None,
+                             date(2027, 10, 4), "uitstroombestemming; datum hoorrecht", date(2026, 9, 20),
+                             date(2026, 9, 30), "M. Berg: stemt in (01-10-2026); K. Berg: open", None,
+                             "doel 1: behaald; doel 2: open", None, None,
                              "wordt 18 tijdens het plan", "nieuw", 2, 1, "2A/OPP_020273.docx"),
         register.RegisterRow("=1+1", naam="_x0041_ en -min", klas="\t=2", mentor="  spaties  ",
                              status="vastgesteld", bestand="ongewijzigd", vastgesteld=date(2025, 9, 1),
@@ -251,10 +253,10 @@ def test_both_ways_of_writing_give_the_same_register(tmp_path, modus):
     wb = load_workbook(path)
     assert wb.sheetnames == ["OPP's", "DUO"]
     ws = wb["OPP's"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:T3"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:Y3"
     # Leerlingnummer: its heading; Naam: 'Bram van den Berg' and a character; Uiterste vaststelling: the
     # heading's longest word beside the filter button; OPP: the longest path
-    assert [ws.column_dimensions[c].width for c in "ABIT"] == [17, 18, 15, 20]
+    assert [ws.column_dimensions[c].width for c in "ABIY"] == [17, 18, 15, 20]
     rows = {r["Leerlingnummer"].value: r for r in _sheet(path, "OPP's")}
     bram, formula = rows["020273"], rows["=1+1"]
     assert bram["Uiterste vaststelling"].value == datetime(2026, 10, 5)

@@ -14,6 +14,10 @@ from ..domain.records import Opp
 from . import opp_rules
 
 CONCEPT = "concept"
+BESPROKEN = "besproken"
+WACHT_OP_INSTEMMING = "wacht op instemming"
+GEEN_INSTEMMING = "geen instemming"
+WACHT_OP_VASTSTELLING = "wacht op vaststelling"
 VASTGESTELD = "vastgesteld"
 EVALUATIE_NODIG = "evaluatie nodig"
 GEEVALUEERD = "geëvalueerd"
@@ -57,20 +61,40 @@ def plan_status(opp: Opp, year: str, today: date) -> str:
                        thing to act on;
       geëvalueerd      set or existing, and evaluated (datum_evaluatie) in this school year after its
                        vaststelling.
-    Reading the filled-in forms back (a later issue) can add the steps the export does not hold:
-    'besproken' (the OOGO took place, the plan is not set yet) and 'wacht op instemming' (besproken, but
-    not every instemming block is answered); 'geen instemming' and 'beëindigd' are the school's to enter.
+    Before the vaststelling the overleg and the instemming answers (from the export, or read back from
+    the filled-in form) give besproken, wacht op instemming, geen instemming or wacht op vaststelling
+    (`_before_vaststelling`); 'beëindigd' is the school's to enter.
     """
     lln = opp.leerling
     set_on = opp_rules.vaststelling(lln, year)
     existing = not opp_rules.is_new_plan(lln, year)
     if set_on is None and not existing:
-        return CONCEPT
+        return _before_vaststelling(opp)
     if needs_evaluation(opp_rules.volgende_evaluatie(lln), today):
         return EVALUATIE_NODIG
     if _evaluated(lln.datum_evaluatie, lln.datum_vaststelling, year):
         return GEEVALUEERD
-    return VASTGESTELD if set_on is not None else CONCEPT
+    return VASTGESTELD if set_on is not None else _before_vaststelling(opp)
+
+
+_AGREES, _REFUSES = "stemt in", "stemt niet in"
+
+
+def _before_vaststelling(opp: Opp) -> str:
+    """BR-4 before the vaststelling, from what the form says: concept until the overleg with the parents
+    (OOGO) has a date; then besproken; once any signer has answered, wacht op instemming until every
+    answer is 'stemt in' (then wacht op vaststelling), or geen instemming when one refuses (the school
+    must still give the support; the GPO may follow)."""
+    lln = opp.leerling
+    if lln.datum_overleg_ouders is None:
+        return CONCEPT
+    answers = [a.casefold() for a in (lln.instemming_ouder1, lln.instemming_ouder2, lln.instemming_leerling)
+               if a and a.strip()]
+    if any(a.startswith(_REFUSES) for a in answers):
+        return GEEN_INSTEMMING
+    if not answers:
+        return BESPROKEN
+    return WACHT_OP_VASTSTELLING if all(a.startswith(_AGREES) for a in answers) else WACHT_OP_INSTEMMING
 
 
 def needs_evaluation(evaluation: date | None, today: date) -> bool:

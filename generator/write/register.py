@@ -27,8 +27,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.url import Url
 
-from ..domain.records import Opp
 from ..rules import open_items, opp_rules
+from .register_rows import DUO, HEADERS, RegisterRow, register_row  # noqa: F401 (the register's API)
 from .writer import TEMP_PREFIX, make_folder, write_atomic
 
 log = logging.getLogger(__name__)
@@ -51,65 +51,9 @@ _PIXELS_PER_CHAR = 7  # XlsxWriter sets widths in pixels, 7 per character: store
 _DATE_WIDTH = 12  # characters: dd-mm-jjjj and a margin
 _FILTER_BUTTON = 3  # characters beside the heading taken by the autofilter's button
 _MAX_WIDTH = 60  # characters; a longer text is cut off on screen, or wraps in the columns below
-_WRAPPED = ("aanleiding", "nog_in_te_vullen")
+_WRAPPED = ("aanleiding", "nog_in_te_vullen", "instemming", "resultaten")
 CELL_LIMIT = 32_767  # the most characters Excel holds in one cell, counted in UTF-16 code units
 CUT_MARK = "…"
-
-
-@dataclass(frozen=True)
-class RegisterRow:
-    """One OPP in the register. Attribute order is column order of the sheet 'OPP's'."""
-
-    leerlingnummer: str
-    naam: str = ""
-    klas: str = ""
-    mentor: str = ""
-    soort: str = ""
-    status: str = ""  # where the plan stands (open_items.plan_status)
-    aanleiding: str = ""
-    start_termijn: date | None = None
-    uiterste_vaststelling: date | None = None
-    vastgesteld: date | None = None
-    termijn: str = ""
-    volgende_evaluatie: date | None = None
-    nog_in_te_vullen: str = ""  # BR-5 (open_items.open_items), '; ' between items
-    startdatum_opp: date | None = None
-    einddatum_opp: date | None = None
-    let_op: str = ""
-    bestand: str = ""  # what this run did with the file (nieuw, bijgewerkt, niet in deze run, ...)
-    documenten: int = 0
-    waarschuwingen: int = 0
-    file: str = ""  # relative to the register's folder, forward slashes
-
-
-HEADERS = {
-    "leerlingnummer": "Leerlingnummer", "naam": "Naam", "klas": "Klas", "mentor": "Mentor",
-    "soort": "Soort OPP", "status": "Status", "aanleiding": "Aanleiding", "start_termijn": "Start zes weken",
-    "uiterste_vaststelling": "Uiterste vaststelling", "vastgesteld": "Vastgesteld op",
-    "termijn": "Termijn", "volgende_evaluatie": "Volgende evaluatie", "nog_in_te_vullen": "Nog in te vullen",
-    "startdatum_opp": "Startdatum OPP", "einddatum_opp": "Einddatum OPP", "let_op": "Let op",
-    "bestand": "Bestand", "documenten": "Gekoppelde documenten", "waarschuwingen": "Waarschuwingen",
-    "file": "OPP",
-}
-DUO = ("leerlingnummer", "naam", "startdatum_opp", "einddatum_opp")
-
-
-def register_row(opp: Opp, schooljaar: str, today: date, file: str, bestand: str, documenten: int,
-                 waarschuwingen: int) -> RegisterRow:
-    """The register row of one OPP of this run; `bestand` is what the run did with its file."""
-    lln = opp.leerling
-    deadline = opp_rules.uiterste_vaststelling(lln, schooljaar)
-    vastgesteld = opp_rules.vaststelling(lln, schooljaar)
-    evaluation = opp_rules.volgende_evaluatie(lln)
-    return RegisterRow(
-        lln.leerlingnummer, lln.naam, lln.klas, lln.mentor, opp_rules.soort_opp(lln, schooljaar),
-        open_items.plan_status(opp, schooljaar, today), "; ".join(lln.aanleiding),
-        opp_rules.start_of_term(lln), deadline, vastgesteld,
-        opp_rules.termijn(deadline, vastgesteld, today, evaluation), evaluation,
-        "; ".join(open_items.open_items(opp, schooljaar)),
-        opp_rules.startdatum_opp(lln), lln.einddatum,
-        "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, schooljaar, today) else "",
-        bestand, documenten, waarschuwingen, file)
 
 
 def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = frozenset()) -> Path:

@@ -9,6 +9,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from ..domain.fields import Field, FieldType
+from .choices import ChoiceList
 
 # Characters XML 1.0 does not allow; python-docx refuses them and docxtpl silently drops them.
 XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -63,6 +64,8 @@ _STRICT_TYPES = {FieldType.ID, FieldType.DATE, FieldType.YES_NO, FieldType.PHONE
 # What makes text() do more than trim: an escape, a character it replaces (everything below a space
 # except the line feed, DEL and C1 controls, surrogates, U+FFFE/U+FFFF).
 _SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_CHOICE_TYPES = {FieldType.CHOICE, FieldType.COMBO, FieldType.CHOICES}
+_MEMO_SIZE = 512  # distinct texts remembered per choice field: a column holds a few, a wrong one thousands
 
 
 class Cleaned(str):
@@ -317,7 +320,30 @@ def parse_choices(value: object) -> tuple[str, ...]:
 
 def convert_value(v: Field, value: object, number_format: str = "") -> object:
     """Convert one non-empty cell for field `v`; raises ValueError saying what is expected."""
-    return converter(v.type)(value, number_format)
+    return field_converter(v)(value, number_format)
+
+
+@cache
+def field_converter(v: Field) -> Callable[[object, str], object]:
+    """The converter of one field: that of its type, and for a choice field one that reads the export's
+    spelling as the field's own choice (read/choices.py). Chosen once per field, as a table's plan does."""
+    if v.type not in _CHOICE_TYPES or not v.choices:
+        return converter(v.type)
+    choices = ChoiceList(v)
+    read = (lambda text: choices.read_many(parse_choices(text))) if v.type is FieldType.CHOICES \
+        else (lambda text: choices.read_one(clean_text(text)))
+    memo: dict[str, object] = {}
+
+    def choice(value: object, _number_format: str = "") -> object:
+        if value.__class__ is not str:
+            return read(value)
+        result = memo.get(value)
+        if result is None:
+            result = read(value)
+            if len(memo) < _MEMO_SIZE:
+                memo[value] = result
+        return result
+    return choice
 
 
 @cache

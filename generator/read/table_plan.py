@@ -66,7 +66,7 @@ class TablePlan:
             used.add((v.path, column.guardian))
             decisive = identity and not column.guardian and (v.type is FieldType.ID or v.path in _DECISIVE)
             conversions.append(Conversion(
-                index, column, column.guardian, v, v.name, convert.converter(v.type), not decisive,
+                index, column, column.guardian, v, v.name, convert.field_converter(v), not decisive,
                 decisive and v.type is FieldType.ID, _REMARK_ON.get(v.type, ())))
         has_column = frozenset(o.naam for o in conversions if not o.guardian)
         findings, unusable = _missing_columns(table, has_column)

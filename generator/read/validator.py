@@ -23,14 +23,14 @@ from ..domain.fields import (
     LEERLINGEN,
     ONDERSTEUNING,
     OUDERS,
-    Field,
-    FieldType,
     SheetKind,
 )
 from ..domain.findings import Finding, Location, Origin, Severity
 from ..domain.records import Betrokkene, Document, Doel, Factor, Leerling, Ondersteuning, Opp, Ouder
 from . import convert
+from .choices import NotedChoices
 from .names import guardian_name, split_full_name
+from .remarks import REMARKABLE, add_other, remark
 from .table_plan import TablePlan, column_findings, no_value, required_fields, selecting_tables
 from .tables import Column, ReadResult, Row, Table
 
@@ -117,6 +117,8 @@ def _convert_row(table: Table, plan: TablePlan, row: Row, result: Validated,
     values = per_guardian[0]
     if plan.consistency:
         warnings += _check_consistency(table, row, values, today)
+    if values.get("geen_afwijkingen") and (values.get("afwijkingen") or values.get("afwijkingen_anders")):
+        warnings.append(_conflicting_afwijkingen(table, row))
     if table.kind is LEERLINGEN:
         if not errors or "leerlingnummer" in values:  # an unreadable number was reported already
             errors += _student_identity(table, plan, row, values, warnings)
@@ -141,6 +143,14 @@ def _convert_row(table: Table, plan: TablePlan, row: Row, result: Validated,
     if table.kind is LEERLINGEN and number:
         converted += _wide_guardians(table, plan, row, per_guardian, number, result)
     return converted
+
+
+def _conflicting_afwijkingen(table: Table, row: Row) -> Finding:
+    """'Geen afwijkingen' is ja, and the row names afwijkingen: the form leaves the question open
+    (rules/opp_rules.afwijkingen_antwoord), this says why."""
+    return Finding(Severity.WARNING, table.location(row.number, _column_of(table, "geen_afwijkingen")),
+                   "zegt geen afwijkingen én noemt afwijkingen; de vraag of er afwijkingen zijn blijft open "
+                   "op het formulier (verwacht 'Geen afwijkingen' leeg of nee, of geen afwijkingen genoemd)")
 
 
 def _student_identity(table: Table, plan: TablePlan, row: Row, values: dict,
@@ -211,6 +221,7 @@ def _convert_cells(table: Table, plan: TablePlan,
     per_guardian: dict[int, dict[str, object]] = defaultdict(dict, {0: values})
     errors: list[Finding] = []
     warnings: list[Finding] = []
+    others: list[tuple[dict[str, object], NotedChoices]] = []  # parts for an 'Anders, namelijk' field
     cells = row.cells
     width = len(cells)
     for index, column, guardian, spec, naam, converter, soft, formula_is_error, remark_on in plan.conversions:
@@ -235,33 +246,19 @@ def _convert_cells(table: Table, plan: TablePlan,
                 Finding(Severity.WARNING, where, f"{exc}; deze waarde wordt niet gebruikt") if soft
                 else Finding(Severity.ERROR, where, str(exc)))
             continue
-        if (remark_on and isinstance(raw, remark_on)) or value.__class__ is convert.Cleaned:
-            warnings += [Finding(Severity.WARNING, table.location(row.number, column), message)
-                         for message in _remarks(spec, raw, value)]
-        (per_guardian[guardian] if guardian else values)[naam] = value
+        target = per_guardian[guardian] if guardian else values
+        if (remark_on and isinstance(raw, remark_on)) or value.__class__ in REMARKABLE:
+            if value.__class__ is NotedChoices and value.other:
+                others.append((target, value))
+            value = remark(table.location(row.number, column), spec, raw, value, warnings)
+        target[naam] = value
+    for target, value in others:
+        add_other(target, value)
     return per_guardian, errors, warnings
 
 
 def _column_of(table: Table, naam: str) -> Column | None:
     return next((k for k in table.columns if k.field and k.field.name == naam and not k.guardian), None)
-
-
-def _remarks(v: Field, raw: object, value: object) -> list[str]:
-    """Warnings about a value that was converted but may not be what the school meant."""
-    if isinstance(value, convert.Cleaned):
-        return ["onzichtbare stuurtekens (bijvoorbeeld uit geplakte tekst) vervangen door een regeleinde of "
-                "spatie; controleer de tekst"]
-    numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
-    if v.type is FieldType.DATE and numeric:
-        return [f"datum stond als getal {_whole(raw)} in de cel; gelezen als {value:%d-%m-%Y}, controleer "
-                "dit (verwacht een datumcel of dd-mm-jjjj)"]
-    if v.type is FieldType.PHONE and str(value) != " ".join(str(_whole(raw)).split()):
-        return ["telefoonnummer zonder voorloopnul; de 0 is teruggezet"]
-    return []
-
-
-def _whole(raw: object) -> object:
-    return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
 def _keys(number: str, several: bool) -> list[str]:

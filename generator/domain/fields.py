@@ -102,6 +102,13 @@ BESLUITEN = (
 # Instemming is one answer per signer: one drop-down, never two boxes that can both be ticked. Unanswered
 # is the drop-down's prompt, not one of these.
 INSTEMMING = ("Stemt in met het handelingsdeel", "Stemt niet in met het handelingsdeel", "Nog niet besproken")
+# What exports and the form of 2026 wrote for an instemming answer (compared case-insensitively).
+INSTEMMING_SYNONIEMEN = tuple((said, INSTEMMING[answer]) for answer, words in enumerate((
+    ("Ik stem in met het handelingsdeel", "stemt in", "ik stem in", "ingestemd", "ja", "j", "akkoord", "wel",
+     "wel akkoord"),
+    ("Ik stem niet in met het handelingsdeel", "stemt niet in", "ik stem niet in", "niet ingestemd", "nee",
+     "n", "niet akkoord", "geen akkoord", "niet"),
+    ("nog niet", "niet besproken", "nog te bespreken"))) for said in words)
 GEZAG = ("ja", "nee", "onbekend")
 JA_NEE = ("ja", "nee")
 # The expected uitstroombestemming (opp-domein.md §4 K): regulier VO with the combined levels, mbo by level,

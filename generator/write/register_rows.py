@@ -72,7 +72,8 @@ def register_row(opp: Opp, schooljaar: str, today: date, file: str, bestand: str
     evaluation = opp_rules.volgende_evaluatie(lln)
     return RegisterRow(
         lln.leerlingnummer, lln.naam, lln.klas, lln.mentor, opp_rules.soort_opp(lln, schooljaar),
-        open_items.plan_status(opp, schooljaar, today), "; ".join(lln.aanleiding),
+        open_items.plan_status(opp, schooljaar, today),
+        "; ".join((*lln.aanleiding, *_given(lln.aanleiding_anders))),
         opp_rules.start_of_term(lln), deadline, vastgesteld,
         opp_rules.termijn(deadline, vastgesteld, today, evaluation), evaluation,
         "; ".join(open_items.open_items(opp, schooljaar)),
@@ -81,6 +82,10 @@ def register_row(opp: Opp, schooljaar: str, today: date, file: str, bestand: str
         opp_rules.startdatum_opp(lln), lln.einddatum,
         "wordt 18 tijdens het plan" if opp_rules.achttien_tijdens_plan(lln, schooljaar, today) else "",
         bestand, documenten, waarschuwingen, file)
+
+
+def _given(text: str) -> tuple[str, ...]:
+    return (text,) if text else ()
 
 
 def _this_year(day: date | None, schooljaar: str) -> date | None:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 FILE_NAME = "overzicht.xlsx"
 DATE_FORMAT = "DD-MM-YYYY"  # Excel's code; a Dutch Excel shows it as dd-mm-jjjj
 NOT_IN_RUN = "niet in deze run"
+UNREADABLE = "niet leesbaar, vorige gegevens"
 SKIPPED_STATUS = "niet bijgewerkt (fout in de gegevens)"
 # The writer's side copies ('OPP_1 (vorige).docx', 'OPP_1 (vorige 2).docx', 'OPP_1 (nieuw).docx') belong
 # to the OPP's row, whose 'Bestand' names them; they are no OPPs of their own.
@@ -56,13 +57,14 @@ CELL_LIMIT = 32_767  # the most characters Excel holds in one cell, counted in U
 CUT_MARK = "…"
 
 
-def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = frozenset()) -> Path:
+def write(map: Path, rows: list[RegisterRow], today: date, skipped: set[str] = frozenset(),
+          unreadable: set[str] = frozenset()) -> Path:
     """Write `map/overzicht.xlsx` atomically: this run's rows plus a row for every OPP file already in
     the folder (from the previous register where it has one); rows of files that are gone are dropped.
     Students in `skipped` (skipped this run) keep their old row with a 'Bestand' saying so."""
     path = map / FILE_NAME
     ours = len(rows)
-    rows = _with_existing(map, rows, lambda: _previous_rows(path), skipped)
+    rows = _with_existing(map, rows, lambda: _previous_rows(path), skipped, unreadable)
     rows = [_judged(r, today) for r in rows]
     rows[ours:] = [replace(r, status=open_items.kept_status(r.status, r.termijn)) for r in rows[ours:]]
     rows = [_fit_in_cells(r) for r in rows]
@@ -114,24 +116,26 @@ def xlsx_options(rows: int) -> dict:
 
 
 def _with_existing(map: Path, rows: list[RegisterRow], previous: Callable[[], dict[str, RegisterRow]],
-                   skipped: set[str]) -> list[RegisterRow]:
+                   skipped: set[str], unreadable: set[str] = frozenset()) -> list[RegisterRow]:
     """The previous register is read only when a file in the folder has no row of this run: a re-run
-    on the same export does not need it."""
+    on the same export does not need it. A file in `unreadable` (a document that could not be read back)
+    keeps its previous row, with a 'Bestand' saying so."""
     done = {r.file for r in rows}
     out = list(rows)
     old_rows = None
-    for file in _opp_files(map):
+    for file in opp_files(map):
         if file in done:
             continue
         if old_rows is None:
             old_rows = previous()
         old = old_rows.get(file) or _row_from_file_name(file)
-        bestand = SKIPPED_STATUS if old.leerlingnummer in skipped else NOT_IN_RUN
+        bestand = (UNREADABLE if file in unreadable else SKIPPED_STATUS if old.leerlingnummer in skipped
+                   else NOT_IN_RUN)
         out.append(replace(old, bestand=bestand))
     return out
 
 
-def _opp_files(map: Path) -> list[str]:
+def opp_files(map: Path) -> list[str]:
     """OPP files in the folder (only ours: named OPP_...), without temp files, Word's '~$' lock files
     and side copies. os.walk with fnmatch (case as the file system has it), at a sixth of rglob's time."""
     out = []

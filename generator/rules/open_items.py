@@ -69,30 +69,31 @@ def plan_status(opp: Opp, year: str, today: date) -> str:
     set_on = opp_rules.vaststelling(lln, year)
     existing = not opp_rules.is_new_plan(lln, year)
     if set_on is None and not existing:
-        return _before_vaststelling(opp)
+        return _before_vaststelling(opp, year, today)
     if needs_evaluation(opp_rules.volgende_evaluatie(lln), today):
         return EVALUATIE_NODIG
     if _evaluated(lln.datum_evaluatie, lln.datum_vaststelling, year):
         return GEEVALUEERD
-    return VASTGESTELD if set_on is not None else _before_vaststelling(opp)
+    return VASTGESTELD if set_on is not None else _before_vaststelling(opp, year, today)
 
 
 _AGREES, _REFUSES = "stemt in", "stemt niet in"
 
 
-def _before_vaststelling(opp: Opp) -> str:
+def _before_vaststelling(opp: Opp, year: str, today: date) -> str:
     """BR-4 before the vaststelling, from what the form says: concept until the overleg with the parents
-    (OOGO) has a date; then besproken; once any signer has answered, wacht op instemming until every
-    answer is 'stemt in' (then wacht op vaststelling), or geen instemming when one refuses (the school
-    must still give the support; the GPO may follow)."""
+    (OOGO) has a date; then besproken; once any signer has answered, wacht op instemming until every signer
+    the form has a block for (opp_rules.ondertekenaars) says 'stemt in' (then wacht op vaststelling), or
+    geen instemming when one refuses (the school must still give the support; the GPO may follow). A block
+    the records cannot hold (a third parent) counts as not answered: never 'all agreed' by mistake."""
     lln = opp.leerling
     if lln.datum_overleg_ouders is None:
         return CONCEPT
-    answers = [a.casefold() for a in (lln.instemming_ouder1, lln.instemming_ouder2, lln.instemming_leerling)
-               if a and a.strip()]
+    signers = [s.rij for s in opp_rules.ondertekenaars(lln, opp.ouders, year, today)]
+    answers = [str(getattr(lln, f"instemming_{key}", "") or "").strip().casefold() for key in signers]
     if any(a.startswith(_REFUSES) for a in answers):
         return GEEN_INSTEMMING
-    if not answers:
+    if not any(answers):
         return BESPROKEN
     return WACHT_OP_VASTSTELLING if all(a.startswith(_AGREES) for a in answers) else WACHT_OP_INSTEMMING
 

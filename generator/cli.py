@@ -133,6 +133,12 @@ def _check_options(command):
                      type=click.Path(dir_okay=False, path_type=Path), default=None,
                      show_default="bij genereer: controle-<schooljaar>.xlsx naast de OPP's",
                      help="Schrijf de meldingen ook als Excel-bestand, één rij per melding, met filters."),
+        click.option("--vervolg", "vervolg", metavar="MAP", type=click.Path(path_type=Path), default=None,
+                     show_default="geen: elk OPP zonder gegevens van vorig schooljaar",
+                     help="Map met de ingevulde OPP's van vorig schooljaar, bijvoorbeeld output/2026-2027. "
+                          "Elk OPP wordt het bijgestelde OPP: wat de export niet heeft, komt uit het OPP van "
+                          "vorig jaar; de doelen van vorig jaar staan met hun resultaat onder 'Vorige "
+                          "doelen'."),
         click.option("--streng", "strict", is_flag=True, default=False, show_default=True,
                      help="Maak geen enkel OPP als de export een fout bevat; bij controleer geven ook "
                           "waarschuwingen afsluitcode 65."),
@@ -159,20 +165,21 @@ def _check_options(command):
 def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Path, schooljaar: str,
                      names_in_file_name: bool, workers: int, documenten: Path | None, columns: Path | None,
                      school_file: Path | None, report_path: Path | None, strict: bool, overwrite: bool,
-                     quiet: bool, verbose: bool, log_path: Path | None) -> None:
+                     quiet: bool, verbose: bool, log_path: Path | None, vervolg: Path | None) -> None:
     """Maak één OPP per leerling uit een of meer exports (.xlsx).
 
     Een OPP dat iemand na de vorige run heeft bewerkt, wordt nooit overschreven (behalve met
     --overschrijf); zijn de gegevens van die leerling veranderd, dan komt er 'OPP_... (nieuw).docx' naast.
 
     \b
-    Voorbeeld:
+    Voorbeelden:
       opp genereer input/voorbeeld-export.xlsx --schooljaar 2026-2027
+      opp genereer input/export-2027.xlsx --schooljaar 2027-2028 --vervolg output/2026-2027
     """
     settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, output, schooljaar,
                                  date.today(), names_in_file_name, workers=workers, columns=columns,
                                  report_path=report_path, strict=strict, overwrite=overwrite,
-                                 documenten=documenten, school_file=school_file)
+                                 documenten=documenten, school_file=school_file, vervolg=vervolg)
     with _console(quiet, verbose, log_path) as out:
         result = _generate(out, settings)
         _show_findings(out, result.findings)
@@ -255,12 +262,13 @@ def _summary(result: pipeline.RunResult) -> str:
 @_output_options
 def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
                   columns: Path | None, school_file: Path | None, report_path: Path | None, strict: bool,
-                  quiet: bool, verbose: bool, log_path: Path | None) -> None:
+                  quiet: bool, verbose: bool, log_path: Path | None, vervolg: Path | None) -> None:
     """Controleer sjabloon en export(s) zoals genereer dat doet, zonder OPP's te maken; toon de meldingen
     per leerling. Dezelfde meldingen als genereer, ook over links en termijnen.
 
     Afsluitcode 0: geen fouten; 65: een of meer fouten; 66: een bestand is onleesbaar (ook een schoolbestand
-    met een fout of onbekende sleutel); 78: het sjabloon is niet bruikbaar.
+    met een fout of onbekende sleutel, of een map bij --vervolg die er niet is); 78: het sjabloon is niet
+    bruikbaar.
 
     \b
     Voorbeeld:
@@ -268,7 +276,7 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
     """
     settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, Path("output"), schooljaar,
                                  date.today(), columns=columns, documenten=documenten,
-                                 school_file=school_file)
+                                 school_file=school_file, vervolg=vervolg)
     with _console(quiet, verbose, log_path) as out:
         with _user_errors(out):
             if report_path:  # an export, a template or any other file that is no report of ours: 73

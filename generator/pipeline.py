@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from . import __version__
+from . import __version__, read_back
 from .domain.errors import OppError, RenderError
 from .domain.findings import Finding, Location, Severity
 from .domain.interrupts import ctrl_c_deferred
@@ -54,6 +54,7 @@ class Settings:
     strict: bool = False  # any error in the export: generate nothing
     school_file: Path | None = None  # --school; None: school.toml beside the first input, if there is one
     school: School | None = None  # on every OPP; None: _check_export reads the school file once and sets it
+    vervolg: Path | None = None  # --vervolg: last school year's OPPs, for the next version (read_back.py)
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,13 @@ def _check_export(settings: Settings) -> Checked:
     base = settings.output / safe_name(settings.schooljaar)
     named: list[Finding] = []
     tasks = plan(validated.opps, base, settings, named)
+    tasks, followed = read_back.follow_up(tasks, settings.vervolg, settings.schooljaar)  # --vervolg
     documents = documents_folder(settings)
     signals = {task.opp.leerling.leerlingnummer: student_signals(task.opp, documents, task.target.parent,
                                                                  settings.schooljaar, settings.today)
                for task in tasks}
     findings = [*validated.findings, _row_count(validated, settings.inputs), *school_found, *named,
-                *(f for signal in signals.values() for f in signal.findings)]
+                *followed, *(f for signal in signals.values() for f in signal.findings)]
     return Checked(validated, base, tasks, signals, findings)
 
 
@@ -211,7 +213,9 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
                 _count(result, number, task.target, writer.placed(task.target, version, data.sha256))
             else:
                 version = Version(data, number, inputs(task), template_hash, __version__)
-                _write_one(task, version, writer, result)
+                done = writer.write(task.target, version)  # by the manifest's decision table
+                result.findings += read_back.conflict_findings(task, done)  # a conflict: what changed
+                _count(result, number, task.target, done)
     except BaseException:
         writer.abandon(pool.stop)  # the workers stop first; then temp files swept, manifest saved
         raise
@@ -346,11 +350,6 @@ def _settle_unchanged(tasks: list[Task], inputs: Callable[[Task], str], template
         else:
             _count(result, task.opp.leerling.leerlingnummer, task.target, Written(outcome))
     return to_render
-
-
-def _write_one(task: Task, version: Version, writer: DocumentWriter, result: RunResult) -> None:
-    """One student's file by the manifest's decision table (writer.Schrijver)."""
-    _count(result, task.opp.leerling.leerlingnummer, task.target, writer.write(task.target, version))
 
 
 def _count(result: RunResult, number: str, target: Path, done: Written) -> None:

@@ -205,6 +205,20 @@ def _gesprekken(doc) -> None:
                         ("Uitstroombestemming", _field_global("opp.uitstroom_na_evaluatie")),
                         ("Besluit", _field_global("opp.besluit")),
                         ("Volgende evaluatie", _field_global("opp.volgende_evaluatie"))])
+    _vorige_doelen(doc)
+
+
+def _vorige_doelen(doc) -> None:
+    """Last year's goals and their results (`--vervolg`), under the evaluation: they are what the
+    previous plan achieved, not part of this year's handelingsdeel that the parents agree to. Plain
+    text, no controls; left out entirely for a student without them."""
+    doc.add_paragraph("{%p if vorige_doelen %}")
+    doc.add_heading("Vorige doelen", 2)
+    toelichting(doc, "De doelen van het vorige OPP (zie 'Vervangt versie van' in 1) en het resultaat bij de "
+                     "evaluatie. Ter informatie: de doelen van dit OPP staan in 12.")
+    lijsttabel(doc, ["Domein", "Doel", "Resultaat"], [3.1, 8.9, 5.0], "vorig", "vorige_doelen",
+               ["{{ vorig.domein }}", "{{ vorig.omschrijving }}", "{{ vorig.resultaat }}"], None)
+    doc.add_paragraph("{%p endif %}")
 
 
 def _ondertekening(doc) -> None:

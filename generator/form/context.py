@@ -21,7 +21,7 @@ from pathlib import Path
 from ..domain.fields import DOMEINEN, LEERLINGEN, FieldType
 from ..domain.records import Betrokkene, Doel, Ondersteuning, Opp, Ouder, School
 from ..domain.registry import fields_of
-from ..rules import links, opp_rules
+from ..rules import links, opp_rules, vervolg
 
 _OWNERS = ("leerling", "opp")  # the context's dicts that student fields go into
 # (list of the form, the export's list, its record type, empty rows when the export has none)
@@ -64,7 +64,8 @@ def build_context(opp: Opp, schooljaar: str, today: date, documenten: Path | Non
                   opp_folder: Path | None = None, school: School | None = None) -> dict:
     """The template context of one student's OPP. `documenten` is the folder relative document paths
     resolve against, `opp_folder` the folder the OPP is written to (links.judge_link), `school` the
-    school's own data (school.toml)."""
+    school's own data (school.toml). `vorige_doelen`: the goals of last year's OPP with their results
+    (a vervolg.NextOpp, `--vervolg`), plain text on the form, no controls; empty for any other Opp."""
     leerling = opp.leerling
     ctx: dict[str, dict | list] = {owner: {} for owner in _OWNERS}
     for owner, name in _student_fields():
@@ -106,6 +107,9 @@ def build_context(opp: Opp, schooljaar: str, today: date, documenten: Path | Non
     # The form lists each document once: IOP and plan van aanpak under the handelingsdeel, the rest here
     ctx["bronnen"] = [d for d in ctx["documenten"] if not opp_rules.is_uitwerking(d["soort"])]
     ctx["factoren_per_domein"] = _per_domain(ctx["factoren"])
+    previous = opp.vorige_doelen if isinstance(opp, vervolg.NextOpp) else ()
+    ctx["vorige_doelen"] = [{"rij": str(i), "domein": d.domein, "omschrijving": d.omschrijving,
+                             "resultaat": d.resultaat} for i, d in enumerate(previous, 1)]
     return ctx
 
 

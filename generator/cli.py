@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import cli_output, pipeline
+from . import cli_output, filled_forms, pipeline
 from .cli_output import Console, DutchGroup, ProgressBar
 from .domain.errors import OppError
 from .domain.fields import FieldType
@@ -183,7 +183,7 @@ def generate_command(inputs: tuple[Path, ...], template: Path | None, output: Pa
     with _console(quiet, verbose, log_path) as out:
         result = _generate(out, settings)
         _show_findings(out, result.findings)
-        out.say(_summary(result))
+        out.say(cli_output.run_summary(result))
         if result.write_failure is not None:  # the OPPs are written; the register or report is not
             out.say(f"Fout: {result.write_failure}", err=True)
             sys.exit(result.write_failure.exit_code)
@@ -224,38 +224,6 @@ def _show_findings(out: Console, findings, with_info: bool = False) -> None:
         out.say(line, err=True)
 
 
-_OUTCOME_TEXT = {
-    Outcome.UNCHANGED: "ongewijzigd",
-    Outcome.UPDATED: "bijgewerkt (vorige versie bewaard als '(vorige)')",
-    Outcome.EDITED: "bewerkt en niet overschreven",
-    Outcome.CONFLICT: "conflict: bewerkt én gegevens gewijzigd, nieuwe versie ernaast als '(nieuw)'",
-    Outcome.OPEN: "open in Word en overgeslagen (sluit Word en draai opnieuw)",
-    Outcome.OVERWRITTEN: "overschreven met --overschrijf (bewerkte versie bewaard als '(vorige)')",
-    Outcome.TOO_LONG: "niet geschreven: pad te lang voor Word (kies met --uitvoer een kortere map)",
-    Outcome.LINKED: "overgeslagen: een snelkoppeling of geen gewoon bestand in de uitvoermap (zie hierboven)",
-}
-
-
-def _summary(result: pipeline.RunResult) -> str:
-    parts = [f"{result.outcomes[Outcome.NEW]} OPP's geschreven"]
-    for outcome, text in _OUTCOME_TEXT.items():
-        if result.outcomes[outcome]:
-            parts.append(f"{result.outcomes[outcome]} {text}")
-    skipped = len(result.skipped)
-    parts.append(f"{skipped} leerling{'en' if skipped != 1 else ''} overgeslagen"
-                 + (" wegens fouten in de gegevens (zie de meldingen hierboven)" if skipped else ""))
-    if result.not_selected:
-        parts.append(f"{result.not_selected} leerlingen zonder OPP-markering")
-    parts.append(f"{result.student_rows} rijen met leerlingen gelezen")
-    if result.strict_stopped:
-        parts.append("geen OPP's gemaakt: --streng en de export bevat fouten")
-    if result.report_path:
-        parts.append(f"controlerapport in {result.report_path}")
-    if result.register_path:
-        parts.append(f"overzicht met termijnen in {result.register_path}")
-    return ", ".join(parts) + f"; bestanden in {result.map}"
-
-
 @main.command("controleer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_check_options
@@ -294,6 +262,46 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
                 + (f"; rapport in {report_path}" if report_path else ""))
     warned = strict and any(f.severity is Severity.WARNING for f in checked.findings)
     sys.exit(EXIT_DATA if errors or warned else EXIT_OK)
+
+
+@main.command("inlezen")
+@click.argument("folder", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--schooljaar", "year", metavar="JJJJ-JJJJ", default=None,
+              help="Schooljaar van de OPP's. Standaard: de naam van MAP als dat een schooljaar is, anders het "
+                   "huidige schooljaar.")
+@click.option("--uitvoer", "output", metavar="MAP", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Uitvoermap van genereer; zonder MAP wordt <uitvoer>/<schooljaar> gelezen.")
+@_output_options
+def read_back_command(folder: Path | None, year: str | None, output: Path, quiet: bool, verbose: bool,
+                      log_path: Path | None) -> None:
+    """Lees de ingevulde OPP's terug en werk het overzicht bij. Een OPP wordt nooit veranderd.
+
+    Het overzicht krijgt wat in Word is ingevuld: datum van vaststelling (en de termijnen die daaruit
+    volgen), instemming per ondertekenaar, hoorrecht en overleg, evaluatie en resultaat per doel, start- en
+    einddatum voor DUO, status en wat nog in te vullen is. Tekst buiten de invulvelden wordt gemeld, niet
+    geraden. MAP is de map van een schooljaar; standaard output/<schooljaar>.
+
+    Afsluitcode 0: ingelezen (een OPP dat niet te lezen is, staat in de meldingen); 66: de map bestaat niet;
+    74: de schijf is vol.
+
+    \b
+    Voorbeeld:
+      opp inlezen output/2026-2027
+    """
+    if year is not None and not is_school_year(year):
+        raise click.BadParameter(f"'{year}' is geen schooljaar; schrijf het als 2026-2027",
+                                 param_hint="'--schooljaar'")
+    year = year or (folder.name if folder is not None and is_school_year(folder.name)
+                    else pipeline.default_school_year(date.today()))
+    with _console(quiet, verbose, log_path) as out:
+        with _user_errors(out):
+            result = filled_forms.read_back(folder or output / year, year, date.today())
+            if result.write_failure is not None:
+                raise result.write_failure
+        _show_findings(out, result.findings, with_info=True)
+        out.say(f"{result.read} OPP's ingelezen, {result.unreadable} niet leesbaar"
+                + (f"; overzicht in {result.register_path}" if result.register_path else ""))
+    sys.exit(EXIT_OK)
 
 
 @main.command("velden")

@@ -37,12 +37,17 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import click._termui_impl  # noqa: F401  (loaded lazily by the progress bar: load it now to translate it)
 
 from . import __version__
 from .domain.errors import OppError, OutputError
+from .write.writer import Outcome
+
+if TYPE_CHECKING:
+    from .pipeline import RunResult
 
 EXIT_UNEXPECTED = 70
 CRASH_FOLDER = "opp-generator"  # under the temp folder: %TEMP%\opp-generator on Windows
@@ -340,3 +345,36 @@ def _write_crash_log(folder: Path, exc: BaseException) -> Path:
             continue
         return path.resolve()
     raise FileExistsError(17, "te veel foutbestanden in één seconde", str(folder))
+
+
+_OUTCOME_TEXT = {
+    Outcome.UNCHANGED: "ongewijzigd",
+    Outcome.UPDATED: "bijgewerkt (vorige versie bewaard als '(vorige)')",
+    Outcome.EDITED: "bewerkt en niet overschreven",
+    Outcome.CONFLICT: "conflict: bewerkt én gegevens gewijzigd, nieuwe versie ernaast als '(nieuw)'",
+    Outcome.OPEN: "open in Word en overgeslagen (sluit Word en draai opnieuw)",
+    Outcome.OVERWRITTEN: "overschreven met --overschrijf (bewerkte versie bewaard als '(vorige)')",
+    Outcome.TOO_LONG: "niet geschreven: pad te lang voor Word (kies met --uitvoer een kortere map)",
+    Outcome.LINKED: "overgeslagen: een snelkoppeling of geen gewoon bestand in de uitvoermap (zie hierboven)",
+}
+
+
+def run_summary(result: RunResult) -> str:
+    """The last line of `opp genereer`: what happened to the files, what was skipped, where things are."""
+    parts = [f"{result.outcomes[Outcome.NEW]} OPP's geschreven"]
+    for outcome, text in _OUTCOME_TEXT.items():
+        if result.outcomes[outcome]:
+            parts.append(f"{result.outcomes[outcome]} {text}")
+    skipped = len(result.skipped)
+    parts.append(f"{skipped} leerling{'en' if skipped != 1 else ''} overgeslagen"
+                 + (" wegens fouten in de gegevens (zie de meldingen hierboven)" if skipped else ""))
+    if result.not_selected:
+        parts.append(f"{result.not_selected} leerlingen zonder OPP-markering")
+    parts.append(f"{result.student_rows} rijen met leerlingen gelezen")
+    if result.strict_stopped:
+        parts.append("geen OPP's gemaakt: --streng en de export bevat fouten")
+    if result.report_path:
+        parts.append(f"controlerapport in {result.report_path}")
+    if result.register_path:
+        parts.append(f"overzicht met termijnen in {result.register_path}")
+    return ", ".join(parts) + f"; bestanden in {result.map}"

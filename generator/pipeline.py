@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from . import __version__, read_back
+from . import __version__, filled_forms, read_back
 from .domain.errors import OppError, RenderError
 from .domain.findings import Finding, Location, Severity
 from .domain.interrupts import ctrl_c_deferred
@@ -200,6 +199,7 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
                        student_rows=checked.validated.student_rows)
     template_hash = sha256_file(settings.template)
     writer = DocumentWriter.open(base, settings.overwrite)  # one run per folder; read-only stops it here
+    identity.adopt_moved(writer.manifest, [(t.target, t.opp.leerling.leerlingnummer) for t in checked.tasks])
     try:
         result.strict_stopped = settings.strict and bool(checked.validated.errors())
         tasks = [] if result.strict_stopped else checked.tasks
@@ -221,7 +221,7 @@ def _generate(settings: Settings, pool: WorkerPool, progress: Callable[[int, int
         raise
     writer.save()
     phase("Overzicht en controlerapport schrijven")
-    _write_register(tasks, settings, result, checked.signals)
+    filled_forms.write_register(tasks, settings, result, checked.signals)  # edited OPPs read back
     _write_check_report(base, settings, result)
     return result
 
@@ -365,33 +365,6 @@ def documents_folder(settings: Settings) -> Path | None:
     if settings.documenten is not None:
         return settings.documenten
     return settings.inputs[0].parent if settings.inputs else None
-
-
-def _write_register(tasks: list[Task], settings: Settings, result: RunResult,
-                    signals: dict[str, StudentSignals]) -> None:
-    """Rebuild overzicht.xlsx. A register that cannot be written (open in Excel) costs no OPP: it
-    becomes a warning, and the next run writes it again."""
-    rows = []
-    for task in tasks:
-        number = task.opp.leerling.leerlingnummer
-        outcome = result.per_student.get(number)
-        if outcome is None and not task.target.exists():
-            continue  # not made this run (render error) and no older file: no OPP to list
-        status = outcome.value if outcome is not None else register.SKIPPED_STATUS
-        file = Path(os.path.relpath(task.target, result.map)).as_posix()
-        signal = signals[number]
-        rows.append(register.register_row(task.opp, settings.schooljaar, settings.today, file, status,
-                                          len(signal.link_targets), signal.warning_count(task.opp)))
-    try:
-        result.register_path = register.write(result.map, rows, settings.today, set(result.skipped))
-    except DiskFullError as exc:
-        result.write_failure = exc
-    except OppError as exc:
-        log.info("overzicht: %s", exc)
-        result.findings.append(Finding(
-            Severity.WARNING, Location(str(result.map / register.FILE_NAME)),
-            "het overzicht is niet bijgewerkt (open in Excel? sluit het en draai opnieuw); de OPP's zijn wel "
-            f"geschreven ({getattr(exc.__cause__, 'strerror', None) or exc})"))
 
 
 def default_school_year(today: date) -> str:

@@ -20,7 +20,7 @@ import click.testing
 import pytest
 from click.testing import CliRunner
 
-from generator import cli, pipeline
+from generator import cli, cli_output, pipeline
 from generator.cli import main
 from generator.write.writer import Outcome
 
@@ -398,6 +398,6 @@ def test_an_unusable_template_gives_78_and_writes_nothing(tmp_path, make, why):
 
 def test_a_path_too_long_for_word_is_named_in_the_summary_and_waits_with_75():
     result = pipeline.RunResult(Path("uit"), outcomes=Counter({Outcome.NEW: 3, Outcome.TOO_LONG: 1}))
-    summary = cli._summary(result)
+    summary = cli_output.run_summary(result)
     assert "1 niet geschreven: pad te lang voor Word (kies met --uitvoer een kortere map)" in summary
     assert cli._exit_code_for_files(result) == 75

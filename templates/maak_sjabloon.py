@@ -65,7 +65,9 @@ def _algemeen(doc) -> None:
                         ("Opgesteld door", _field_global("opp.opgesteld_door")),
                         ("Uiterste datum vaststelling", [
                             _field_global("opp.uiterste_vaststelling"),
-                            "Zes weken na {{ opp.start_termijn }}."], "opp.nieuw_plan"),
+                            "{{ 'Zes weken na' if opp.start_termijn else 'De export noemt geen start van de zes "
+                            "weken.' }} {{ opp.start_termijn }}{{ '.' if opp.start_termijn }}"],
+                         "opp.nieuw_plan or not opp.start_termijn"),
                         ("Vorige vaststelling", _field_global("opp.vorige_vaststelling"),
                          "opp.vorige_vaststelling"),
                         ("Evaluatie uiterlijk", _field_global("opp.volgende_evaluatie"), "not opp.nieuw_plan")])

@@ -252,3 +252,17 @@ def test_every_tag_is_a_field_name_or_a_keyed_row_field(run):
             assert is_known(name), tag
             if tag.split(".")[0] in ("doel", "steun", "ouder", "betrokkene", "factor", "instemming"):
                 assert re.fullmatch(r"[a-z]+\[[0-9a-z-]+\]\.[a-z_]+(=.+)?", tag), tag
+
+
+def test_without_any_start_date_both_deadlines_stay_open_and_nothing_is_claimed(tmp_path):
+    book = make_workbook(tmp_path / "export.xlsx", {"Leerlingen": [
+        ["Stamnummer", "Roepnaam", "Achternaam", "Geboortedatum", "Klas"], ["1", "Zonder", "Start", MINOR, "1A"]]})
+    result = CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(tmp_path / "uit"), "--schooljaar",
+                                       YEAR, "--werkers", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "uit" / YEAR / "1A" / "OPP_1.docx"
+    text = docx_text(path)
+    assert "Uiterste datum vaststelling" in text and "De export noemt geen start van de zes weken." in text
+    assert "Evaluatie uiterlijk" in text and "bestaand OPP" not in result.output
+    sdts = _sdts(path)
+    assert all(_is_empty(s) for s in sdts["opp.uiterste_vaststelling"] + sdts["opp.volgende_evaluatie"])

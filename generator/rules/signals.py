@@ -71,7 +71,8 @@ def _deadline_doubts(opp: Opp, year: str) -> list[Finding]:
         out.append(Finding(Severity.WARNING, where, f"soort OPP is '{lln.soort}', maar de zes weken begonnen in "
                            f"een eerder schooljaar ({start:%d-%m-%Y}); het formulier toont geen uiterste datum "
                            "van vaststelling, alleen de jaarlijkse evaluatie; controleer de soort", lln.leerlingnummer))
-    if opp_rules.volgende_evaluatie(lln) is None:
+    if start is not None and opp_rules.volgende_evaluatie(lln) is None:  # no start at all: the kind of
+        # plan is unknown too, and both deadlines stay open on the form
         out.append(Finding(Severity.WARNING, _where(lln.origin, "", "Leerlingen"),
                            "bestaand OPP zonder datum van vaststelling of laatste evaluatie: de datum van de "
                            "volgende evaluatie is onbekend en blijft open op het formulier (de export kan een "

@@ -161,10 +161,13 @@ def _handelingsdeel(doc) -> None:
                [3.1, 4.7, 3.0, 3.2, 3.0], "doel", "doelrijen",
                [_field_global(f"doel.{n}", "doel") for n in columns], None)
     doc.add_heading("Ondersteuning en begeleiding", 2)
-    lijsttabel(doc, ["Wat en middelen", "Bij doel", "Wie", "Hoe vaak", "Waar", "Periode", "Bekostiging"],
-               [3.4, 2.1, 2.1, 2.1, 2.0, 2.5, 2.8], "steun", "steunrijen",
-               [[_field_global("steun.wat", "steun"), "Middelen: " + _field_global("steun.middelen", "steun")]]
-               + [_field_global(f"steun.{n}", "steun") for n in ("doel", "wie", "hoe_vaak", "waar")]
+    # Six columns: what it serves and what it uses go under 'Wat', so that 'ondersteuningscoördinator'
+    # still fits in 'Wie' on A4.
+    lijsttabel(doc, ["Wat, middelen en doel", "Wie", "Hoe vaak", "Waar", "Periode", "Bekostiging"],
+               [4.4, 3.2, 2.3, 2.1, 2.5, 2.5], "steun", "steunrijen",
+               [[_field_global("steun.wat", "steun"), "Middelen: " + _field_global("steun.middelen", "steun"),
+                 "Bij doel: " + _field_global("steun.doel", "steun")]]
+               + [_field_global(f"steun.{n}", "steun") for n in ("wie", "hoe_vaak", "waar")]
                + [[_field_global("steun.startdatum", "steun"),
                    "t/m " + _field_global("steun.einddatum", "steun")],
                   _field_global("steun.bekostiging", "steun")], None)
@@ -237,7 +240,6 @@ def _ondertekening(doc) -> None:
     doc.add_paragraph("{%p for ondertekenaar in instemmers %}")
     tekenblok(doc, "{{ ondertekenaar.rol }}", [
         ("Naam", _field_global("instemming.naam", "ondertekenaar")),
-        ("Gezag", "{{ ondertekenaar.gezag }}", "ondertekenaar.gezag"),
         ("Let op", "{{ ondertekenaar.controleren }}", "ondertekenaar.controleren"),
         ("Instemming handelingsdeel", _field_global("instemming.antwoord", "ondertekenaar")),
         ("Perspectiefdeel", "{{r vinkje('instemming.perspectief_besproken', none, ondertekenaar) }}"
@@ -264,8 +266,7 @@ def _administratie(doc) -> None:
                         ("Einddatum OPP (voor DUO)", _field_global("opp.einddatum")),
                         ("Geregistreerd bij DUO",
                          _field_global("opp.geregistreerd_duo") + " begin- en einddatum in ROD"),
-                        ("Gedeeld met het samenwerkingsverband",
-                         _field_global("opp.gedeeld_met_swv") + " ja"),
+                        ("Gedeeld met het SWV", _field_global("opp.gedeeld_met_swv") + " ja"),
                         ("Opslaglocatie", _field_global("opp.opslaglocatie"))])
 
 

@@ -290,4 +290,4 @@ def tekenblok(doc, titel: str, rows: list[Rij]) -> None:
     """A signature block: its rows, then an empty signature cell (never a fake signature)."""
     doc.add_heading(titel, 2)
     table = gegevenstabel(doc, rows + [("Handtekening", "")])
-    _hoogte(table.rows[-1], 1.8)
+    _hoogte(table.rows[-1], 1.4)

@@ -118,7 +118,7 @@ def test_a_voogd_with_gezag_signs_and_a_father_without_gezag_does_not(run):
 def test_unknown_gezag_gives_a_block_that_says_check_it_and_reads_onbekend(run):
     files, output = run
     path = files["3"]
-    assert _signer_blocks(path) == {"ouder1": "Ouder/verzorger met gezag"}
+    assert _signer_blocks(path) == {"ouder1": "Ouder/verzorger, gezag onbekend"}
     assert "gezag controleren" in docx_text(path)
     assert _text(_sdts(path)["ouder[1].gezag_antwoord"][0]) == "onbekend"
     assert re.search(r"blad 'Ouders', rij 5, kolom D 'Gezag': gezag van O\. Ouder is onbekend", output)

@@ -86,7 +86,7 @@ def test_parents_with_gezag_sign_for_a_minor_and_unknown_gezag_is_checked():
     assert not opp_rules.leerling_tekent(lln, YEAR, date(2026, 9, 1))
     assert _signers(lln, ouders) == [
         ("ouder1", "Ouder/verzorger met gezag", "M. de Vries", "ja", False),
-        ("ouder3", "Ouder/verzorger met gezag", "P. de Vries", "onbekend", True),
+        ("ouder3", "Ouder/verzorger, gezag onbekend", "P. de Vries", "onbekend", True),
         ("ouder4", "Voogd met gezag", "J. Bos", "ja", False)]
 
 

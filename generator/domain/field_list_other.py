@@ -116,7 +116,7 @@ OTHER_FIELDS: tuple[Field, ...] = (
                "Faciliteiten", required=True,
            example="Wekelijks planningsgesprek", placeholder="Wat wordt er gedaan?"),
     make_field("steun.doel", T, "Het doel waar deze ondersteuning bij hoort.", ONDERSTEUNING,
-               "Doel|Gekoppeld doel|Bij doel", placeholder="Bij welk doel?"),
+               "Doel|Gekoppeld doel|Bij doel", placeholder="Welk doel?"),
     make_field("steun.wie", T, "Door wie (naam of functie).", ONDERSTEUNING,
            "Wie|Door wie|Uitvoerder|Begeleider|Verantwoordelijke", example="mentor",
            placeholder="Door wie?"),

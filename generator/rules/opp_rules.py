@@ -211,7 +211,8 @@ def _parent_block(index: int, ouder: Ouder) -> Ondertekenaar:
     rol = "Voogd" if "voogd" in ouder.relatie.casefold() else "Ouder/verzorger"
     gezag = "ja" if ouder.gezag else UNKNOWN
     check = "" if ouder.gezag else "gezag controleren: de export zegt niet of deze ouder gezag heeft"
-    return Ondertekenaar(f"ouder{index + 1}", f"{rol} met gezag", ouder.naam, gezag, check, index)
+    title = f"{rol} met gezag" if ouder.gezag else f"{rol}, gezag onbekend"
+    return Ondertekenaar(f"ouder{index + 1}", title, ouder.naam, gezag, check, index)
 
 
 def startdatum_opp(leerling: Leerling) -> date | None:

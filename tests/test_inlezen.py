@@ -202,3 +202,19 @@ def test_inlezen_of_a_missing_folder_is_a_clear_error(tmp_path):
     result = _cli("inlezen", str(tmp_path / "bestaat-niet"), "--schooljaar", YEAR)
     assert result.exit_code == 66
     assert "bestaat niet" in result.output
+
+
+def test_a_row_copied_in_word_and_ticked_boxes_come_back(generated):
+    _, folder = generated
+    path = folder / "1A/OPP_1.docx"
+    f = Filler(path)
+    f.copy_row("doel[1].omschrijving")  # Word's copy and paste of a goal row: the same tags twice
+    f.text("doel[1].omschrijving", "Vraagt hulp bij rekenen", n=1)
+    f.text("doel[1].resultaat", "deels behaald")
+    f.tick("opp.aanleiding=Dreigende afstroom")
+    f.save(path)
+    result = _cli("inlezen", str(folder), "--schooljaar", YEAR)
+    assert result.exit_code == 0, result.output
+    row = _register(folder)["1"]
+    assert row["Resultaat doelen"] == "doel 1: deels behaald; doel 2: open; doel 3: open"
+    assert row["Aanleiding"] == "Dreigende afstroom"

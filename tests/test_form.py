@@ -14,21 +14,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from jinja2 import Environment, StrictUndefined
 
 from generator.cli import main
 from generator.domain.fields import AANLEIDINGEN, AFWIJKINGEN, DOMEINEN, FieldType
 from generator.domain.registry import get_field, is_known
 
-from .conftest import EXAMPLE, ROOT, TEMPLATE, W, docx_parts, docx_text, docx_xml, vereist_programma
+from .conftest import EXAMPLE, NS, ROOT, TEMPLATE, W, docx_parts, docx_text, docx_xml, vereist_programma
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 HEADERS = ["1. Algemene gegevens", "2. Gegevens leerling", "3. Gegevens school", "4. Ouders/verzorgers",
            "5. Betrokkenen", "6. Aanleiding voor het OPP", "7. Bronnen", "8. Schoolloopbaan",
            "9. Bevorderende en belemmerende factoren", "10. Onderwijs- en ondersteuningsbehoeften",
            "11. Perspectiefdeel", "12. Handelingsdeel", "Doelen", "Ondersteuning en begeleiding",
-           "Afwijkingen van het onderwijsprogramma", "Uitwerking in IOP of plan van aanpak",
+           "Afwijkingen van het onderwijsprogramma", "Afspraken", "Uitwerking in IOP of plan van aanpak",
            "13. Inbreng van de leerling (hoorrecht)", "14. Overleg met ouders", "15. Evaluatie",
-           "16. Ondertekening", "Ouder/verzorger 1", "Ouder/verzorger 2", "Leerling",
+           "16. Ondertekening", "Ouder/verzorger met gezag", "Leerling (besproken)",
            "School, namens het bevoegd gezag", "17. Administratie"]
 KOPPEN_LEERLING = ["Stamnummer", "Roepnaam", "Achternaam", "Geboortedatum", "Klas", "Lwoo", "Aanleiding OPP",
                    "Afwijkingen", "Geregistreerd bij DUO", "Uitstroomprofiel"]
@@ -68,7 +69,7 @@ def twee(tmp_path_factory) -> tuple[Path, Path]:
 
 def _soorten(path: Path) -> dict[str, int]:
     """Content controls per kind, from the type element in w:sdtPr."""
-    telling = {"tekst": 0, "datum": 0, "keuzelijst": 0, "vinkje": 0}
+    telling = {kind: 0 for kind in KINDS}
     for pr in docx_xml(path).iter(f"{W}sdtPr"):
         if pr.find(f"{W}text") is not None:
             telling["tekst"] += 1
@@ -76,6 +77,8 @@ def _soorten(path: Path) -> dict[str, int]:
             telling["datum"] += 1
         elif pr.find(f"{W}dropDownList") is not None:
             telling["keuzelijst"] += 1
+        elif pr.find(f"{W}comboBox") is not None:
+            telling["keuzelijst met eigen tekst"] += 1
         elif pr.find(f"{W14}checkbox") is not None:
             telling["vinkje"] += 1
         else:
@@ -97,10 +100,16 @@ def _vinkjes(path: Path) -> dict[str, bool]:
 
 
 # Template code, as the renderer sees it once the XML markup is stripped: a control per veld(...) or
-# vinkje(...) call, and a repeated table row per {%tr for ... %}.
-_CALL = re.compile(r"\b(veld|vinkje)\('([^']+)'(?:, '([^']+)')?")
-_ROWS = re.compile(r"\{%tr for \w+ in (\w+) %\}(.*?)\{%tr endfor %\}", re.DOTALL)
-_KIND = {FieldType.DATE: "datum", FieldType.CHOICE: "keuzelijst", FieldType.YES_NO: "vinkje"}
+# vinkje(...) call (in a repeated row with the row's variable, whose key goes into the tag), a repeated
+# block per {%tr for ... %} or {%p for ... %}, and rows or paragraphs that only show {%tr if ... %} or
+# {%p if ... %} (with an optional else).
+_CALL = re.compile(r"\b(veld|vinkje)\('([^']+)'(?:, '([^']+)'|, none)?(?:, (\w+))?\s*\)")
+_BLOCK = re.compile(r"\{%(?:tr|p) (if|for|else|endif|endfor)\b ?(.*?) ?%\}")
+_ROWS = re.compile(r"\{%(?:tr|p) for \w+ in (\w+) %\}")
+_KIND = {FieldType.DATE: "datum", FieldType.CHOICE: "keuzelijst",
+         FieldType.COMBO: "keuzelijst met eigen tekst", FieldType.YES_NO: "vinkje"}
+KINDS = ("tekst", "datum", "keuzelijst", "keuzelijst met eigen tekst", "vinkje")
+_JINJA = Environment(undefined=StrictUndefined)  # a condition about a fact the test does not give fails
 
 
 def _template_code() -> str:
@@ -108,25 +117,76 @@ def _template_code() -> str:
         return html.unescape(re.sub(r"<[^>]+>", "", zf.read("word/document.xml").decode()))
 
 
-def _calls(code: str) -> list[tuple[str, str]]:
+def _calls(code: str, scope: dict) -> list[tuple[str, str]]:
     """(kind, tag) of each control the code makes, in order; a field's control kind follows its type
-    (a multiple-choice field through veld() is a text control, through vinkje() a box per option)."""
+    (a multiple-choice field through veld() is a text control, through vinkje() a box per option). In a
+    repeated row the tag has the row's key: veld('doel.resultaat', doel) -> doel[2].resultaat."""
     out = []
-    for func, path, optie in _CALL.findall(code):
+    for func, path, optie, row in _CALL.findall(code):
+        tag = path
+        if row:
+            owner, name = path.rsplit(".", 1)
+            tag = f"{owner}[{scope[row]['rij']}].{name}"
         if func == "vinkje":
-            out.append(("vinkje", f"{path}={optie}" if optie else path))
+            out.append(("vinkje", f"{tag}={optie}" if optie else tag))
         else:
-            out.append((_KIND.get(get_field(path).type, "tekst"), path))
+            out.append((_KIND.get(get_field(path).type, "tekst"), tag))
     return out
 
 
-def _expected_controls(rows: dict[str, int]) -> tuple[Counter, Counter]:
-    """Controls per kind and per tag for a student with `rows` rows per repeated list: the fixed form
-    plus, per list, its number of rows times the controls of one row, both read from the template."""
+def _parse(tokens: list, end: tuple[str, ...] = ()) -> tuple[list, str]:
+    """The template's blocks as a tree: text, ('if', condition, then, else), ('for', name, list, body)."""
+    nodes: list = []
+    while tokens:
+        token = tokens.pop(0)
+        if isinstance(token, str):
+            nodes.append(token)
+            continue
+        word, rest = token
+        if word in end:
+            return nodes, word
+        if word == "if":
+            then, stop = _parse(tokens, ("else", "endif"))
+            other = _parse(tokens, ("endif",))[0] if stop == "else" else []
+            nodes.append(("if", rest, then, other))
+        elif word == "for":
+            name, list_name = re.fullmatch(r"(\w+) in (\w+)", rest).groups()
+            nodes.append(("for", name, list_name, _parse(tokens, ("endfor",))[0]))
+        else:
+            raise AssertionError(f"unexpected {{% {word} %}} in the template")
+    assert not end, f"template block not closed: {end}"
+    return nodes, ""
+
+
+def _walk(nodes: list, scope: dict) -> list[tuple[str, str]]:
+    calls = []
+    for node in nodes:
+        if isinstance(node, str):
+            calls += _calls(node, scope)
+        elif node[0] == "if":
+            _, condition, then, other = node
+            calls += _walk(then if _JINJA.compile_expression(condition)(**scope) else other, scope)
+        else:
+            _, name, list_name, body = node
+            for row in scope[list_name]:
+                calls += _walk(body, {**scope, name: row})
+    return calls
+
+
+def _expected_controls(student: dict) -> tuple[Counter, Counter]:
+    """Controls per kind and per tag for a student described by `student` (the rows of each repeated list
+    and the facts the template's conditions ask about): the template's code, its repeated blocks once per
+    row and its conditional rows where their condition holds, all read from the template."""
     code = _template_code()
-    calls = _calls(_ROWS.sub("", code))
-    for list_name, body in _ROWS.findall(code):
-        calls += _calls(body) * rows[list_name]
+    tokens: list = []
+    for i, part in enumerate(_BLOCK.split(code)):  # text, word, rest, text, ...
+        if i % 3 == 0:
+            tokens.append(part)
+        elif i % 3 == 1:
+            tokens.append((part, None))
+        else:
+            tokens[-1] = (tokens[-1][0], part)
+    calls = _walk(_parse(tokens)[0], student)
     return Counter(kind for kind, _ in calls), Counter(tag for _, tag in calls)
 
 
@@ -134,28 +194,61 @@ def _tags(path: Path) -> Counter:
     return Counter(t.get(f"{W}val") for t in docx_xml(path).iter(f"{W}tag"))
 
 
-# The rows of the two students in `twee`; the factors always have a row per domain.
-ROWS_VOL = {"ouders": 2, "betrokkenen": 1, "bronnen": 0, "factoren_per_domein": len(DOMEINEN), "doelen": 3,
-            "ondersteuning": 1, "uitwerkingen": 0}
-ROWS_LEEG = {**{list_name: 0 for list_name in ROWS_VOL}, "factoren_per_domein": len(DOMEINEN)}
+def _keys(tags, owner: str, field: str) -> list[str]:
+    """The row keys of owner[key].field among `tags`, in order."""
+    return [m.group(1) for t in tags if (m := re.fullmatch(rf"{owner}\[([^\]]+)\]\.{field}", t))]
+
+
+def _slug(domein: str) -> str:
+    """A factor row's key: its domain in lower case, other characters a '-' (docs/formulier-tags.md)."""
+    return re.sub(r"[^0-9a-z]+", "-", domein.casefold()).strip("-")
+
+
+def _rows(*keys) -> list[dict]:
+    return [{"rij": str(k)} for k in keys]
+
+
+# The two students of `twee`: the rows of each repeated list, and what the template's conditions ask.
+# Neither has a start date (no Datum inschrijving): the kind of plan is unknown, so the form shows both
+# the six-week deadline and the yearly evaluation, open. Both are 13 at the vaststelling: parents sign.
+# An empty list gives rows to fill (2 ouders, 2 betrokkenen, 3 doelen, 3 steun); the factors always have
+# a row per domain; the instemming has a block per parent with gezag (M. Bakker, not P. Bakker, gezag
+# nee), or an open one when the export names nobody with gezag.
+_GEEN_START = {"nieuw_plan": False, "start_termijn": None, "vervangt_versie_van": "",
+               "vorige_vaststelling": None, "leerling_tekent": False}
+_PER_DOMEIN = [{"rij": _slug(d)} for d in DOMEINEN]
+ROWS_VOL = {"opp": _GEEN_START, "ouderrijen": _rows(1, 2), "betrokkenenrijen": _rows(1), "bronnen": [],
+            "factoren_per_domein": _PER_DOMEIN, "doelrijen": _rows(1, 2, 3), "steunrijen": _rows(1),
+            "uitwerkingen": [], "vorige_doelen": [],
+            "instemmers": [{"rij": "ouder1", "gezag": "ja", "controleren": ""}]}
+ROWS_LEEG = {**ROWS_VOL, "ouderrijen": _rows(1, 2), "betrokkenenrijen": _rows(1, 2),
+             "doelrijen": _rows(1, 2, 3), "steunrijen": _rows(1, 2, 3),
+             "instemmers": [{"rij": "ouder-nieuw", "gezag": "onbekend",
+                             "controleren": "controleer het gezag"}]}
+REPEATED = ("ouder", "betrokkene", "factor", "doel", "steun", "instemming")  # owners of repeated rows
 
 
 def test_control_counts_per_kind_follow_the_form_and_the_rows(twee):
     """The exact XML is pinned by test_golden.py; here the counts follow from the template and the rows,
-    so that every repeated row gets all of its controls and the fixed form all of its own."""
+    so that every repeated row gets all of its controls, with its key, and the fixed form all of its own."""
     vol, leeg = twee
     for path, rows in ((vol, ROWS_VOL), (leeg, ROWS_LEEG)):
         kinds, tags = _expected_controls(rows)
-        assert _soorten(path) == {kind: kinds[kind] for kind in ("tekst", "datum", "keuzelijst", "vinkje")}
+        assert _soorten(path) == {kind: kinds[kind] for kind in KINDS}
         assert _tags(path) == tags
-    # Cross-check on a few lists: the full student has exactly its rows' controls more. A goal is a row in
-    # the handelingsdeel (its description a control there) and again in the evaluation (the result).
-    verschil = _tags(vol) - _tags(leeg)
-    assert verschil["doel.omschrijving"] == verschil["doel.resultaat"] == ROWS_VOL["doelen"]
-    assert verschil["ouder.gezag"] == ROWS_VOL["ouders"]
-    assert verschil["steun.einddatum"] == ROWS_VOL["ondersteuning"]
-    assert not any(tag.startswith("factor.") for tag in verschil)
-    assert {list_name for list_name, _ in _ROWS.findall(_template_code())} == set(ROWS_VOL)
+    # Cross-check on a few lists, by key. A goal is a row in the handelingsdeel (its description a control
+    # there) and again in the evaluation (the result), with the same key.
+    for path, rows in ((vol, ROWS_VOL), (leeg, ROWS_LEEG)):
+        tags = list(_tags(path))
+        doelen = [r["rij"] for r in rows["doelrijen"]]
+        assert _keys(tags, "doel", "omschrijving") == _keys(tags, "doel", "resultaat") == doelen
+        assert _keys(tags, "ouder", "gezag_antwoord") == [r["rij"] for r in rows["ouderrijen"]]
+        assert _keys(tags, "steun", "einddatum") == [r["rij"] for r in rows["steunrijen"]]
+        assert _keys(tags, "factor", "bevorderend") == [_slug(d) for d in DOMEINEN]
+        assert _keys(tags, "instemming", "antwoord") == [r["rij"] for r in rows["instemmers"]]
+        assert not any(t.split(".")[0] in REPEATED for t in tags)  # no repeated field without its row key
+    assert _keys(_tags(vol), "steun", "einddatum") == ["1"]  # the export's one row, no empty rows beside it
+    assert set(_ROWS.findall(_template_code())) == set(ROWS_VOL) - {"opp"}  # every repeated list described
 
 
 def test_every_tag_is_a_known_field_or_a_known_option(twee):
@@ -163,9 +256,15 @@ def test_every_tag_is_a_known_field_or_a_known_option(twee):
         tags = [t.get(f"{W}val") for t in docx_xml(path).iter(f"{W}tag")]
         assert tags and len(tags) == sum(_soorten(path).values())  # every control has a tag
         for tag in tags:
-            path, _, optie = tag.partition("=")
-            assert is_known(path), tag
-            assert not optie or optie in get_field(path).choices, tag
+            field, _, optie = tag.partition("=")
+            owner = re.match(r"[a-z]+", field).group()
+            if owner in REPEATED:  # a field in a repeated row: owner[key].field
+                assert re.fullmatch(r"[a-z]+\[[0-9a-z-]+\]\.[a-z_]+", field), tag
+                field = re.sub(r"\[[^\]]+\]", "", field)
+            else:  # a singular field: leerling.x or opp.x, never a row key
+                assert owner in ("leerling", "opp") and re.fullmatch(r"[a-z]+\.[a-z_0-9]+", field), tag
+            assert is_known(field), tag
+            assert not optie or optie in get_field(field).choices, tag
 
 
 def test_checkbox_state_follows_the_data(twee):
@@ -174,12 +273,27 @@ def test_checkbox_state_follows_the_data(twee):
     assert boxes["leerling.lwoo"] and boxes["opp.geregistreerd_duo"]
     assert {o for o in AANLEIDINGEN if boxes[f"opp.aanleiding={o}"]} == {AANLEIDINGEN[1], AANLEIDINGEN[4]}
     assert {o for o in AFWIJKINGEN if boxes[f"opp.afwijkingen={o}"]} == {AFWIJKINGEN[2]}
-    assert not boxes["opp.gedeeld_met_swv"] and not boxes["opp.geen_afwijkingen"]
-    gezag = [sdt.find(f"{W}sdtPr/{W14}checkbox/{W14}checked").get(f"{W14}val")
-             for sdt in docx_xml(vol).iter(f"{W}sdt")
-             if sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "ouder.gezag"]
-    assert gezag == ["1", "0"]
+    assert not boxes["opp.gedeeld_met_swv"]
+    # Afwijkingen: one ja/nee drop-down, 'ja' because the export names one; the old box is gone
+    assert _keuze(vol, "opp.afwijkingen_antwoord") == ("ja", ["ja", "nee"])
+    assert _keuze(leeg, "opp.afwijkingen_antwoord") == (None, ["ja", "nee"])
+    assert not any(t.startswith("opp.geen_afwijkingen") for t in _tags(vol) | _tags(leeg))
+    # Gezag: a drop-down per parent, ja / nee / onbekend as the export says, never a box
+    gezag = [_keuze(vol, f"ouder[{k}].gezag_antwoord") for k in (1, 2)]
+    assert gezag == [("ja", ["ja", "nee", "onbekend"]), ("nee", ["ja", "nee", "onbekend"])]
+    assert not any(".gezag" in tag for tag in boxes)
     assert not any(_vinkjes(leeg).values())
+
+
+def _keuze(path: Path, tag: str) -> tuple[str | None, list[str]]:
+    """A drop-down's answer (None while its prompt shows) and its choices after the prompt."""
+    (sdt,) = [s for s in docx_xml(path).iter(f"{W}sdt") if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == tag]
+    items = [i.get(f"{W}displayText") for i in sdt.iterfind("w:sdtPr/w:dropDownList/w:listItem", NS)]
+    assert items and sdt.find("w:sdtPr/w:dropDownList/w:listItem", NS).get(f"{W}value") == "", tag
+    text = "".join(sdt.find(f"{W}sdtContent").itertext())
+    empty = sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
+    assert empty == (text == items[0]), tag
+    return (None if empty else text), items[1:]
 
 
 def test_filled_and_empty_controls_differ_as_word_expects(twee):
@@ -201,14 +315,29 @@ def test_filled_and_empty_controls_differ_as_word_expects(twee):
     assert "".join(geboren.find(f"{W}sdtContent").itertext()) == "2 maart 2013"
 
 
-def test_empty_lists_say_so_and_factors_have_a_row_per_domain(twee):
+def test_empty_lists_give_rows_to_fill_and_factors_have_a_row_per_domain(twee):
     vol, leeg = twee
     text = docx_text(leeg)
-    for zin in ("Geen ouders of verzorgers geregistreerd.", "Geen betrokkenen geregistreerd.",
-                "Geen andere documenten geregistreerd.", "Geen doelen geregistreerd.",
-                "Geen ondersteuning geregistreerd.", "Geen IOP of plan van aanpak geregistreerd."):
-        assert zin in text
-    assert "Geen doelen geregistreerd." not in docx_text(vol)
+    for zin in ("Geen andere documenten geregistreerd.", "Geen IOP of plan van aanpak geregistreerd."):
+        assert zin in text  # documents are links, not rows to fill
+    for path in twee:
+        for zin in ("Geen ouders of verzorgers geregistreerd.", "Geen betrokkenen geregistreerd.",
+                    "Geen doelen geregistreerd.", "Geen ondersteuning geregistreerd."):
+            assert zin not in docx_text(path)
+    # the empty student: empty rows to fill, numbered like the export's rows, every control in them empty
+    controls = [(s.find(f"{W}sdtPr/{W}tag").get(f"{W}val"), s) for s in docx_xml(leeg).iter(f"{W}sdt")]
+    for owner, field, count in (("ouder", "naam", 2), ("betrokkene", "naam", 2), ("doel", "omschrijving", 3),
+                                ("steun", "wat", 3)):
+        assert _keys([t for t, _ in controls], owner, field) == [str(k) for k in range(1, count + 1)], owner
+        for tag, sdt in controls:
+            if tag.startswith(f"{owner}["):
+                content = "".join(sdt.find(f"{W}sdtContent").itertext())
+                assert sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None or content == "", tag
+    # the full student: the export's rows, none added
+    tags = list(_tags(vol))
+    assert [(o, len(_keys(tags, o, f))) for o, f in (("ouder", "naam"), ("betrokkene", "naam"),
+                                                      ("doel", "omschrijving"), ("steun", "wat"))] == [
+        ("ouder", 2), ("betrokkene", 1), ("doel", 3), ("steun", 1)]
     for path in twee:
         rows = [r for r in docx_xml(path).iter(f"{W}tr")
                 if any(t.text in DOMEINEN for t in r.iter(f"{W}t")) and len(r.findall(f"{W}tc")) == 3]
@@ -218,14 +347,24 @@ def test_empty_lists_say_so_and_factors_have_a_row_per_domain(twee):
 
 
 def test_parents_are_named_in_their_own_signature_block_and_signature_cells_stay_blank(twee):
-    vol, _ = twee
+    vol, leeg = twee
     text = docx_text(vol).split("16. Ondertekening", 1)[1]
-    assert text.index("Ouder/verzorger 1") < text.index("M. Bakker") < text.index("Ouder/verzorger 2") \
-        < text.index("P. Bakker")
-    cells = [r.findall(f"{W}tc") for r in docx_xml(vol).iter(f"{W}tr")]
-    handtekening = [c for c in cells if "".join(c[0].itertext()) == "Handtekening"]
-    assert len(handtekening) == 4
-    assert all("".join(c[1].itertext()) == "" for c in handtekening)
+    # one block per parent with gezag: the mother (gezag ja), not the father (gezag nee); then the student,
+    # who is under 18 and does not sign the instemming but signs that the OPP was discussed
+    assert (text.index("Ouder/verzorger met gezag") < text.index("M. Bakker")
+            < text.index("Leerling (besproken)"))
+    assert text.count("Ouder/verzorger met gezag") == 1 and "P. Bakker" not in text
+    assert "De leerling (18 jaar of ouder)" not in text
+    assert _keys(_tags(vol), "instemming", "naam") == ["ouder1"]  # the first row of 4. Ouders/verzorgers
+    # nobody with gezag in the export: one open block, and the form says to check the gezag
+    tekst_leeg = docx_text(leeg).split("16. Ondertekening", 1)[1]
+    assert tekst_leeg.count("Ouder/verzorger met gezag") == 1 and "controleer het gezag" in tekst_leeg
+    assert _keys(_tags(leeg), "instemming", "naam") == ["ouder-nieuw"]
+    for path in twee:
+        cells = [r.findall(f"{W}tc") for r in docx_xml(path).iter(f"{W}tr")]
+        handtekening = [c for c in cells if "".join(c[0].itertext()) == "Handtekening"]
+        assert len(handtekening) == 3  # the parent, the student, the school
+        assert all("".join(c[1].itertext()) == "" for c in handtekening)
 
 
 def test_word_conventions_a4_headings_header_footer_and_repeating_table_headers(twee):
@@ -237,6 +376,9 @@ def test_word_conventions_a4_headings_header_footer_and_repeating_table_headers(
                 if p.find(f"{W}pPr/{W}pStyle") is not None}
     for heading in HEADERS:
         assert headings.get(heading) in ("Heading1", "Heading2"), heading
+    # 16 follows on the same page (no page break before it any more): nowhere a forced page break
+    assert root.find(f".//{W}pageBreakBefore") is None
+    assert not [br for br in root.iter(f"{W}br") if br.get(f"{W}type") == "page"]
     header = docx_text(vol, "word/header1.xml")
     assert "VERTROUWELIJK" in header and "Aisha Bakker" in header and "leerlingnummer 1" in header
     footer = docx_parts(vol)["word/footer1.xml"].decode()
@@ -286,3 +428,4 @@ def test_example_opp_converts_to_a_pdf_of_several_pages_with_every_section(tmp_p
         assert heading in flat, heading
     assert f"pagina 2 van {pages}" in flat
     assert "Priya" in flat and "{{" not in flat and "{%" not in flat
+    assert "Voorbeeldcollege Amsterdam" in flat  # input/school.toml beside the example export

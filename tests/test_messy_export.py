@@ -93,8 +93,15 @@ def test_messy_export_gives_good_documents_and_names_every_defect(tmp_path):
         ("31", "waarschuwing", "Export", 9, "E"),  # impossible date: left open
         ("999", "waarschuwing", "Doelen", 3, "A"),  # orphan goal
         ("40", "waarschuwing", "Doelen", 4, "D"),  # end before start: left open
+        ("004512", "waarschuwing", "Export", 5, None),  # no gezag column: each parent's gezag unknown
+        ("020273", "waarschuwing", "Export", 6, None),
     } <= found
-    assert all(r[2] == "export.xlsx" for r in rows)
+    gezag = sorted(r[7].split(" is onbekend", 1)[0] for r in rows if "is onbekend" in r[7])
+    assert gezag == ["gezag van K. El Idrissi", "gezag van M. El Idrissi", "gezag van P. Berg"]
+    # every finding names the export, except the one about the school file that belongs beside it
+    school = [r for r in rows if r[2] != "export.xlsx"]
+    assert [(r[1], r[2]) for r in school] == [("info", str(tmp_path / "school.toml"))]
+    assert "geen schoolbestand gevonden" in school[0][7]
     assert "Leerling 007" not in result.output  # '7' and '007' are one student, grouped once
     assert result.output.index("Leerling 7:") < result.output.index("rij 8, kolom A 'Stamnr'")
     assert ("4 OPP's geschreven" in result.output
@@ -147,7 +154,9 @@ def test_report_cells_are_never_formulas(tmp_path):
     report = tmp_path / "r.xlsx"
     assert _run("controleer", book, "--rapport", report).exit_code == 0
     ws = load_workbook(report)["Controle"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H3"  # the unused columns, the row count
+    # the unused columns, the row count, and that no school.toml lies beside the export
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H4"
+    assert "geen schoolbestand gevonden" in ws["H4"].value
     assert [c.value for c in ws[1]] == ["Leerlingnummer", "Ernst", "Bestand", "Blad", "Rij", "Kolom",
                                         "Kolomkop", "Melding"]
     cell = ws["H2"]

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from generator.cli import main
 
-from .conftest import LEERLING_KOPPEN, docx_text, leerling, make_workbook
+from .conftest import LEERLING_KOPPEN, NS, W, docx_text, docx_xml, leerling, make_workbook
 
 BSNS = (b"123456782", b"111222333")  # valid fictitious BSNs, used only where a BSN is meant
 
@@ -45,11 +45,25 @@ def _doc(tmp_path: Path, name: str) -> str:
     return docx_text(next((tmp_path / "uit" / "2026-2027").rglob(name)))
 
 
+def _controls(tmp_path: Path, name: str) -> dict[str, str]:
+    """An OPP's content controls as tag -> text, the way a filled form is read back (by its tags,
+    docs/formulier-tags.md): 'leerling.roepnaam', 'ouder[1].gezag_antwoord', 'steun[2].wie'. An open field
+    shows its placeholder; an optional field left empty (no tussenvoegsel) is ''."""
+    path = next((tmp_path / "uit" / "2026-2027").rglob(name))
+    out: dict[str, str] = {}
+    for sdt in docx_xml(path).iterfind(".//w:sdt", NS):
+        tag = sdt.find("w:sdtPr/w:tag", NS).get(f"{W}val")
+        text = "".join(t.text or "" for t in sdt.iterfind("w:sdtContent//w:t", NS))
+        # a field shown twice (opp.volgende_evaluatie in 1 and 15) says the same in both places
+        assert out.setdefault(tag, text) == text, f"{name}: {tag}"
+    return out
+
+
 def _student(tmp_path: Path, name: str) -> dict[str, str]:
-    """Section 2 of an OPP (Gegevens leerling) as label -> value; an open field shows its placeholder."""
-    text = _doc(tmp_path, name)
-    lines = text.split("2. Gegevens leerling\n", 1)[1].split("\n3. Gegevens school", 1)[0].split("\n")
-    return dict(zip(lines[0::2], lines[1::2], strict=True))
+    """The student's fields of an OPP (section 2, Gegevens leerling, and the rest of leerling.*) as
+    field name -> value: 'roepnaam', 'geboortedatum'; an open field shows its placeholder."""
+    return {tag.removeprefix("leerling."): text for tag, text in _controls(tmp_path, name).items()
+            if tag.startswith("leerling.")}
 
 
 def _section(text: str, start: str, end: str) -> str:
@@ -85,8 +99,8 @@ def test_magister_list_csv_gives_every_student_an_opp(tmp_path):
     result = _genereer(tmp_path, export)
     assert result.exit_code == 0, result.output
     assert _opps(tmp_path) == ["1A/OPP_4001.docx", "1B/OPP_4003.docx", "zonder klas/OPP_4002.docx"]
-    assert _student(tmp_path, "OPP_4001.docx")["Roepnaam"] == "Dae"  # the BOM is not part of a header
-    assert _student(tmp_path, "OPP_4002.docx")["Mentor"] == "mw. Bos"
+    assert _student(tmp_path, "OPP_4001.docx")["roepnaam"] == "Dae"  # the BOM is not part of a header
+    assert _student(tmp_path, "OPP_4002.docx")["mentor"] == "mw. Bos"
     birth = [line for line in result.output.splitlines() if "geboortedatum" in line.casefold()]
     assert len(birth) == 1 and "geen kolom voor leerling.geboortedatum" in birth[0]  # once per sheet
     rows = _default_report(tmp_path)
@@ -104,9 +118,9 @@ def test_magister_field_names(tmp_path):
     assert result.exit_code == 0, result.output
     assert _opps(tmp_path) == ["2A/OPP_4001.docx", "2B/OPP_4002.docx"]  # the stamnummer, never 'Nr'
     anna = _student(tmp_path, "OPP_4002.docx")
-    assert (anna["Leerlingnummer"], anna["Tussenvoegsel"], anna["Geboortedatum"], anna["Leerjaar"]) == (
+    assert (anna["leerlingnummer"], anna["tussenvoegsel"], anna["geboortedatum"], anna["leerjaar"]) == (
         "4002", "van den", "3 februari 2012", "2")
-    assert _student(tmp_path, "OPP_4001.docx")["Geboortedatum"] == "3 februari 2012"
+    assert _student(tmp_path, "OPP_4001.docx")["geboortedatum"] == "3 februari 2012"
     assert any("kolommen niet gebruikt: H 'Nr'" in r[7] for r in _default_report(tmp_path))
     assert "kolommen niet gebruikt: H 'Nr'" in _run("controleer", export).output
 
@@ -123,11 +137,11 @@ def test_english_supplier_layout(tmp_path):
     assert result.exit_code == 0, result.output
     assert _opps(tmp_path) == ["1A/OPP_5001.docx", "1B/OPP_5002.docx"]  # a students sheet, not parents
     dae = _student(tmp_path, "OPP_5001.docx")
-    assert (dae["Roepnaam"], dae["Achternaam"], dae["Onderwijssoort"], dae["Mentor"]) == (
+    assert (dae["roepnaam"], dae["achternaam"], dae["onderwijssoort"], dae["mentor"]) == (
         "Dae", "Aartsen", "havo", "mw. Bos")
-    assert dae["Geboortedatum"] == "7 mei 2012"  # 22:00 UTC is midnight in Amsterdam
+    assert dae["geboortedatum"] == "7 mei 2012"  # 22:00 UTC is midnight in Amsterdam
     anna = _student(tmp_path, "OPP_5002.docx")
-    assert anna["Tussenvoegsel"] == "van den" and anna["Geboortedatum"] == "Kies de geboortedatum."
+    assert anna["tussenvoegsel"] == "van den" and anna["geboortedatum"] == "Kies de geboortedatum."
     warned = [r for r in _default_report(tmp_path) if r[1] == "waarschuwing" and "plaatshouder" in r[7]]
     assert [(r[0], r[5]) for r in warned] == [("5002", "E")]
 
@@ -172,9 +186,9 @@ def test_edex_groep_is_the_class_and_key_the_number(tmp_path):
     assert result.exit_code == 0, result.output
     assert _opps(tmp_path) == ["8A/OPP_9002.docx", "8B/OPP_9001.docx"]  # not the folder '8'
     dae = _student(tmp_path, "OPP_9001.docx")
-    assert (dae["Leerlingnummer"], dae["Klas"], dae["Leerjaar"], dae["Geboortedatum"]) == (
+    assert (dae["leerlingnummer"], dae["klas"], dae["leerjaar"], dae["geboortedatum"]) == (
         "9001", "8B", "8", "3 februari 2014")
-    assert _student(tmp_path, "OPP_9002.docx")["Tussenvoegsel"] == "van den"
+    assert _student(tmp_path, "OPP_9002.docx")["tussenvoegsel"] == "van den"
 
 
 def test_full_name_column_is_split(tmp_path):
@@ -185,10 +199,10 @@ def test_full_name_column_is_split(tmp_path):
     assert result.exit_code == 65, result.output  # the row without a name is withheld
     assert _opps(tmp_path) == ["1A/OPP_6001.docx", "1A/OPP_6002.docx", "1B/OPP_6003.docx"]
     names = {n: _student(tmp_path, f"OPP_{n}.docx") for n in ("6001", "6002", "6003")}
-    assert (names["6001"]["Roepnaam"], names["6001"]["Achternaam"]) == ("Dae", "Aartsen")
-    assert [names["6002"][k] for k in ("Roepnaam", "Tussenvoegsel", "Achternaam")] == ["Anna", "van den",
+    assert (names["6001"]["roepnaam"], names["6001"]["achternaam"]) == ("Dae", "Aartsen")
+    assert [names["6002"][k] for k in ("roepnaam", "tussenvoegsel", "achternaam")] == ["Anna", "van den",
                                                                                       "Berg"]
-    assert names["6003"]["Roepnaam"] == "Anna" and "Jansen" in names["6003"]["Achternaam"]
+    assert names["6003"]["roepnaam"] == "Anna" and "Jansen" in names["6003"]["achternaam"]
     rows = _default_report(tmp_path)
     assert [(r[0], r[5]) for r in rows if r[1] == "waarschuwing" and "gesplitst" in r[7]] == [("6003", "B")]
     assert [r[4] for r in rows if r[1] == "fout"] == [5]
@@ -203,7 +217,7 @@ def test_full_name_column_does_not_hide_other_missing_columns(tmp_path):
     result = _genereer(tmp_path, export)
     assert result.exit_code == 0, result.output
     assert _opps(tmp_path) == ["zonder klas/OPP_6001.docx", "zonder klas/OPP_6002.docx"]
-    assert _student(tmp_path, "OPP_6001.docx")["Geboortedatum"] == "Kies de geboortedatum."
+    assert _student(tmp_path, "OPP_6001.docx")["geboortedatum"] == "Kies de geboortedatum."
     missing = sorted(r[7].split(" (", 1)[0] for r in _default_report(tmp_path)
                      if (r[0], r[1], r[4]) == (None, "waarschuwing", 1) and "geen kolom voor" in r[7])
     assert missing == ["geen kolom voor leerling.geboortedatum", "geen kolom voor leerling.klas"]
@@ -218,7 +232,10 @@ def test_guardians_in_parts_on_an_ouders_sheet(tmp_path):
     result = _genereer(tmp_path, book)
     assert result.exit_code == 0, result.output
     dae = _section(_doc(tmp_path, "OPP_1.docx"), "4. Ouders/verzorgers", "5. Betrokkenen")
-    assert "K. Jansen\nmoeder\n☒" in dae and "P. de Boer\nvader\n☐" in dae
+    assert "K. Jansen\nmoeder\nja\n" in dae and "P. de Boer\nvader\nnee\n" in dae  # gezag: a drop-down
+    controls = _controls(tmp_path, "OPP_1.docx")
+    assert [controls[f"ouder[{k}].{f}"] for k in (1, 2) for f in ("naam", "gezag_antwoord")] == [
+        "K. Jansen", "ja", "P. de Boer", "nee"]
     assert "M. van den Berg\nvoogd" in _doc(tmp_path, "OPP_2.docx")
 
 
@@ -232,8 +249,11 @@ def test_support_sheet_with_interventie_column_for_thirty_students(tmp_path):
     result = _genereer(tmp_path, book)
     assert result.exit_code == 0, result.output
     assert _opps(tmp_path) == [f"1A/OPP_{n}.docx" for n in numbers]
-    for n in numbers:
-        assert f"Planningsgesprek {n}\nmentor\n1x per week" in _doc(tmp_path, f"OPP_{n}.docx")
+    for n in numbers:  # the action column is what is done, in the support table's first row
+        controls = _controls(tmp_path, f"OPP_{n}.docx")
+        assert [controls[f"steun[1].{f}"] for f in ("wat", "wie", "hoe_vaak")] == [
+            f"Planningsgesprek {n}", "mentor", "1x per week"]
+        assert "steun[2].wat" not in controls  # one support row: no empty rows beside it
 
 
 def test_support_sheet_without_an_action_column(tmp_path):
@@ -309,5 +329,5 @@ def test_new_date_forms_in_text_cells_give_the_same_birth_date(tmp_path):
     result = _genereer(tmp_path, book)
     assert result.exit_code == 0, result.output
     assert "waarschuwing" not in result.output
-    births = {n: _student(tmp_path, f"OPP_{n}.docx")["Geboortedatum"] for n in range(1, len(forms) + 1)}
+    births = {n: _student(tmp_path, f"OPP_{n}.docx")["geboortedatum"] for n in range(1, len(forms) + 1)}
     assert births == dict.fromkeys(range(1, len(forms) + 1), "3 februari 2012")

@@ -135,7 +135,9 @@ def _manifest(map: Path) -> dict[str, str]:
 def test_workers_write_new_files_themselves_and_the_manifest_knows_each_one(tmp_path, monkeypatch):
     def not_in_the_main_process(*args):
         raise AssertionError("a new file is written by the worker that made it")
-    monkeypatch.setattr(pipeline, "_write_one", not_in_the_main_process)
+    # the main process writes a document only through DocumentWriter.write (pipeline._generate); a new
+    # file comes from the worker as Placed, which the main process only notes in the manifest
+    monkeypatch.setattr(pipeline.DocumentWriter, "write", not_in_the_main_process)
     first = pipeline.generate(_inst(tmp_path, 2))
     monkeypatch.undo()
     assert set(first.outcomes) == {Outcome.NEW} and first.outcomes[Outcome.NEW] >= 40

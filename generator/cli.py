@@ -267,10 +267,11 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
 @main.command("inlezen")
 @click.argument("folder", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--schooljaar", "year", metavar="JJJJ-JJJJ", default=None,
-              help="Schooljaar van de OPP's. Standaard: de naam van MAP als dat een schooljaar is, anders het "
-                   "huidige schooljaar.")
+              help="Schooljaar van de OPP's. Standaard: de naam van MAP als dat een schooljaar is, anders "
+                   "het huidige schooljaar.")
 @click.option("--uitvoer", "output", metavar="MAP", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="Uitvoermap van genereer; zonder MAP wordt <uitvoer>/<schooljaar> gelezen.")
+              show_default=True,
+              help="Uitvoermap van genereer; zonder MAP wordt <uitvoer>/<schooljaar> gelezen.")
 @_output_options
 def read_back_command(folder: Path | None, year: str | None, output: Path, quiet: bool, verbose: bool,
                       log_path: Path | None) -> None:

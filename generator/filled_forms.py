@@ -79,7 +79,8 @@ def document_row(map: Path, file: str, schooljaar: str, today: date, bestand: st
     read = read_form(path)
     if not read.readable:
         return None, [Finding(Severity.WARNING, Location(str(path)),
-                              f"{UNREADABLE}: {read.reason}; het overzicht houdt de vorige gegevens van dit OPP")]
+                              f"{UNREADABLE}: {read.reason}; het overzicht houdt de vorige gegevens van "
+                              "dit OPP")]
     number = (_text(read.first("leerling.leerlingnummer"))
               or (export.leerling.leerlingnummer if export else "")
               or number_in_file_name(Path(file).stem) or "")
@@ -135,8 +136,8 @@ def write_register(tasks: list[Task], settings: Settings, result: RunResult,
         counts = (len(signal.link_targets), signal.warning_count(task.opp))
         row = None
         if outcome in _EDITED:
-            row, found = document_row(result.map, file, settings.schooljaar, settings.today, bestand, task.opp,
-                                      *counts)
+            row, found = document_row(result.map, file, settings.schooljaar, settings.today, bestand,
+                                      task.opp, *counts)
             result.findings += found
         rows.append(row or register.register_row(task.opp, settings.schooljaar, settings.today, file, bestand,
                                                  *counts))
@@ -145,7 +146,8 @@ def write_register(tasks: list[Task], settings: Settings, result: RunResult,
     _write(result, rows + others, settings.today, set(result.skipped), unreadable)
 
 
-def _others(result: RunResult, done: set[str], schooljaar: str, today: date) -> tuple[list[RegisterRow], set[str]]:
+def _others(result: RunResult, done: set[str], schooljaar: str,
+            today: date) -> tuple[list[RegisterRow], set[str]]:
     """The OPPs in the folder that this run did not make (their student is not in the export), read back,
     and those that could not be read. A student skipped this run for an error in the export keeps the
     'Bestand' that says so."""
@@ -163,8 +165,8 @@ def _others(result: RunResult, done: set[str], schooljaar: str, today: date) -> 
     return rows, unreadable
 
 
-def _write(result: ReadBack | RunResult, rows: list[RegisterRow], today: date, skipped: set[str] = frozenset(),
-           unreadable: set[str] = frozenset()) -> None:
+def _write(result: ReadBack | RunResult, rows: list[RegisterRow], today: date,
+           skipped: set[str] = frozenset(), unreadable: set[str] = frozenset()) -> None:
     """Write the register: these rows, and the previous rows of the files they leave out (register.py)."""
     try:
         result.register_path = register.write(result.map, rows, today, skipped, unreadable=unreadable)

@@ -65,12 +65,13 @@ def _algemeen(doc) -> None:
                         ("Opgesteld door", _field_global("opp.opgesteld_door")),
                         ("Uiterste datum vaststelling", [
                             _field_global("opp.uiterste_vaststelling"),
-                            "{{ 'Zes weken na' if opp.start_termijn else 'De export noemt geen start van de zes "
-                            "weken.' }} {{ opp.start_termijn }}{{ '.' if opp.start_termijn }}"],
+                            "{{ 'Zes weken na' if opp.start_termijn else 'De export noemt geen start van de "
+                            "zes weken.' }} {{ opp.start_termijn }}{{ '.' if opp.start_termijn }}"],
                          "opp.nieuw_plan or not opp.start_termijn"),
                         ("Vorige vaststelling", _field_global("opp.vorige_vaststelling"),
                          "opp.vorige_vaststelling"),
-                        ("Evaluatie uiterlijk", _field_global("opp.volgende_evaluatie"), "not opp.nieuw_plan")])
+                        ("Evaluatie uiterlijk", _field_global("opp.volgende_evaluatie"),
+                         "not opp.nieuw_plan")])
     doc.add_heading("2. Gegevens leerling", 1)
     gegevenstabel(doc, [("Roepnaam", _field_global("leerling.roepnaam")),
                         ("Tussenvoegsel", _field_global("leerling.tussenvoegsel")),
@@ -153,8 +154,8 @@ def _beeld(doc) -> None:
 
 def _handelingsdeel(doc) -> None:
     doc.add_heading("12. Handelingsdeel", 1)
-    toelichting(doc, "Voor het handelingsdeel is instemming nodig van de ouders met gezag, of van de leerling "
-                     "als die 18 jaar of ouder is (16).")
+    toelichting(doc, "Voor het handelingsdeel is instemming nodig van de ouders met gezag, of van de "
+                     "leerling als die 18 jaar of ouder is (16).")
     doc.add_heading("Doelen", 2)
     columns = ("domein", "omschrijving", "beginsituatie", "evaluatiecriterium", "streefdatum")
     lijsttabel(doc, ["Domein", "Doel", "Beginsituatie", "Wanneer behaald", "Streefdatum"],
@@ -233,8 +234,8 @@ def _ondertekening(doc) -> None:
                      "handelingsdeel (of niet). Over het perspectiefdeel is op overeenstemming gericht "
                      "overleg gevoerd; daarvoor is geen instemming nodig.")
     doc.add_paragraph("{%p else %}")
-    toelichting(doc, "Elke ouder of verzorger met gezag stemt in met het handelingsdeel (of niet): één blok per "
-                     "ouder of verzorger met gezag. Over het perspectiefdeel voert de school op "
+    toelichting(doc, "Elke ouder of verzorger met gezag stemt in met het handelingsdeel (of niet): één blok "
+                     "per ouder of verzorger met gezag. Over het perspectiefdeel voert de school op "
                      "overeenstemming gericht overleg; daarvoor is geen instemming nodig.")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for ondertekenaar in instemmers %}")

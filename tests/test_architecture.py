@@ -27,8 +27,8 @@ LAYERS = ("root", "domain", "read", "rules", "form", "write", "pipeline", "cli")
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
 # The first name below the package decides the layer: a subpackage or a top-level module.
 LAYER_OF = {"domain": "domain", "read": "read", "rules": "rules", "form": "form", "write": "write",
-            "pipeline": "pipeline", "workers": "pipeline", "read_back": "pipeline", "filled_forms": "pipeline",
-            "cli": "cli",
+            "pipeline": "pipeline", "workers": "pipeline", "read_back": "pipeline",
+            "filled_forms": "pipeline", "cli": "cli",
             "cli_output": "cli", "__main__": "cli"}
 NO_LAYER = "no layer"
 ROOT_EXPORTS = {"__version__"}

@@ -57,8 +57,8 @@ def run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("legal")
     book = make_workbook(tmp / "export.xlsx", {"Leerlingen": [HEAD, *STUDENTS], "Ouders": PARENTS,
                                                "Doelen": GOALS, "Ondersteuning": SUPPORT})
-    result = CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(tmp / "uit"), "--schooljaar", YEAR,
-                                       "--werkers", "1"], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(tmp / "uit"), "--schooljaar",
+                                       YEAR, "--werkers", "1"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     files = {p.stem.removeprefix("OPP_"): p for p in (tmp / "uit" / YEAR).rglob("OPP_*.docx")}
     assert sorted(files) == [s[0] for s in STUDENTS]
@@ -256,9 +256,10 @@ def test_every_tag_is_a_field_name_or_a_keyed_row_field(run):
 
 def test_without_any_start_date_both_deadlines_stay_open_and_nothing_is_claimed(tmp_path):
     book = make_workbook(tmp_path / "export.xlsx", {"Leerlingen": [
-        ["Stamnummer", "Roepnaam", "Achternaam", "Geboortedatum", "Klas"], ["1", "Zonder", "Start", MINOR, "1A"]]})
-    result = CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(tmp_path / "uit"), "--schooljaar",
-                                       YEAR, "--werkers", "1"], catch_exceptions=False)
+        ["Stamnummer", "Roepnaam", "Achternaam", "Geboortedatum", "Klas"],
+        ["1", "Zonder", "Start", MINOR, "1A"]]})
+    result = CliRunner().invoke(main, ["genereer", str(book), "--uitvoer", str(tmp_path / "uit"),
+                                       "--schooljaar", YEAR, "--werkers", "1"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     path = tmp_path / "uit" / YEAR / "1A" / "OPP_1.docx"
     text = docx_text(path)

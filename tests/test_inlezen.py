@@ -145,7 +145,8 @@ def test_statuses_follow_the_instemming(generated):
 def test_every_genereer_reads_the_edited_opps_too(generated):
     book, folder = generated
     _fill_intake(folder)
-    result = _cli("genereer", str(book), "--uitvoer", str(folder.parent), "--schooljaar", YEAR, "--werkers", "1")
+    result = _cli("genereer", str(book), "--uitvoer", str(folder.parent), "--schooljaar", YEAR,
+                  "--werkers", "1")
     assert result.exit_code == 0, result.output
     row = _register(folder)["1"]
     assert row["Bestand"] == "bewerkt, niet overschreven"

@@ -82,7 +82,8 @@ def test_what_word_does_to_tags_is_reported_with_the_paragraph(tmp_path):
 
 
 def test_names_in_plain_tags_rows_and_checkboxes_are_checked_against_the_registry(tmp_path):
-    path = _bewerk(tmp_path, {"{{ doel.rij }}. {{ doel.omschrijving }}": "{{ doel.rij }}. {{ doel.omschrijvng }}",
+    path = _bewerk(tmp_path, {"{{ doel.rij }}. {{ doel.omschrijving }}":
+                              "{{ doel.rij }}. {{ doel.omschrijvng }}",
                               "{{ opp.schooljaar }}": "{{ opp.schoojaar }}"},
                    erbij=("{{r vinkje('opp.aanleiding', 'Dreigende afstroming') }}", "{{ leerlingen.naam }}",
                           "{{r veld('doel.omschrijving') }}"))

@@ -51,9 +51,9 @@ OTHER_FIELDS: tuple[Field, ...] = (
                "wordt geëvalueerd."),
     make_field("opp.vorige_vaststelling", D, "Datum waarop het vorige OPP is vastgesteld (een vorig "
                "schooljaar); dit OPP krijgt een eigen datum van vaststelling."),
-    make_field("opp.afwijkingen_antwoord", K, "Zijn er afwijkingen van het onderwijsprogramma? Ja als de export "
-               "afwijkingen noemt, nee als de export 'geen afwijkingen' zegt, anders open.", choices=JA_NEE,
-               placeholder="Kies ja of nee."),
+    make_field("opp.afwijkingen_antwoord", K, "Zijn er afwijkingen van het onderwijsprogramma? Ja als de "
+               "export afwijkingen noemt, nee als de export 'geen afwijkingen' zegt, anders open.",
+               choices=JA_NEE, placeholder="Kies ja of nee."),
     make_field("opp.samenwerkingsverband", T, "Samenwerkingsverband (uit school.toml).",
                placeholder="Vul het samenwerkingsverband in."),
     make_field("opp.ondertekenaars", T,
@@ -69,7 +69,8 @@ OTHER_FIELDS: tuple[Field, ...] = (
     make_field("ouder.voorletters", T, "Voorletters.", OUDERS, "Voorletters|Initialen|Initials"),
     make_field("ouder.roepnaam", T, "Roepnaam.", OUDERS, "Roepnaam|Voornaam|First name|Given name"),
     make_field("ouder.tussenvoegsel", T, "Tussenvoegsel.", OUDERS,
-               "Tussenvoegsel|Tussenvoegsels|Tussenv|Voorvoegsel|Voorvoegsels|Tv|Prefix|Infix", optional=True),
+               "Tussenvoegsel|Tussenvoegsels|Tussenv|Voorvoegsel|Voorvoegsels|Tv|Prefix|Infix",
+               optional=True),
     make_field("ouder.achternaam", T, "Achternaam.", OUDERS,
                "Achternaam|Geslachtsnaam|Familienaam|Last name|Surname|Family name"),
     make_field("ouder.relatie", T, "Relatie tot de leerling (moeder, vader, verzorger, voogd).", OUDERS,
@@ -77,10 +78,11 @@ OTHER_FIELDS: tuple[Field, ...] = (
                example="moeder",
            placeholder="Vul de relatie in."),
     make_field("ouder.gezag", JN, "Heeft ouderlijk gezag (tekent voor instemming).", OUDERS,
-           "Gezag|Ouderlijk gezag|Wettelijk vertegenwoordiger|Gezagsdrager|Gezaghebbend|Custody|"
-               "Parental authority|Legal guardian", example="ja"),
-    make_field("ouder.gezag_antwoord", K, "Gezag zoals het formulier het toont: ja, nee of onbekend (de export "
-               "zegt het niet: de school controleert).", choices=GEZAG, placeholder="Gezag: ja, nee of onbekend?"),
+           "Gezag|Ouderlijk gezag|Wettelijk vertegenwoordiger|Gezagsdrager|Gezaghebbend|"
+               "Custody|Parental authority|Legal guardian", example="ja"),
+    make_field("ouder.gezag_antwoord", K, "Gezag zoals het formulier het toont: ja, nee of onbekend (de "
+               "export zegt het niet: de school controleert).", choices=GEZAG,
+               placeholder="Gezag: ja, nee of onbekend?"),
     make_field("ouder.telefoon", FieldType.PHONE, "Telefoonnummer.", OUDERS,
            "Telefoon|Telefoonnummer|Tel|Mobiel|Mobiel nummer|Telefoon mobiel|Telefoon thuis|Vast nummer|"
            "06 nummer|Phone|Phone number|Telephone|Mobile", example="0612345678",
@@ -127,19 +129,22 @@ OTHER_FIELDS: tuple[Field, ...] = (
     make_field("steun.middelen", T, "Middelen, hulpmiddelen of materialen.", ONDERSTEUNING,
            "Middelen|Hulpmiddelen|Materialen|Middelen en materialen", optional=True),
     make_field("steun.bekostiging", K, "Wie betaalt de ondersteuning.", ONDERSTEUNING,
-               "Bekostiging|Financiering|Bekostigd door", choices=BEKOSTIGING, placeholder="Kies de bekostiging."),
+               "Bekostiging|Financiering|Bekostigd door", choices=BEKOSTIGING,
+               placeholder="Kies de bekostiging."),
     make_field("steun.startdatum", D, "Begin van de ondersteuning.", ONDERSTEUNING,
                "Startdatum|Begindatum|Van",
            placeholder="Kies een datum."),
     make_field("steun.einddatum", D, "Einde van de ondersteuning.", ONDERSTEUNING, "Einddatum|Tot|Tot en met",
            placeholder="Kies een datum."),
     # --- Instemming: one block per signer on the form (computed from Ouders and the birth date) ---
-    make_field("instemming.rol", T, "Wie hier instemt: ouder/verzorger met gezag, voogd of de leerling (18+)."),
+    make_field("instemming.rol", T,
+               "Wie hier instemt: ouder/verzorger met gezag, voogd of de leerling (18+)."),
     make_field("instemming.naam", T, "Naam van wie instemt.", placeholder="Vul de naam in."),
     make_field("instemming.gezag", T, "Gezag van deze ouder of verzorger: ja, of onbekend (controleren)."),
-    make_field("instemming.antwoord", K, "Instemming met het handelingsdeel: één antwoord.", choices=INSTEMMING,
-               placeholder="Kies: stemt in, stemt niet in of nog niet besproken."),
-    make_field("instemming.perspectief_besproken", JN, "Het perspectiefdeel is met deze ondertekenaar besproken."),
+    make_field("instemming.antwoord", K, "Instemming met het handelingsdeel: één antwoord.",
+               choices=INSTEMMING, placeholder="Kies: stemt in, stemt niet in of nog niet besproken."),
+    make_field("instemming.perspectief_besproken", JN,
+               "Het perspectiefdeel is met deze ondertekenaar besproken."),
     make_field("instemming.datum", D, "Datum van ondertekening.", placeholder="Kies de datum."),
     # --- Documenten ---
     make_field("document.leerlingnummer", ID, "Leerlingnummer.", DOCUMENTEN, STUDENT_NUMBER_ALIASES,

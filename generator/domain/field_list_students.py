@@ -130,7 +130,8 @@ STUDENT_FIELDS: tuple[Field, ...] = (
     make_field("opp.uitstroomprofiel", K, "Uitstroomprofiel.", LEERLINGEN, "Uitstroomprofiel",
            choices=("Vervolgonderwijs", "Arbeid", "Dagbesteding"), placeholder="Kies het uitstroomprofiel."),
     make_field("opp.uitstroombestemming", FieldType.COMBO, "Verwachte uitstroombestemming: kies uit de lijst "
-               "of typ een andere.", LEERLINGEN, "Uitstroombestemming|Verwachte uitstroombestemming|Uitstroomniveau",
+               "of typ een andere.", LEERLINGEN,
+               "Uitstroombestemming|Verwachte uitstroombestemming|Uitstroomniveau",
                choices=UITSTROOMBESTEMMINGEN, placeholder="Kies of typ de verwachte uitstroombestemming."),
     make_field("opp.onderbouwing", LT, "Onderbouwing van de uitstroombestemming, met de bevorderende en "
            "belemmerende factoren.", LEERLINGEN, "Onderbouwing|Onderbouwing uitstroom",
@@ -156,8 +157,8 @@ STUDENT_FIELDS: tuple[Field, ...] = (
     make_field("opp.brin", T, "BRIN-nummer en vestiging.", LEERLINGEN,
                "BRIN|Brinnummer|Brin nummer|Brin code",
            example="99XX", placeholder="Vul het BRIN-nummer in."),
-    make_field("opp.vestiging", T, "Vestiging (volgnummer of naam).", LEERLINGEN, "Vestiging|Vestigingsnummer",
-               example="00", optional=True),
+    make_field("opp.vestiging", T, "Vestiging (volgnummer of naam).", LEERLINGEN,
+               "Vestiging|Vestigingsnummer", example="00", optional=True),
     make_field("opp.bevoegd_gezag", T, "Bevoegd gezag (schoolbestuur) dat het OPP vaststelt.", LEERLINGEN,
            "Bevoegd gezag|Schoolbestuur|Bestuur", placeholder="Vul het bevoegd gezag in."),
     make_field("opp.contactpersoon_school", T, "Ondersteuningscoördinator of contactpersoon van de school "

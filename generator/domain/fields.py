@@ -119,7 +119,8 @@ UITSTROOMBESTEMMINGEN = (
     "arbeid", "arbeid met ondersteuning", "beschut werk", "dagbesteding",
 )
 BEKOSTIGING = ("school (basisondersteuning of SOP)", "SWV-arrangement", "gemeente (jeugdhulp)", "anders")
-TLV_SOORTEN = ("geen", "praktijkonderwijs", "vso categorie laag", "vso categorie midden", "vso categorie hoog")
+TLV_SOORTEN = ("geen", "praktijkonderwijs", "vso categorie laag", "vso categorie midden",
+               "vso categorie hoog")
 PLAATSING = ("definitief", "tijdelijk")
 # What exports write for an onderwijssoort, normalised to the form's list (compared case-insensitively,
 # after ONDERWIJSSOORTEN themselves). 'mavo' is the old name of vmbo-tl; atheneum and gymnasium are vwo.

@@ -46,8 +46,8 @@ _CURLY = "‘’‚“”„"
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 # Lists the context derives from another list, and the kind of row they hold.
 _DERIVED = {"uitwerkingen": "document", "bronnen": "document", "factoren_per_domein": "factor",
-            "ouderrijen": "ouder", "betrokkenenrijen": "betrokkene", "doelrijen": "doel", "steunrijen": "steun",
-            "instemmers": "instemming", "vorige_doelen": "doel"}
+            "ouderrijen": "ouder", "betrokkenenrijen": "betrokkene", "doelrijen": "doel",
+            "steunrijen": "steun", "instemmers": "instemming", "vorige_doelen": "doel"}
 
 
 @dataclass(frozen=True)

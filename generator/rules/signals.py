@@ -1,6 +1,7 @@
 """Per-student signals: every finding the rules raise about one student's OPP (refused or missing
-document links, turning 18 during the plan, a deadline the export cannot give, a gezag to check). One definition: `opp controleer` and `opp genereer` both
-call `student_signals`, so both list the same findings."""
+document links, turning 18 during the plan, a deadline the export cannot give, a gezag to check). One
+definition: `opp controleer` and `opp genereer` both call `student_signals`, so both list the same
+findings."""
 
 from __future__ import annotations
 
@@ -68,15 +69,18 @@ def _deadline_doubts(opp: Opp, year: str) -> list[Finding]:
     start = opp_rules.start_of_term(lln)
     out = []
     if lln.soort.casefold().startswith("intake") and start is not None:
-        out.append(Finding(Severity.WARNING, where, f"soort OPP is '{lln.soort}', maar de zes weken begonnen in "
-                           f"een eerder schooljaar ({start:%d-%m-%Y}); het formulier toont geen uiterste datum "
-                           "van vaststelling, alleen de jaarlijkse evaluatie; controleer de soort", lln.leerlingnummer))
+        out.append(Finding(Severity.WARNING, where,
+                           f"soort OPP is '{lln.soort}', maar de zes weken begonnen in een eerder "
+                           f"schooljaar ({start:%d-%m-%Y}); het formulier toont geen uiterste datum van "
+                           "vaststelling, alleen de jaarlijkse evaluatie; controleer de soort",
+                           lln.leerlingnummer))
     if start is not None and opp_rules.volgende_evaluatie(lln) is None:  # no start at all: the kind of
         # plan is unknown too, and both deadlines stay open on the form
         out.append(Finding(Severity.WARNING, _where(lln.origin, "", "Leerlingen"),
                            "bestaand OPP zonder datum van vaststelling of laatste evaluatie: de datum van de "
-                           "volgende evaluatie is onbekend en blijft open op het formulier (de export kan een "
-                           "kolom 'Datum vaststelling' of 'Laatste evaluatie' hebben)", lln.leerlingnummer))
+                           "volgende evaluatie is onbekend en blijft open op het formulier (de export kan "
+                           "een kolom 'Datum vaststelling' of 'Laatste evaluatie' hebben)",
+                           lln.leerlingnummer))
     return out
 
 
@@ -86,13 +90,13 @@ def _signer_doubts(opp: Opp, year: str, today: date) -> list[Finding]:
     if opp_rules.leerling_tekent(lln, year, today):
         return []
     out = [Finding(Severity.WARNING, _where(o.origin, "gezag", "Ouders"),
-                   f"gezag van {o.naam or 'een ouder'} is onbekend; het formulier geeft een instemmingsblok met "
-                   "'gezag controleren'", lln.leerlingnummer)
+                   f"gezag van {o.naam or 'een ouder'} is onbekend; het formulier geeft een instemmingsblok "
+                   "met 'gezag controleren'", lln.leerlingnummer)
            for o in opp.ouders if o.gezag is None]
     if opp.ouders and not any(o.gezag is not False for o in opp.ouders):  # without any parent row the
         # missing sheet or rows are reported once, by the reader
         out.append(Finding(Severity.WARNING, _where(lln.origin, "", "Leerlingen"),
-                           "geen van de ouders of verzorgers in de export heeft gezag; het formulier heeft een "
-                           "open instemmingsblok voor wie wel gezag heeft (bijvoorbeeld een voogd)",
+                           "geen van de ouders of verzorgers in de export heeft gezag; het formulier heeft "
+                           "een open instemmingsblok voor wie wel gezag heeft (bijvoorbeeld een voogd)",
                            lln.leerlingnummer))
     return out

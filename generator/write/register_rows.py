@@ -63,7 +63,8 @@ DUO = ("leerlingnummer", "naam", "startdatum_opp", "einddatum_opp")
 
 
 def register_row(opp: Opp, schooljaar: str, today: date, file: str, bestand: str, documenten: int,
-                 waarschuwingen: int, signers: Mapping[str, Mapping[str, object]] | None = None) -> RegisterRow:
+                 waarschuwingen: int,
+                 signers: Mapping[str, Mapping[str, object]] | None = None) -> RegisterRow:
     """The register row of one OPP; `bestand` is what the run did with its file. `signers`: instemming
     blocks the records cannot hold (a third parent), as read back from the form."""
     lln = opp.leerling

@@ -15,7 +15,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path

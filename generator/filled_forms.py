@@ -20,6 +20,7 @@ from .domain.findings import Finding, Location, Severity
 from .domain.records import Leerling, Opp
 from .read.form_reader import read_form
 from .read.form_records import form_opp
+from .read_back import as_shown
 from .write import register
 from .write.files import DiskFullError
 from .write.identity import number_in_file_name
@@ -85,7 +86,7 @@ def document_row(map: Path, file: str, schooljaar: str, today: date, bestand: st
               or (export.leerling.leerlingnummer if export else "")
               or number_in_file_name(Path(file).stem) or "")
     document, found = form_opp(read, number)
-    opp = _with_earlier_vaststelling(document.opp, document.computed)
+    opp = as_shown(document).opp  # an earlier year's vaststelling counts, as from the export
     if export is not None:
         opp = overlay(export, opp)
     findings = [*read.findings, *found]
@@ -96,16 +97,6 @@ def document_row(map: Path, file: str, schooljaar: str, today: date, bestand: st
 
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _with_earlier_vaststelling(opp: Opp, computed: dict[str, object]) -> Opp:
-    """The form shows a vaststelling of an earlier school year as 'Vorige vaststelling' (a computed
-    field) and leaves this year's open; the rules count the next evaluation from it, as the export did."""
-    earlier = computed.get("opp.vorige_vaststelling")
-    lln = opp.leerling
-    if lln.datum_vaststelling is None and isinstance(earlier, date):
-        return replace(opp, leerling=replace(lln, datum_vaststelling=earlier))
-    return opp
 
 
 def overlay(export: Opp, document: Opp) -> Opp:

@@ -39,7 +39,7 @@ NUMBER_TAG = "leerling.leerlingnummer"  # the content control's w:tag (form/cont
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCUMENT_XML = 32 * 2**20  # bytes unpacked; an OPP's body is some 200 kB
 # The writer's side copies ('OPP_1 (nieuw).docx', 'OPP_1 (vorige 2).docx') belong to an OPP; no OPPs
-# of their own (the same rule as register._SIDE_COPY).
+# of their own (register.py lists them under their OPP's row by the same rule).
 SIDE_COPY = re.compile(r" \((nieuw|vorige)( \d+)?\)$")
 _NUMBER_IN_NAME = re.compile(r"OPP_([^_~ ()]+)", re.IGNORECASE)
 _UNREADABLE = (OSError, EOFError, KeyError, ValueError, RuntimeError, NotImplementedError, zlib.error,

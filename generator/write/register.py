@@ -28,6 +28,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.url import Url
 
 from ..rules import open_items, opp_rules
+from .identity import SIDE_COPY  # the writer's copies belong to their OPP's row
 from .register_rows import DUO, HEADERS, RegisterRow, register_row  # noqa: F401 (the register's API)
 from .writer import TEMP_PREFIX, make_folder, write_atomic
 
@@ -38,9 +39,6 @@ DATE_FORMAT = "DD-MM-YYYY"  # Excel's code; a Dutch Excel shows it as dd-mm-jjjj
 NOT_IN_RUN = "niet in deze run"
 UNREADABLE = "niet leesbaar, vorige gegevens"
 SKIPPED_STATUS = "niet bijgewerkt (fout in de gegevens)"
-# The writer's side copies ('OPP_1 (vorige).docx', 'OPP_1 (vorige 2).docx', 'OPP_1 (nieuw).docx') belong
-# to the OPP's row, whose 'Bestand' names them; they are no OPPs of their own.
-_SIDE_COPY = re.compile(r" \((nieuw|vorige)( \d+)?\)$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FILL = {opp_rules.OVERDUE: "#FFC7CE", opp_rules.DUE_SOON: "#FFEB9C"}  # Excel's own "bad" and "neutral" fills
 _EVALUATION = "evaluatie "  # opp_rules.termijn's prefix: the termijn is about the next evaluation
@@ -142,7 +140,7 @@ def opp_files(map: Path) -> list[str]:
     for root, _, files in os.walk(map):
         folder = Path(root).relative_to(map).as_posix()
         for naam in fnmatch.filter(files, "OPP_*.docx"):
-            if not naam.startswith((TEMP_PREFIX, "~$")) and not _SIDE_COPY.search(naam[: -len(".docx")]):
+            if not naam.startswith((TEMP_PREFIX, "~$")) and not SIDE_COPY.search(naam[: -len(".docx")]):
                 out.append(naam if folder == "." else f"{folder}/{naam}")
     return sorted(out)
 

@@ -226,11 +226,14 @@ def _show_findings(out: Console, findings, with_info: bool = False) -> None:
 
 @main.command("controleer")
 @click.argument("inputs", metavar="INVOER...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--uitvoer", "output", metavar="MAP", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Uitvoermap van genereer: de bestaande OPP's daarin tellen mee.")
 @_check_options
 @_output_options
-def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: str, documenten: Path | None,
-                  columns: Path | None, school_file: Path | None, report_path: Path | None, strict: bool,
-                  quiet: bool, verbose: bool, log_path: Path | None, vervolg: Path | None) -> None:
+def check_command(inputs: tuple[Path, ...], output: Path, template: Path | None, schooljaar: str,
+                  documenten: Path | None, columns: Path | None, school_file: Path | None,
+                  report_path: Path | None, strict: bool, quiet: bool, verbose: bool, log_path: Path | None,
+                  vervolg: Path | None) -> None:
     """Controleer sjabloon en export(s) zoals genereer dat doet, zonder OPP's te maken; toon de meldingen
     per leerling. Dezelfde meldingen als genereer, ook over links en termijnen.
 
@@ -242,7 +245,7 @@ def check_command(inputs: tuple[Path, ...], template: Path | None, schooljaar: s
     Voorbeeld:
       opp controleer input/voorbeeld-export.xlsx --rapport controle.xlsx
     """
-    settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, Path("output"), schooljaar,
+    settings = pipeline.Settings(list(inputs), template or BUILTIN_TEMPLATE, output, schooljaar,
                                  date.today(), columns=columns, documenten=documenten,
                                  school_file=school_file, vervolg=vervolg)
     with _console(quiet, verbose, log_path) as out:

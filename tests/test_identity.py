@@ -297,6 +297,14 @@ def test_controleer_predicts_the_same_without_writing(tmp_path, monkeypatch):
     assert {p: p.read_bytes() for p in uit.rglob("*") if p.is_file()} == before
 
 
+def test_controleer_with_uitvoer_reads_the_opps_in_that_folder(tmp_path):
+    uit = tmp_path / "elders"
+    genereer(export(tmp_path, aisha()), uit)
+    result = CliRunner().invoke(main, ["controleer", str(export(tmp_path, aisha(klas="2B"))), "--uitvoer",
+                                       str(uit), "--schooljaar", JAAR], catch_exceptions=False)
+    assert "klas gewijzigd (nu 2B): het OPP staat in 1B/OPP_020260.docx" in result.output
+
+
 # The index and its sources, one by one
 
 def test_the_index_skips_word_owner_files_temps_and_side_copies(tmp_path):

@@ -275,9 +275,11 @@ def check_command(inputs: tuple[Path, ...], output: Path, template: Path | None,
 @click.option("--uitvoer", "output", metavar="MAP", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True,
               help="Uitvoermap van genereer; zonder MAP wordt <uitvoer>/<schooljaar> gelezen.")
+@click.option("--sjabloon", "template", metavar="BESTAND", type=click.Path(dir_okay=False, path_type=Path),
+              help="Het sjabloon waarmee de OPP's zijn gemaakt (standaard het ingebouwde).")
 @_output_options
-def read_back_command(folder: Path | None, year: str | None, output: Path, quiet: bool, verbose: bool,
-                      log_path: Path | None) -> None:
+def read_back_command(folder: Path | None, year: str | None, output: Path, template: Path | None, quiet: bool,
+                      verbose: bool, log_path: Path | None) -> None:
     """Lees de ingevulde OPP's terug en werk het overzicht bij. Een OPP wordt nooit veranderd.
 
     Het overzicht krijgt wat in Word is ingevuld: datum van vaststelling (en de termijnen die daaruit
@@ -299,7 +301,7 @@ def read_back_command(folder: Path | None, year: str | None, output: Path, quiet
                     else pipeline.default_school_year(date.today()))
     with _console(quiet, verbose, log_path) as out:
         with _user_errors(out):
-            result = filled_forms.read_back(folder or output / year, year, date.today())
+            result = filled_forms.read_back(folder or output / year, year, date.today(), template)
             if result.write_failure is not None:
                 raise result.write_failure
         _show_findings(out, result.findings, with_info=True)

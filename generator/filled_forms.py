@@ -51,16 +51,20 @@ class ReadBack:
     write_failure: OppError | None = None
 
 
-def read_back(map: Path, schooljaar: str, today: date) -> ReadBack:
+def read_back(map: Path, schooljaar: str, today: date, template: Path | None = None) -> ReadBack:
     """`opp inlezen MAP`: read every OPP in the school year's folder and rebuild the register from them.
-    A document that cannot be read keeps its row of the previous register, marked 'niet leesbaar'."""
+    A document that cannot be read keeps its row of the previous register, marked 'niet leesbaar'.
+    `template`: the form the OPPs were made from (its own texts are no text outside the fields); None is
+    the built-in form."""
+    if template is not None and not template.is_file():
+        raise InputError(f"sjabloon niet gevonden: {template.resolve()}")
     if not map.is_dir():
         raise InputError(f"{map}: deze map bestaat niet; geef de map van een schooljaar, bijvoorbeeld "
                          f"output/{schooljaar}")
     result = ReadBack(map)
     rows, unreadable = [], set()
     for file in register.opp_files(map):
-        row, found = document_row(map, file, schooljaar, today, READ_BACK)
+        row, found = document_row(map, file, schooljaar, today, READ_BACK, template=template)
         result.findings += found
         if row is None:
             unreadable.add(file)
@@ -72,12 +76,13 @@ def read_back(map: Path, schooljaar: str, today: date) -> ReadBack:
 
 
 def document_row(map: Path, file: str, schooljaar: str, today: date, bestand: str, export: Opp | None = None,
-                 documenten: int = 0, waarschuwingen: int = 0) -> tuple[RegisterRow | None, list[Finding]]:
+                 documenten: int = 0, waarschuwingen: int = 0,
+                 template: Path | None = None) -> tuple[RegisterRow | None, list[Finding]]:
     """The register row of one OPP from what its document says; None when it cannot be read (the
     finding says why). `export`: the student's records of this run, for what the form does not show
     (the document wins wherever it holds a value)."""
     path = map / file
-    read = read_form(path)
+    read = read_form(path, template)
     if not read.readable:
         return None, [Finding(Severity.WARNING, Location(str(path)),
                               f"{UNREADABLE}: {read.reason}; het overzicht houdt de vorige gegevens van "
@@ -128,17 +133,17 @@ def write_register(tasks: list[Task], settings: Settings, result: RunResult,
         row = None
         if outcome in _EDITED:
             row, found = document_row(result.map, file, settings.schooljaar, settings.today, bestand,
-                                      task.opp, *counts)
+                                      task.opp, *counts, template=settings.template)
             result.findings += found
         rows.append(row or register.register_row(task.opp, settings.schooljaar, settings.today, file, bestand,
                                                  *counts))
         done.add(file)
-    others, unreadable = _others(result, done, settings.schooljaar, settings.today)
+    others, unreadable = _others(result, done, settings.schooljaar, settings.today, settings.template)
     _write(result, rows + others, settings.today, set(result.skipped), unreadable)
 
 
-def _others(result: RunResult, done: set[str], schooljaar: str,
-            today: date) -> tuple[list[RegisterRow], set[str]]:
+def _others(result: RunResult, done: set[str], schooljaar: str, today: date,
+            template: Path) -> tuple[list[RegisterRow], set[str]]:
     """The OPPs in the folder that this run did not make (their student is not in the export), read back,
     and those that could not be read. A student skipped this run for an error in the export keeps the
     'Bestand' that says so."""
@@ -146,7 +151,7 @@ def _others(result: RunResult, done: set[str], schooljaar: str,
     for file in register.opp_files(result.map):
         if file in done:
             continue
-        row, found = document_row(result.map, file, schooljaar, today, register.NOT_IN_RUN)
+        row, found = document_row(result.map, file, schooljaar, today, register.NOT_IN_RUN, template=template)
         result.findings += found
         if row is None:
             unreadable.add(file)

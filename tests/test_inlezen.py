@@ -219,3 +219,25 @@ def test_a_row_copied_in_word_and_ticked_boxes_come_back(generated):
     row = _register(folder)["1"]
     assert row["Resultaat doelen"] == "doel 1: deels behaald; doel 2: open; doel 3: open"
     assert row["Aanleiding"] == "Dreigende afstroom"
+
+
+def test_a_schools_own_template_text_is_not_text_outside_the_fields(tmp_path):
+    from docx import Document
+
+    own = tmp_path / "eigen.docx"
+    assert _cli("sjabloon", "--kopie", str(own)).exit_code == 0
+    document = Document(str(own))
+    document.add_paragraph("Dit OPP is besproken in het zorgteam van het Voorbeeldcollege.")
+    document.save(str(own))
+    book = make_workbook(tmp_path / "export.xlsx", {"Leerlingen": [HEAD, *STUDENTS]})
+    out = tmp_path / "uit"
+    made = _cli("genereer", str(book), "--uitvoer", str(out), "--schooljaar", YEAR, "--werkers", "1",
+                "--sjabloon", str(own))
+    assert made.exit_code == 0, made.output
+    folder = out / YEAR
+    with_own = _cli("inlezen", str(folder), "--schooljaar", YEAR, "--sjabloon", str(own))
+    assert with_own.exit_code == 0 and "tekst buiten de invulvelden" not in with_own.output
+    with_builtin = _cli("inlezen", str(folder), "--schooljaar", YEAR)
+    assert "tekst buiten de invulvelden" in with_builtin.output  # the school's own paragraph, unknown here
+    missing = _cli("inlezen", str(folder), "--sjabloon", str(tmp_path / "weg.docx"))
+    assert missing.exit_code == 66 and "sjabloon niet gevonden" in missing.output

@@ -6,13 +6,13 @@ the export by rules/vervolg.py), and an edited OPP in a conflict, to say what th
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import TypeVar
 
 from .domain.errors import InputError
 from .domain.findings import Finding, Location, Severity
+from .domain.form_rules import ROW_TAG
 from .domain.records import Opp
 from .read.convert import match_key
 from .read.form_reader import FormRead, read_form
@@ -25,7 +25,6 @@ from .write.writer import Outcome, Written
 
 T = TypeVar("T")  # pipeline.Task: a dataclass with the student's opp and the target file
 
-_ROW_TAG = re.compile(r"^([a-z_]+)\[([^\]]*)\]\.([a-z_0-9]+)$")
 _SIGNER = {"antwoord": "opp.instemming_{}", "datum": "opp.datum_ondertekening_{}",
            "perspectief_besproken": "opp.perspectief_besproken_{}"}
 
@@ -122,7 +121,7 @@ def shown_fields(read: FormRead) -> frozenset[str]:
     out = set()
     for tag in read.values:
         path = tag.partition("=")[0]
-        row = _ROW_TAG.match(path)
+        row = ROW_TAG.match(path)
         if row is None:
             out.add(path)
         elif row.group(1) == "instemming":

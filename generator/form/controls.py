@@ -12,6 +12,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from ..domain.fields import Field, FieldType
+from ..domain.form_rules import PROMPT_DATE, PROMPT_ITEM, PROMPT_TEXT
 from ..read.convert import XML_ILLEGAL, date_text
 
 CHECKED, UNCHECKED = "\u2612", "\u2610"
@@ -53,7 +54,7 @@ def text_control(v: Field, value: object, tag: str | None = None) -> Markup:
     multi = ' w:multiLine="1"' if v.type is FieldType.LONG_TEXT else ""
     if not text and v.optional:
         return _sdt(v, tag or v.path, f"<w:text{multi}/>", _EMPTY, False)
-    content = _runs(text) if text else _placeholder(v, "Vul hier in.")
+    content = _runs(text) if text else _placeholder(v, PROMPT_TEXT)
     return _sdt(v, tag or v.path, f"<w:text{multi}/>", content, not text)
 
 
@@ -63,7 +64,7 @@ def date_control(v: Field, value: date | None, tag: str | None = None) -> Markup
     if value is None and v.optional:
         return _sdt(v, tag or v.path, f"<w:date>{props}</w:date>", _EMPTY, False)
     if value is None:
-        return _sdt(v, tag or v.path, f"<w:date>{props}</w:date>", _placeholder(v, "Kies een datum."), True)
+        return _sdt(v, tag or v.path, f"<w:date>{props}</w:date>", _placeholder(v, PROMPT_DATE), True)
     kind = f'<w:date w:fullDate="{value.isoformat()}T00:00:00Z">{props}</w:date>'
     return _sdt(v, tag or v.path, kind, _runs(date_text(value)), False)
 
@@ -81,7 +82,7 @@ def combo_control(v: Field, value: object, tag: str | None = None) -> Markup:
 
 def _list_control(v: Field, value: object, tag: str | None, element: str) -> Markup:
     text = "" if value is None else str(value)
-    prompt = v.placeholder or "Kies een item."
+    prompt = v.placeholder or PROMPT_ITEM
     options = list(v.choices)
     if text and text not in options:
         options.append(text)  # a value outside the list is kept, never lost

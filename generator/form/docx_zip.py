@@ -21,6 +21,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.form_rules import DOCX_MAX_BYTES, DOCX_MAX_MEMBERS, DOCX_MAX_RATIO, DOCX_RATIO_FROM
+
 try:  # ISA-L's deflate: 6x faster than zlib's level 1 on a 130 kB body, and a little smaller
     from isal import isal_zlib as _fast_zlib
 except ImportError:  # a platform without its wheel: zlib, same format, slower
@@ -37,13 +39,10 @@ _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: same inpu
 _MODE = 0o600 << 16  # readable by the owner only, like the output folders
 PER_STUDENT_LEVEL = 1  # per student: speed first (zlib's default 6 is 3x slower than 1, for ~8% smaller)
 TEMPLATE_LEVEL = 9  # once per run: size first
-# A template is a form: the built-in one is 0.9 MB unpacked in 19 members; a logo or two adds a few MB.
-MAX_TEMPLATE = 20 * 2**20  # bytes, on disk and unpacked (all members together)
-MAX_MEMBERS = 500
+MAX_TEMPLATE, MAX_MEMBERS = DOCX_MAX_BYTES, DOCX_MAX_MEMBERS  # domain/form_rules.py: a template is a form
 MAX_PART = 4 * 2**20  # bytes of a part with template code (the built-in body is 67 kB); docxtpl
 # patches ~1 MB a second, and the check and every worker patch it
-MAX_RATIO = 100  # unpacked : packed, of the whole file and of any member bigger than RATIO_FROM
-RATIO_FROM = 2**20  # small XML parts legitimately pack better than 1:100
+MAX_RATIO, RATIO_FROM = DOCX_MAX_RATIO, DOCX_RATIO_FROM
 # the parts the renderer fills in; the template check checks the template code in these
 TEMPLATED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,

@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from ..domain.errors import TemplateError
 from ..domain.fields import FieldType
+from ..domain.form_rules import row_tag
 from ..domain.registry import get_field, is_known
 from ..read.convert import XML_ILLEGAL, date_text
 from . import controls
@@ -97,10 +98,7 @@ def _tag(path: str, row: dict | None) -> str:
     """The control's w:tag: the field name, with the row's key in a repeated row ('doel[2].resultaat'),
     so that a filled form can be read back by row, whatever the order of its rows (docs/formulier-tags.md)."""
     key = row.get("rij") if isinstance(row, dict) else None
-    if not key:
-        return path
-    owner, name = path.rsplit(".", 1)
-    return f"{owner}[{key}].{name}"
+    return row_tag(path, key) if key else path
 
 
 # Many controls are the same for many students (empty fields, the same choice, a class's mentor);

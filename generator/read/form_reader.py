@@ -23,6 +23,16 @@ from lxml import etree
 
 from ..domain.fields import Field, FieldType
 from ..domain.findings import Finding, Location, Severity
+from ..domain.form_rules import (
+    DOCX_MAX_BYTES,
+    DOCX_MAX_MEMBERS,
+    DOCX_MAX_RATIO,
+    DOCX_RATIO_FROM,
+    PROMPT_DATE,
+    PROMPT_ITEM,
+    PROMPT_TEXT,
+    ROW_TAG,
+)
 from ..domain.registry import get_field, is_known
 from .convert import parse_date
 
@@ -31,19 +41,16 @@ W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 DOCUMENT = "word/document.xml"
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 _APP = "docProps/app.xml"
-# The limits of generator/form/docx_zip.py (read/ cannot import form/): a form is far below them.
-MAX_FILE = 20 * 2**20  # bytes, on disk and unpacked (the parts read, together)
-MAX_MEMBERS = 500
-MAX_RATIO = 100  # unpacked : packed of a part bigger than RATIO_FROM
-RATIO_FROM = 2**20
+# The limits the template is held to (domain/form_rules.py): a filled form is far below them.
+MAX_FILE, MAX_MEMBERS = DOCX_MAX_BYTES, DOCX_MAX_MEMBERS
+MAX_RATIO, RATIO_FROM = DOCX_MAX_RATIO, DOCX_RATIO_FROM
 _READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError,
                 ValueError)
 _OLE = b"\xd0\xcf\x11\xe0"  # a compound file: a password-protected .docx, or an old .doc
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 TRUE = frozenset({"1", "true", "on"})
-# The generic prompts of generator/form/controls.py, for a field without its own placeholder.
-FALLBACK_TEXT, FALLBACK_DATE, FALLBACK_ITEM = "Vul hier in.", "Kies een datum.", "Kies een item."
-_ROW_KEY = re.compile(r"^([a-z_]+)\[([^\]]*)\]\.([a-z_0-9]+)$")
+# The generic prompts controls.py writes, for a field without its own placeholder.
+FALLBACK_TEXT, FALLBACK_DATE, FALLBACK_ITEM = PROMPT_TEXT, PROMPT_DATE, PROMPT_ITEM
 _TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "p")
 _TAG, _VAL, _SDT, _SDTPR, _CONTENT = W + "tag", W + "val", W + "sdt", W + "sdtPr", W + "sdtContent"
 _PLACEHOLDER, _CHECKBOX, _DATE = W + "showingPlcHdr", W14 + "checkbox", W + "date"
@@ -264,7 +271,7 @@ def field_path(tag: str) -> str:
     """The registry field of a tag: 'doel[2].resultaat' -> 'doel.resultaat', 'opp.aanleiding=X' ->
     'opp.aanleiding'."""
     tag = tag.split("=", 1)[0]
-    keyed = _ROW_KEY.match(tag)
+    keyed = ROW_TAG.match(tag)
     return f"{keyed.group(1)}.{keyed.group(3)}" if keyed else tag
 
 
